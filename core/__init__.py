@@ -1,0 +1,1 @@
+"""Plain-Python core of the DeepSeek-R1 chat app; never imports streamlit."""

@@ -1,0 +1,67 @@
+"""The streaming client: one factory for every caller, and a generator of typed events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import openai
+
+from core.errors import diagnose, silent_end
+from core.events import Event, Finished, Interrupted
+from core.reasoning import ReasoningParser
+from core.routes import Endpoint
+
+CONNECT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """What one reply needs besides the endpoint: the messages and sampling options."""
+
+    messages: list[dict]
+    max_tokens: int
+    temperature: float | None = None
+
+
+def make_client(endpoint: Endpoint, max_retries: int = 2) -> openai.OpenAI:
+    """Build the OpenAI-compatible client that chat, Setup and doctor all share."""
+    # The read timeout applies between chunks, so a long think that keeps streaming never
+    # times out; only a silent upstream does.
+    timeout = openai.Timeout(endpoint.read_timeout, connect=CONNECT_TIMEOUT)
+    return openai.OpenAI(api_key=endpoint.api_key, base_url=endpoint.base_url,
+                         timeout=timeout, max_retries=max_retries)
+
+
+def request_kwargs(endpoint: Endpoint, request: ChatRequest) -> dict:
+    """The keyword arguments for ``chat.completions.create`` on this endpoint."""
+    kwargs: dict = {"model": endpoint.model, "messages": request.messages,
+                    "stream": True, "max_tokens": request.max_tokens}
+    if endpoint.include_usage:
+        kwargs["stream_options"] = {"include_usage": True}
+    if endpoint.send_thinking:
+        kwargs["extra_body"] = {"thinking": {"type": "enabled"}}
+    if request.temperature is not None and endpoint.honours_temperature:
+        kwargs["temperature"] = request.temperature
+    return kwargs
+
+
+def stream_reply(client: openai.OpenAI, endpoint: Endpoint, request: ChatRequest) -> Iterator[Event]:
+    """Yield the reply's events; faults and silent ends become one final Interrupted.
+
+    Closing the generator (a Stop) closes the HTTP response at once.
+    """
+    parser = ReasoningParser()
+    try:
+        with client.chat.completions.create(**request_kwargs(endpoint, request)) as stream:
+            for chunk in stream:
+                yield from parser.feed(chunk)
+    except openai.OpenAIError as exc:
+        yield from parser.finish()
+        yield Interrupted(diagnose(exc, endpoint))
+        return
+    tail = list(parser.finish())
+    yield from tail
+    if not any(isinstance(e, Finished) for e in tail):
+        # The SDK ends a stream that stops without finish_reason or [DONE] silently.
+        yield Interrupted(silent_end(endpoint))

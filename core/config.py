@@ -1,0 +1,44 @@
+"""Load the app's configuration in one call: resolved settings plus the detected route."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from core.redact import mask
+from core.routes import Detection, detect
+from core.settings import Resolved, gather, resolve
+
+
+@dataclass(frozen=True)
+class Config:
+    """What the pages read: every setting with its source, the route, and file problems."""
+
+    values: dict[str, Resolved]
+    detection: Detection
+    problems: tuple[tuple[str, str], ...]
+
+    @property
+    def ready(self) -> bool:
+        """Whether a route has everything it needs to chat."""
+        return self.detection.endpoint is not None
+
+    def secrets(self) -> list[str]:
+        """Every secret value in play, for log redaction."""
+        return [r.value for r in self.values.values() if r.setting.secret and r.value]
+
+    def rows(self) -> list[dict]:
+        """One display row per setting; secret values masked."""
+        return [{"variable": name, "set": r.value is not None and r.source != "default",
+                 "source": r.source or "", "value": mask(r.value) if r.setting.secret else (r.value or ""),
+                 "also_in": ", ".join(r.present_in[1:])}
+                for name, r in self.values.items()]
+
+
+def load(app_dir: Path, environ: Mapping[str, str], secrets: Mapping[str, object] | None = None,
+         session: Mapping[str, str] | None = None) -> Config:
+    """Read every source (see ``core.settings.resolve`` for precedence) and detect the route."""
+    layers = gather(app_dir, environ, secrets, session)
+    values = resolve(layers)
+    return Config(values, detect(values), tuple(layers.problems))

@@ -1,0 +1,65 @@
+"""The one call the chat page makes: turn the history into a streaming reply."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterator, Mapping, MutableMapping, Sequence
+
+import openai
+
+from core import logs
+from core.client import ChatRequest, make_client, stream_reply
+from core.frames import Frame, frames
+from core.history import build_messages
+from core.reply import Reply
+from core.routes import Endpoint
+
+MAX_TOKENS_CAP = 65536
+
+
+@dataclass(frozen=True)
+class Options:
+    """The sidebar's choices for one reply."""
+
+    system_prompt: str = ""
+    max_tokens: int = 8192
+    temperature: float | None = None
+
+
+def client_for(endpoint: Endpoint, cache: MutableMapping) -> openai.OpenAI:
+    """The session's client for this endpoint, rebuilt only when the endpoint changes."""
+    if cache.get("endpoint") != endpoint:
+        cache["client"], cache["endpoint"] = make_client(endpoint), endpoint
+    return cache["client"]
+
+
+def start_reply(client: openai.OpenAI, endpoint: Endpoint, turns: Sequence[Mapping],
+                options: Options, clock: Callable[[], float] = time.monotonic,
+                ) -> tuple[Reply, Iterator[Frame]]:
+    """Start streaming a reply to the last user turn; return it and its page frames."""
+    request = ChatRequest(build_messages(turns, options.system_prompt), options.max_tokens,
+                          options.temperature)
+    reply = Reply(model=endpoint.model, started=clock())
+    logs.get().info("request route=%s provider=%s model=%s turns=%d max_tokens=%d",
+                    endpoint.route, endpoint.provider, endpoint.model,
+                    len(request.messages), options.max_tokens)
+    return reply, frames(stream_reply(client, endpoint, request), reply, clock)
+
+
+def log_outcome(reply: Reply) -> None:
+    """One log line per finished reply: status, sizes, timings, and the diagnosis if any."""
+    message = reply.to_message()
+    logs.get().info("reply status=%s finish=%s reasoning_chars=%d answer_chars=%d ttft=%s total=%s%s",
+                    reply.status, reply.finish_reason, len(message["reasoning"]),
+                    len(message["content"]), _secs(message["ttft"]), _secs(message["total"]),
+                    f" error={reply.diagnosis}" if reply.diagnosis else "")
+
+
+def raised_budget(max_tokens: int) -> int:
+    """The next, higher token budget to offer after a reply ran out of tokens."""
+    return min(MAX_TOKENS_CAP, max(2 * max_tokens, 4096))
+
+
+def _secs(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}s"

@@ -1,0 +1,109 @@
+"""Diagnosis: turn a failed or cut-off request into a named cause and a fix."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import openai
+
+from core.redact import redact
+from core.routes import COZE_SANDBOX, Endpoint
+
+STATUS_KINDS = {400: "bad_request", 401: "auth", 402: "balance", 403: "forbidden",
+                404: "not_found", 422: "bad_request", 429: "rate_limit"}
+# Kinds whose fix lives on the Setup page (token, base URL, model name).
+SETUP_KINDS = {"auth", "balance", "forbidden", "not_found", "dns", "refused", "tls"}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A named failure: ``kind`` keys the i18n message, ``params`` fill it in."""
+
+    kind: str
+    params: dict = field(default_factory=dict)
+    status: int | None = None
+    detail: str = ""
+    request_id: str | None = None
+
+    @property
+    def fix_in_setup(self) -> bool:
+        """Whether the fix is a setting the Setup page can change."""
+        return self.kind in SETUP_KINDS
+
+
+def diagnose(exc: BaseException, endpoint: Endpoint) -> Diagnosis:
+    """Name the cause of an SDK exception, with what the user should change."""
+    params = _params(endpoint)
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        kind = STATUS_KINDS.get(status, "server" if status >= 500 else "http")
+        if kind == "rate_limit":
+            params["wait"] = exc.response.headers.get("retry-after") or "?"
+        return Diagnosis(kind, params, status, _detail(exc, endpoint),
+                         exc.response.headers.get("x-request-id") or exc.request_id)
+    if isinstance(exc, openai.APITimeoutError):
+        return Diagnosis("timeout", params)
+    if isinstance(exc, openai.APIConnectionError):
+        return Diagnosis(_connection_kind(exc), params, detail=_cause_text(exc, endpoint))
+    if isinstance(exc, openai.APIError):  # an error event in the middle of the stream
+        return Diagnosis("stream_error", params, detail=_detail(exc, endpoint))
+    return Diagnosis("unknown", params, detail=redact(str(exc), [endpoint.api_key]))
+
+
+def silent_end(endpoint: Endpoint) -> Diagnosis:
+    """The stream ended without finish_reason or [DONE]: a cut connection, not success."""
+    return Diagnosis("cut_off", _params(endpoint))
+
+
+def _params(endpoint: Endpoint) -> dict:
+    sandbox = endpoint.route == COZE_SANDBOX
+    return {
+        "host": urlsplit(endpoint.base_url).hostname or endpoint.base_url,
+        "base_url": endpoint.base_url,
+        "model": endpoint.model,
+        "key_var": "COZE_WORKLOAD_IDENTITY_API_KEY" if sandbox else "OPENAI_API_KEY",
+        "url_var": "COZE_INTEGRATION_MODEL_BASE_URL" if sandbox else "OPENAI_BASE_URL",
+        "read_timeout": f"{endpoint.read_timeout:g}",
+    }
+
+
+def _detail(exc: openai.APIError, endpoint: Endpoint) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        text = str(message or body)
+    else:
+        text = str(body or exc.message)
+    return redact(text, [endpoint.api_key])[:400]
+
+
+def _causes(exc: BaseException):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def _connection_kind(exc: BaseException) -> str:
+    for cause in _causes(exc):
+        text = str(cause).lower()
+        if isinstance(cause, ssl.SSLError) or "certificate" in text or "ssl" in text:
+            return "tls"
+        if isinstance(cause, socket.gaierror) or "name or service not known" in text \
+                or "nodename nor servname" in text or "getaddrinfo" in text:
+            return "dns"
+        if isinstance(cause, ConnectionRefusedError) or "connection refused" in text:
+            return "refused"
+        if "proxy" in text:
+            return "proxy"
+    return "connection"
+
+
+def _cause_text(exc: BaseException, endpoint: Endpoint) -> str:
+    last = list(_causes(exc))[-1]
+    return redact(f"{type(last).__name__}: {last}", [endpoint.api_key])[:300]

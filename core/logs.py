@@ -1,0 +1,58 @@
+"""Logging to stderr and a rotating file, with every known secret redacted on the way out."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+from typing import Iterable
+
+from core.redact import redact
+
+LOGGER = "r1chat"
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's final text so no secret reaches any handler."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.secrets = set(secrets)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + logging.Formatter().formatException(record.exc_info)
+            record.exc_info, record.exc_text = None, None
+        record.msg, record.args = redact(message, self.secrets), None
+        return True
+
+
+def setup(log_dir: Path, secrets: Iterable[str] = (), level: int = logging.INFO) -> logging.Logger:
+    """Configure the app logger once; later calls only add newly known secrets."""
+    logger = logging.getLogger(LOGGER)
+    existing = [f for f in logger.filters if isinstance(f, RedactingFilter)]
+    if existing:
+        existing[0].secrets.update(s for s in secrets if s)
+        return logger
+    logger.setLevel(level)
+    logger.propagate = False
+    logger.addFilter(RedactingFilter(s for s in secrets if s))
+    formatter = logging.Formatter(FORMAT)
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.handlers.RotatingFileHandler(
+            log_dir / "app.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"))
+    except OSError as exc:  # a read-only deployment still gets stderr
+        logger.warning("file logging disabled: %s", exc)
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        logger.addHandler(handler)
+    return logger
+
+
+def get() -> logging.Logger:
+    """The app logger (redacting once ``setup`` has run)."""
+    return logging.getLogger(LOGGER)

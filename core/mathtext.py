@@ -1,0 +1,61 @@
+"""Make model Markdown render in Streamlit: LaTeX delimiters, stray dollars, held-back tails."""
+
+from __future__ import annotations
+
+import re
+
+# Fenced blocks (closed, or open to the end while streaming) and inline code spans.
+CODE = re.compile(r"(?ms:^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z))"
+                  r"|(`+)(?!`).*?(?<!`)\2(?!`)", re.S)
+MATH = re.compile(
+    r"\\\$"                                   # an escaped dollar stays as it is
+    r"|\$\$(?P<dd>.+?)\$\$"                   # $$…$$
+    r"|\\\[(?P<bd>.+?)\\\]"                   # \[…\]
+    r"|\\\((?P<bi>.+?)\\\)"                   # \(…\)
+    # $…$ by Pandoc's rule: no space inside the delimiters, no digit right after the close,
+    # which keeps "$5 and $10" as text.
+    r"|\$(?=[^\s$])(?P<di>(?:[^$\\\n]|\\.)+?)(?<=[^\s\\])\$(?!\d)"
+    r"|\$", re.S)
+OPENERS = (re.compile(r"\\\((?![\s\S]*\\\))"), re.compile(r"\\\[(?![\s\S]*\\\])"))
+
+
+def to_streamlit(markdown: str) -> str:
+    """Convert ``\\( \\)`` and ``\\[ \\]`` to Streamlit math and escape dollars that are not math."""
+    out, pos = [], 0
+    for code in CODE.finditer(markdown):
+        out.append(_prose(markdown[pos:code.start()]))
+        out.append(code.group())
+        pos = code.end()
+    out.append(_prose(markdown[pos:]))
+    return "".join(out)
+
+
+def _prose(text: str) -> str:
+    return MATH.sub(_replace, text) if ("$" in text or "\\" in text) else text
+
+
+def _replace(m: re.Match) -> str:
+    if m.group("dd") is not None:
+        return m.group()
+    if m.group("bd") is not None:
+        return f"\n$$\n{m.group('bd').strip()}\n$$\n"
+    if m.group("bi") is not None:
+        return f"${m.group('bi').strip()}$"
+    if m.group("di") is not None:
+        return m.group()
+    return "\\$" if m.group() == "$" else m.group()
+
+
+def stable_length(markdown: str) -> int:
+    """How much of a streaming text can be shown now: an unclosed math opener waits."""
+    masked = CODE.sub(lambda m: " " * len(m.group()), markdown)
+    cut = len(markdown)
+    for opener in OPENERS:
+        found = opener.search(masked)
+        if found:
+            cut = min(cut, found.start())
+    if masked.count("$$") % 2:
+        cut = min(cut, masked.rfind("$$"))
+    if masked[:cut].endswith("\\"):
+        cut -= 1  # maybe the first half of "\(" or "\["
+    return cut

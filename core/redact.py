@@ -1,0 +1,32 @@
+"""Masking and redaction, so a token never appears in full on a page, in a log or a report."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+# Shapes of credentials worth scrubbing even when we were not told the value.
+PATTERNS = (
+    re.compile(r"(?i)(bearer\s+)([A-Za-z0-9._~+/=-]{8,})"),
+    re.compile(r"\b(sk-|pat_|sat_|sk-or-v1-)([A-Za-z0-9_-]{8,})"),
+    re.compile(r"(?i)((?:api[_-]?key|token|authorization)[\"']?\s*[:=]\s*[\"']?)([^\s\"',}]{8,})"),
+)
+
+
+def mask(value: str | None) -> str:
+    """Show a few leading and the last 4 characters of a secret, never the whole of it."""
+    if not value:
+        return ""
+    if len(value) <= 12:
+        return "•" * 8
+    head = 6 if value[:4] in ("pat_", "sat_") or value.startswith("sk-") else 4
+    return f"{value[:head]}…{value[-4:]}"
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """Replace every known secret and every token-shaped string in ``text`` by its mask."""
+    for secret in sorted((s for s in secrets if s and len(s) >= 6), key=len, reverse=True):
+        text = text.replace(secret, mask(secret))
+    for pattern in PATTERNS:
+        text = pattern.sub(lambda m: m.group(1) + mask(m.group(2)), text)
+    return text

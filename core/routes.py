@@ -1,0 +1,108 @@
+"""Route detection and the per-provider request quirks each route needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+from urllib.parse import urlsplit
+
+from core.settings import Resolved
+
+COZE_SANDBOX = "coze-sandbox"
+OPENAI = "openai"
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Everything the streaming client needs to reach one model."""
+
+    route: str
+    base_url: str
+    api_key: str
+    model: str
+    provider: str
+    send_thinking: bool
+    include_usage: bool
+    honours_temperature: bool
+    read_timeout: float
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The chosen route and, when it cannot run, the settings it still misses."""
+
+    route: str | None
+    endpoint: Endpoint | None
+    missing: tuple[str, ...]
+    explicit: bool
+
+
+# Host suffix -> (provider, Ark-style `thinking` param, accepts stream_options).
+PROVIDERS = (
+    ("volces.com", "ark", True, True),
+    ("coze.cn", "coze", True, True),
+    ("coze.com", "coze", True, True),
+    ("deepseek.com", "deepseek", False, True),
+    ("openrouter.ai", "openrouter", False, True),
+    ("siliconflow.cn", "siliconflow", False, True),
+    ("siliconflow.com", "siliconflow", False, True),
+)
+
+
+def identify(base_url: str) -> tuple[str, bool, bool]:
+    """Name the provider behind a base URL and the request options it accepts."""
+    host = (urlsplit(base_url).hostname or "").lower()
+    for suffix, name, thinking, usage in PROVIDERS:
+        if host == suffix or host.endswith("." + suffix):
+            return name, thinking, usage
+    if host in LOOPBACK:
+        # Ollama and vLLM accept stream_options; neither knows Ark's `thinking`.
+        return "local", False, True
+    return "custom", False, False
+
+
+def detect(values: Mapping[str, Resolved]) -> Detection:
+    """Pick the route: an explicit R1_ROUTE wins, else the Coze sandbox, else OpenAI-compatible."""
+    get = {name: r.value for name, r in values.items()}.get
+    choice = (get("R1_ROUTE") or "auto").lower()
+    explicit = choice in (COZE_SANDBOX, OPENAI)
+    if choice == COZE_SANDBOX or (not explicit and get("COZE_WORKLOAD_IDENTITY_API_KEY")
+                                  and get("COZE_INTEGRATION_MODEL_BASE_URL")):
+        return _build(COZE_SANDBOX, get, ("COZE_WORKLOAD_IDENTITY_API_KEY",
+                                          "COZE_INTEGRATION_MODEL_BASE_URL"), explicit)
+    if explicit or get("OPENAI_API_KEY") or get("OPENAI_BASE_URL"):
+        return _build(OPENAI, get, ("OPENAI_API_KEY", "OPENAI_BASE_URL"), explicit)
+    return Detection(None, None, ("OPENAI_API_KEY", "OPENAI_BASE_URL"), False)
+
+
+def _build(route: str, get, names: tuple[str, str], explicit: bool) -> Detection:
+    key_name, url_name = names
+    base_url, api_key = get(url_name), get(key_name)
+    if base_url and not api_key and _is_loopback(base_url):
+        api_key = "not-needed"  # local Ollama/vLLM accept any key but the SDK demands one
+    missing = tuple(n for n, v in ((key_name, api_key), (url_name, base_url)) if not v)
+    if missing:
+        return Detection(route, None, missing, explicit)
+    # The sandbox's integration endpoint is Ark underneath, wherever it is served from.
+    provider, thinking, usage = ("coze", True, True) if route == COZE_SANDBOX else identify(base_url)
+    model = get("R1_MODEL") or "deepseek-r1-250528"
+    endpoint = Endpoint(
+        route=route, base_url=base_url, api_key=api_key, model=model, provider=provider,
+        send_thinking=thinking, include_usage=usage,
+        # deepseek-reasoner documents that it ignores temperature; don't offer a dead control.
+        honours_temperature=not (provider == "deepseek" and "reasoner" in model),
+        read_timeout=_float(get("R1_READ_TIMEOUT"), 120.0),
+    )
+    return Detection(route, endpoint, (), explicit)
+
+
+def _is_loopback(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in LOOPBACK
+
+
+def _float(text: str | None, fallback: float) -> float:
+    try:
+        return max(1.0, float(text)) if text else fallback
+    except ValueError:
+        return fallback

@@ -1,0 +1,178 @@
+"""A fake OpenAI-compatible upstream on 127.0.0.1: real HTTP, the providers' chunk and error
+shapes from tests/fixtures, and injected faults. Tests queue what the next requests get."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass
+class Script:
+    """What one chat request gets: SSE events, an error, or a fault."""
+
+    events: list[str] = field(default_factory=list)  # raw SSE blocks, each without the blank line
+    delay: float = 0.0  # seconds before each event
+    status: int = 200
+    body: dict | None = None
+    headers: dict = field(default_factory=dict)
+    cut: bool = False  # drop the connection mid-body, without the final chunk
+    stall: float = 0.0  # after the events, send nothing for this long
+
+
+def chunk(delta: dict, finish: str | None = None, model: str = "deepseek-r1-250528") -> str:
+    """One chat.completion.chunk SSE event, as DeepSeek and Ark send it."""
+    data = {"id": "021fake", "object": "chat.completion.chunk", "created": 1748400000, "model": model,
+            "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]}
+    return "data: " + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def reply(reasoning: str, answer: str, piece: int = 6, finish: str | None = "stop", done: bool = True,
+          field_name: str = "reasoning_content", usage: bool = True, delay: float = 0.0) -> Script:
+    """A generated R1 reply: reasoning deltas, then answer deltas, usage, [DONE]."""
+    events = [chunk({"role": "assistant", "content": ""})]
+    events += [chunk({field_name: reasoning[i:i + piece], "content": None})
+               for i in range(0, len(reasoning), piece)]
+    events += [chunk({"content": answer[i:i + piece]}) for i in range(0, len(answer), piece)]
+    if finish:
+        events.append(chunk({"content": ""}, finish))
+    if usage and finish:
+        usage_obj = {"prompt_tokens": 12, "completion_tokens": (len(reasoning) + len(answer)) // 4,
+                     "total_tokens": 12 + (len(reasoning) + len(answer)) // 4,
+                     "completion_tokens_details": {"reasoning_tokens": len(reasoning) // 4}}
+        events.append("data: " + json.dumps({"id": "021fake", "object": "chat.completion.chunk",
+                                             "created": 1748400000, "model": "deepseek-r1-250528",
+                                             "choices": [], "usage": usage_obj}))
+    if done and finish:
+        events.append("data: [DONE]")
+    return Script(events=events, delay=delay)
+
+
+def fixture(name: str, delay: float = 0.0) -> Script:
+    """Replay tests/fixtures/sse/<name>.sse event by event."""
+    text = (FIXTURES / "sse" / f"{name}.sse").read_text(encoding="utf-8")
+    return Script(events=[e for e in text.split("\n\n") if e.strip()], delay=delay)
+
+
+def error(name: str) -> Script:
+    """Answer with tests/fixtures/errors/<name>.json: status, headers and body."""
+    spec = json.loads((FIXTURES / "errors" / f"{name}.json").read_text(encoding="utf-8"))
+    return Script(status=spec["status"], body=spec["body"], headers=spec.get("headers", {}))
+
+
+def echo(messages: list[dict]) -> Script:
+    """The default: think briefly about the last user message, then answer it."""
+    question = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+    reasoning = f"The user wrote: {question}\n\nI should answer briefly, with a formula.\n\n"
+    answer = f"You said: **{question}**\n\nEuler: \\( e^{{i\\pi}} + 1 = 0 \\)\n"
+    return reply(reasoning, answer, delay=0.01)
+
+
+class FakeUpstream:
+    """Start with ``with FakeUpstream() as up:``; ``up.push(script)`` queues replies."""
+
+    def __init__(self, api_key: str | None = None) -> None:
+        self.api_key = api_key
+        self.requests: list[dict] = []
+        self.scripts: deque[Script] = deque()
+        self.models = ["deepseek-r1-250528", "deepseek-reasoner"]
+        self.server = _QuietServer(("127.0.0.1", 0), _handler(self))
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.base_url = self.url + "/api/v3"
+
+    def push(self, *scripts: Script) -> "FakeUpstream":
+        self.scripts.extend(scripts)
+        return self
+
+    def start(self) -> "FakeUpstream":
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> "FakeUpstream":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def next_script(self, body: dict, headers: dict) -> Script:
+        if self.api_key and headers.get("authorization") != f"Bearer {self.api_key}":
+            return error("ark_401")
+        return self.scripts.popleft() if self.scripts else echo(body.get("messages", []))
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        pass  # clients that hang up (Stop, timeouts) are part of the tests
+
+
+def _handler(upstream: FakeUpstream):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args) -> None:  # keep test output quiet
+            pass
+
+        def do_GET(self) -> None:
+            if self.path.rstrip("/").endswith("/models"):
+                data = [{"id": m, "object": "model", "owned_by": "fake"} for m in upstream.models]
+                return self._json(200, {"object": "list", "data": data})
+            self._json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
+
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+            body = json.loads(raw or b"{}")
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            upstream.requests.append({"path": self.path, "headers": headers, "json": body})
+            if not self.path.endswith("/chat/completions"):
+                return self._json(404, {"error": {"message": f"no route {self.path}", "code": "NotFound"}})
+            script = upstream.next_script(body, headers)
+            if script.status != 200:
+                return self._json(script.status, script.body or {}, script.headers)
+            self._stream(script)
+
+        def _json(self, status: int, body: dict, headers: dict | None = None) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            for key, value in {"content-type": "application/json", **(headers or {})}.items():
+                self.send_header(key, value)
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _stream(self, script: Script) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream; charset=utf-8")
+            self.send_header("transfer-encoding", "chunked")
+            self.send_header("x-request-id", "req-fake-0001")
+            self.end_headers()
+            try:
+                for event in script.events:
+                    if script.delay:
+                        time.sleep(script.delay)
+                    self._write((event + "\n\n").encode())
+                if script.stall:
+                    time.sleep(script.stall)
+                if script.cut:
+                    self.close_connection = True
+                    return
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client stopped reading: a Stop
+
+        def _write(self, data: bytes) -> None:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.flush()
+
+    return Handler
