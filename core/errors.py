@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 from dataclasses import dataclass, field
@@ -12,6 +13,8 @@ import openai
 from core.redact import redact
 from core.routes import COZE_SANDBOX, Endpoint
 
+REQUEST_ID_HEADERS = ("x-request-id", "x-ds-trace-id", "x-tt-logid", "x-client-request-id")
+BALANCE_CODES = re.compile(r"(?i)overdue|insufficient|balance")
 STATUS_KINDS = {400: "bad_request", 401: "auth", 402: "balance", 403: "forbidden",
                 404: "not_found", 422: "bad_request", 429: "rate_limit"}
 # Kinds whose fix lives on the Setup page (token, base URL, model name).
@@ -40,10 +43,11 @@ def diagnose(exc: BaseException, endpoint: Endpoint) -> Diagnosis:
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         kind = STATUS_KINDS.get(status, "server" if status >= 500 else "http")
+        if BALANCE_CODES.search(_error_code(exc.body)):
+            kind = "balance"  # Ark reports an overdue account as 403 AccountOverdueError
         if kind == "rate_limit":
             params["wait"] = exc.response.headers.get("retry-after") or "?"
-        return Diagnosis(kind, params, status, _detail(exc, endpoint),
-                         exc.response.headers.get("x-request-id") or exc.request_id)
+        return Diagnosis(kind, params, status, _detail(exc, endpoint), _request_id(exc.response.headers))
     if isinstance(exc, openai.APITimeoutError):
         return Diagnosis("timeout", params)
     if isinstance(exc, openai.APIConnectionError):
@@ -70,11 +74,22 @@ def _params(endpoint: Endpoint) -> dict:
     }
 
 
+def _request_id(headers) -> str | None:
+    """The provider's id for this request, for bug reports (each provider names it differently)."""
+    return next((headers[h] for h in REQUEST_ID_HEADERS if headers.get(h)), None)
+
+
+def _error_code(body: object) -> str:
+    inner = body.get("error", body) if isinstance(body, dict) else None
+    return str(inner.get("code") or inner.get("type") or "") if isinstance(inner, dict) else ""
+
+
 def _detail(exc: openai.APIError, endpoint: Endpoint) -> str:
     body = exc.body
     if isinstance(body, dict):
         inner = body.get("error", body)
-        message = inner.get("message") if isinstance(inner, dict) else inner
+        # OpenAI-style bodies carry "message"; Coze's own carry {"code", "msg"}.
+        message = (inner.get("message") or inner.get("msg")) if isinstance(inner, dict) else inner
         text = str(message or body)
     else:
         text = str(body or exc.message)

@@ -48,7 +48,8 @@ class ReasoningParser:
             reasoning = field(delta, "reasoning_content") or field(delta, "reasoning")
             if reasoning:
                 if self.mode in ("start", "undecided") and not self.undecided:
-                    self.mode = "answer"  # reasoning has its own field: content is all answer
+                    # Reasoning has its own field, so content is all answer (minus leading blanks).
+                    self.mode = "after_close"
                 yield ReasoningDelta(reasoning)
             content = field(delta, "content")
             if content:

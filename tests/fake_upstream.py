@@ -93,7 +93,7 @@ class FakeUpstream:
         return self
 
     def start(self) -> "FakeUpstream":
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
     def stop(self) -> None:

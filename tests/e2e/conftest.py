@@ -1,0 +1,155 @@
+"""Real-browser fixtures: the fake upstream, `streamlit run` as a subprocess, and Debian chromium.
+
+Playwright drives /usr/bin/chromium (browsers are never downloaded). When Playwright or chromium
+is missing the e2e tests skip — unless CI=true, where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from fake_upstream import FakeUpstream
+
+ROOT = Path(__file__).resolve().parents[2]  # repo root: tests/e2e/conftest.py -> ../..
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+APP_PREFIXES = ("COZE_", "OPENAI_", "R1_")
+TIMEOUT_MS = 15_000
+STARTUP_S = 30
+
+
+def _unavailable(reason: str):
+    """Skip locally; under CI=true a missing browser stack is a failure, not a skip."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"e2e prerequisites missing under CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def sync_playwright_api():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        _unavailable(f"playwright is not installed ({exc}); pip install playwright")
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        _unavailable(f"{CHROMIUM} not found (apt-get install chromium); browsers are never downloaded")
+    return sync_playwright
+
+
+@pytest.fixture(scope="session")
+def browser(sync_playwright_api):
+    """One headless Debian chromium for the whole session."""
+    with sync_playwright_api() as pw:
+        try:
+            b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        except Exception as exc:  # a broken chromium install is "missing" too
+            _unavailable(f"could not launch {CHROMIUM}: {exc}")
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def upstream():
+    """A fresh in-process fake provider per test, so `requests` only holds this test's calls."""
+    with FakeUpstream() as up:
+        yield up
+
+
+@pytest.fixture
+def app_server(request, upstream, tmp_path):
+    """`streamlit run streamlit_app.py` on a free 127.0.0.1 port, pointed at the fake upstream."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(APP_PREFIXES)}
+    env.update({
+        "COZE_WORKLOAD_IDENTITY_API_KEY": "dummy",
+        "COZE_INTEGRATION_MODEL_BASE_URL": upstream.base_url,
+        "R1_LOG_DIR": str(tmp_path / "logs"),
+        "PYTHONUNBUFFERED": "1",
+    })
+    port = _free_port()
+    stderr_path, stdout_path = tmp_path / "streamlit.stderr", tmp_path / "streamlit.stdout"
+    with open(stderr_path, "wb") as err, open(stdout_path, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+             "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
+             "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
+            cwd=ROOT, env=env, stdout=out, stderr=err)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode} before it was healthy:\n"
+                            + stderr_path.read_text(errors="replace"), pytrace=False)
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit not healthy after {STARTUP_S} s:\n"
+                            + stderr_path.read_text(errors="replace"), pytrace=False)
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            sys.stderr.write("\n----- streamlit stderr -----\n" + stderr_path.read_text(errors="replace")
+                             + "\n----- streamlit stdout -----\n" + stdout_path.read_text(errors="replace"))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Expose each phase's report on the item, so fixtures can tell a failed test at teardown."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def new_page(browser, app_server):
+    """``new_page(locale)``: a fresh browser context (own cookies, own Streamlit session) on the app."""
+    contexts = []
+
+    def open_page(locale: str = "en-US"):
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900},
+                                      color_scheme="light")
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(app_server, wait_until="domcontentloaded")
+        page.locator('[data-testid="stChatInputTextArea"]').wait_for(state="visible")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
