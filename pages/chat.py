@@ -12,6 +12,14 @@ t = i18n.translator(state.lang)
 cfg = state.config
 endpoint = cfg.detection.endpoint
 default_budget = int(cfg.values["R1_MAX_TOKENS"].value or 8192)
+messages = state.messages
+
+# Read the input first: it is pinned to the bottom anyway, and everything drawn below
+# (sidebar, history, empty state) then already knows about the new message.
+prompt = st.chat_input(t("chat.placeholder"), submit_mode="stop", disabled=not endpoint, key="prompt")
+if prompt and endpoint:
+    messages.append({"role": "user", "content": prompt})
+    state.pending = "send"
 
 with st.sidebar:
     st.text_area(t("chat.system_prompt"), key="system_prompt", placeholder=t("chat.system_placeholder"))
@@ -19,8 +27,7 @@ with st.sidebar:
                     key="max_tokens", help=t("chat.max_tokens_help"))
     if endpoint and endpoint.honours_temperature:
         st.slider(t("chat.temperature"), 0.0, 2.0, 0.6, 0.1, key="temperature")
-    if st.button(t("chat.clear"), icon=":material/delete_sweep:", width="stretch",
-                 disabled=not state.messages):
+    if st.button(t("chat.clear"), icon=":material/delete_sweep:", width="stretch"):
         state.messages, state.pending = [], None
         st.rerun()
 
@@ -111,7 +118,6 @@ def stream(reply, frame_iter) -> None:
             answer_tail.markdown(frame.answer_tail)
 
 
-messages = state.messages
 if not endpoint:
     st.warning(t("chat.not_configured", missing=", ".join(cfg.detection.missing)),
                icon=":material/key_off:")
@@ -126,14 +132,6 @@ for i, msg in enumerate(messages):
             st.markdown(msg["content"])
         else:
             show_assistant(msg, last=i == len(messages) - 1)
-
-prompt = st.chat_input(t("chat.placeholder"), submit_mode="stop", disabled=not endpoint,
-                       key="prompt")
-if prompt and endpoint:
-    messages.append({"role": "user", "content": prompt})
-    with st.chat_message("user"):
-        st.markdown(prompt)
-    state.pending = "send"
 
 if state.pending and endpoint and messages and messages[-1]["role"] == "user":
     state.pending = None

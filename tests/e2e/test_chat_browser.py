@@ -28,7 +28,9 @@ THINKING_LABEL = '[data-testid="stExpander"] summary'
 CAPTION = '[data-testid="stCaptionContainer"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
-LANG = '[data-testid="stSidebar"] [role="radiogroup"]'
+NAV_LABEL = NAV_LINK + ' [data-testid="stMarkdownContainer"]'  # the link's text without its icon name
+# While a run is live Streamlit may keep a stale copy of a widget in the DOM: use the live one.
+LANG = '[data-testid="stSidebar"] .st-key-lang_choice:not([data-stale="true"]) [role="radiogroup"]'
 
 
 def expect():
@@ -65,6 +67,27 @@ def text_without_mathml(locator) -> str:
         " c.querySelectorAll('.katex-mathml').forEach(n => n.remove()); return c.textContent; }")
 
 
+def shoot(page, path) -> None:
+    """Screenshot the whole app: Streamlit scrolls inside its own container, so grow the viewport to
+    fit the content first (a full_page shot alone stops at the window); animations are settled."""
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...['stMain', 'stAppViewContainer', 'stSidebarContent']"
+        ".map(id => document.querySelector(`[data-testid=\"${id}\"]`)?.scrollHeight || 0))")
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height), 4000)})
+        page.wait_for_timeout(200)  # let the layout settle at the new size
+    try:
+        page.screenshot(path=str(path), animations="disabled")
+    finally:
+        page.set_viewport_size(size)
+
+
+def settle(locator) -> None:
+    """Wait for CSS/Web animations inside ``locator`` (e.g. an expander opening) to finish."""
+    locator.evaluate("el => Promise.all(el.getAnimations({subtree: true}).map(a => a.finished))")
+
+
 def slow(script, delay: float):
     script.delay = delay
     return script
@@ -85,7 +108,7 @@ def test_reply_streams_reasoning_then_answer_with_math(new_page, upstream, artif
     thinking = assistant.locator(THINKING)
     ex(thinking.locator("summary")).to_contain_text("Thinking")
     ex(thinking.get_by_text("The user wrote:")).to_be_visible()
-    page.screenshot(path=str(artifacts / "chat_en_thinking.png"))
+    shoot(page, artifacts / "chat_en_thinking.png")
 
     # Done thinking: the label turns into the elapsed time and the block collapses.
     ex(thinking.locator("summary")).to_have_text(re.compile(r"Thought for \d+(\.\d+)? s"))
@@ -105,8 +128,10 @@ def test_reply_streams_reasoning_then_answer_with_math(new_page, upstream, artif
 
     # The finished thinking block still holds the reasoning: open it to show it.
     thinking.locator("summary").click()
+    ex(thinking.locator("details")).to_have_attribute("open", "")
+    settle(thinking)
     ex(thinking.get_by_text("I should answer briefly")).to_be_visible()
-    page.screenshot(path=str(artifacts / "chat_en.png"), full_page=True)
+    shoot(page, artifacts / "chat_en.png")
 
 
 def test_chinese_locale_shows_chinese_ui(new_page, upstream, artifacts):
@@ -115,7 +140,7 @@ def test_chinese_locale_shows_chinese_ui(new_page, upstream, artifacts):
 
     ex(page.locator(CHAT_INPUT)).to_have_attribute("placeholder", "向 DeepSeek-R1 提问…")
     sidebar = page.locator(SIDEBAR)
-    ex(sidebar.locator(NAV_LINK)).to_have_text(["对话", "配置"])
+    ex(sidebar.locator(NAV_LABEL)).to_have_text(["对话", "配置"])
     ex(sidebar).to_contain_text("语言")
     ex(sidebar).to_contain_text("系统提示词")
     ex(sidebar).to_contain_text("清空对话")
@@ -130,7 +155,7 @@ def test_chinese_locale_shows_chinese_ui(new_page, upstream, artifacts):
     ex(assistant.locator(CAPTION).last).to_contain_text(MODEL)
     ex(assistant.locator(CAPTION).last).to_contain_text("总计")
     wait_idle(page)
-    page.screenshot(path=str(artifacts / "chat_zh.png"), full_page=True)
+    shoot(page, artifacts / "chat_zh.png")
 
     # Setup page, through the sidebar navigation (same session).
     sidebar.locator(NAV_LINK).filter(has_text="配置").click()
@@ -139,17 +164,17 @@ def test_chinese_locale_shows_chinese_ui(new_page, upstream, artifacts):
     ex(main).to_contain_text("可以开始对话")
     ex(main).to_contain_text("解析后的配置")
     ex(main.locator('[data-testid="stDataFrame"]')).to_be_visible()
-    page.screenshot(path=str(artifacts / "setup_zh.png"), full_page=True)
+    shoot(page, artifacts / "setup_zh.png")
 
     # Switch to English in the sidebar: the same page re-renders in English.
     choose_language(page, "English")
     ex(page.get_by_role("heading", name="Setup", exact=True)).to_be_visible()
     ex(main).to_contain_text("Ready to chat")
     ex(main).to_contain_text("Resolved settings")
-    ex(sidebar.locator(NAV_LINK)).to_have_text(["Chat", "Setup"])
+    ex(sidebar.locator(NAV_LABEL)).to_have_text(["Chat", "Setup"])
     ex(sidebar).to_contain_text("Language")
     ex(main).not_to_contain_text("可以开始对话")
-    page.screenshot(path=str(artifacts / "setup_en.png"), full_page=True)
+    shoot(page, artifacts / "setup_en.png")
 
 
 def test_stop_keeps_partial_reply(new_page, upstream, artifacts):
@@ -173,7 +198,7 @@ def test_stop_keeps_partial_reply(new_page, upstream, artifacts):
     partial = answer.inner_text()
     assert "Word010" in partial
     assert "Word399" not in partial, "the reply should have been cut short by Stop"
-    page.screenshot(path=str(artifacts / "stop_en.png"), full_page=True)
+    shoot(page, artifacts / "stop_en.png")
 
     # Stop kept the partial text on the page; nothing else replaced it.
     page.wait_for_timeout(500)
@@ -194,7 +219,7 @@ def test_stop_keeps_partial_reply(new_page, upstream, artifacts):
     assert replayed.inner_text().strip().startswith(partial.strip()[:200])
     assert "Word399" not in replayed.inner_text()
     ex(assistant.locator(CAPTION).last).to_contain_text(MODEL)
-    page.screenshot(path=str(artifacts / "stopped_en.png"), full_page=True)
+    shoot(page, artifacts / "stopped_en.png")
 
 
 def test_follow_up_carries_history(new_page, upstream):

@@ -1,0 +1,32 @@
+"""Every setting is documented, and the docs agree with the settings table."""
+
+from pathlib import Path
+
+import pytest
+
+from core.docs import BEGIN, END, env_example, markdown_table
+from core.settings import SETTINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name", ["README.md", "README.zh-CN.md"])
+def test_readme_table_matches_the_settings_table(name):
+    text = (ROOT / name).read_text(encoding="utf-8")
+    table = text.split(BEGIN)[1].split(END)[0].strip()
+    assert table == markdown_table(), "run `python -m core.docs` to regenerate"
+
+
+def test_env_example_matches_the_settings_table():
+    assert (ROOT / ".env.example").read_text(encoding="utf-8") == env_example()
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.env)
+def test_every_setting_is_in_both_readmes(setting):
+    for name in ("README.md", "README.zh-CN.md"):
+        assert f"`{setting.env}`" in (ROOT / name).read_text(encoding="utf-8")
+
+
+def test_readme_gives_the_two_commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "./scripts/run" in text and "./scripts/test" in text

@@ -1,0 +1,53 @@
+"""Logs go to stderr and a rotating file, with tokens redacted."""
+
+import logging
+
+from core import logs
+from core.redact import mask, redact
+
+TOKEN = "sk-live-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+
+
+def test_seeded_token_never_reaches_the_log_file(tmp_path, capsys):
+    logger = logs.setup(tmp_path / "logs", [TOKEN])
+    try:
+        logger.info("calling with key %s", TOKEN)
+        logger.warning("header Authorization: Bearer %s", TOKEN)
+        try:
+            raise RuntimeError(f"upstream echoed {TOKEN}")
+        except RuntimeError:
+            logger.exception("failed")
+        for handler in logger.handlers:
+            handler.flush()
+        text = (tmp_path / "logs" / "app.log").read_text(encoding="utf-8")
+        assert TOKEN not in text and TOKEN not in capsys.readouterr().err
+        assert mask(TOKEN) in text
+        assert "RuntimeError" in text
+    finally:
+        for handler in list(logger.handlers):
+            handler.close()
+            logger.removeHandler(handler)
+        logger.filters.clear()
+
+
+def test_unknown_token_shapes_are_redacted_too():
+    assert TOKEN not in redact(f"key={TOKEN}")
+    assert "pat_abcdefghijklmnopqrstuvwxyz0123" not in redact("Bearer pat_abcdefghijklmnopqrstuvwxyz0123")
+
+
+def test_mask_shows_only_a_few_leading_and_the_last_four():
+    assert mask(TOKEN) == "sk-liv…b1a0"
+    assert mask("short") == "••••••••"
+    assert mask(None) == ""
+
+
+def test_logger_does_not_propagate_to_root(tmp_path):
+    logger = logs.setup(tmp_path, [])
+    try:
+        assert logger.propagate is False
+        assert logging.getLogger(logs.LOGGER) is logger
+    finally:
+        for handler in list(logger.handlers):
+            handler.close()
+            logger.removeHandler(handler)
+        logger.filters.clear()
