@@ -47,7 +47,7 @@ class Finished:
 class Interrupted:
     """The reply ended abnormally: a fault, or a stream that ended with no finish_reason."""
 
-    diagnosis: "object"  # core.errors.Diagnosis; typed loosely to avoid an import cycle
+    diagnosis: object  # core.errors.Diagnosis; typed loosely to avoid an import cycle
 
 
 Event = ReasoningDelta | AnswerDelta | AnswerRetracted | Usage | Finished | Interrupted

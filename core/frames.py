@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
 
 from core.events import AnswerDelta, AnswerRetracted, ReasoningDelta
 from core.livetext import LiveText

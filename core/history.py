@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 
 def build_messages(turns: Iterable[Mapping], system_prompt: str = "") -> list[dict]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from typing import Callable
+from collections.abc import Callable
 
 from core.locales import en, zh_cn
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from core.redact import redact
 

@@ -7,7 +7,8 @@ with the tags split across chunks, or (R1-0528 behind some templates) with only 
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from core.events import AnswerDelta, AnswerRetracted, Event, Finished, ReasoningDelta, Usage
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 # Shapes of credentials worth scrubbing even when we were not told the value.
 PATTERNS = (

@@ -88,11 +88,11 @@ class FakeUpstream:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.base_url = self.url + "/api/v3"
 
-    def push(self, *scripts: Script) -> "FakeUpstream":
+    def push(self, *scripts: Script) -> FakeUpstream:
         self.scripts.extend(scripts)
         return self
 
-    def start(self) -> "FakeUpstream":
+    def start(self) -> FakeUpstream:
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
@@ -100,7 +100,7 @@ class FakeUpstream:
         self.server.shutdown()
         self.server.server_close()
 
-    def __enter__(self) -> "FakeUpstream":
+    def __enter__(self) -> FakeUpstream:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
-from fake_upstream import error, fixture, reply
+from fake_upstream import error, fixture
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
