@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import openai
 
+from core import logs
 from core.errors import diagnose, silent_end
 from core.events import Event, Finished, Interrupted
 from core.reasoning import ReasoningParser
@@ -56,7 +57,9 @@ def stream_reply(client: openai.OpenAI, endpoint: Endpoint, request: ChatRequest
         with client.chat.completions.create(**request_kwargs(endpoint, request)) as stream:
             for chunk in stream:
                 yield from parser.feed(chunk)
-    except openai.OpenAIError as exc:
+    except Exception as exc:  # an SDK error, or a chunk no parser expected: never a traceback
+        if not isinstance(exc, openai.OpenAIError):
+            logs.get().exception("unexpected failure while streaming")
         yield from parser.finish()
         yield Interrupted(diagnose(exc, endpoint))
         return

@@ -166,3 +166,10 @@ def test_closing_the_generator_closes_the_stream(upstream):
 
 def test_script_defaults_are_an_empty_success():
     assert Script().status == 200
+
+
+def test_malformed_chunk_becomes_a_named_interruption_not_a_traceback(upstream):
+    events = run(upstream, Script(events=['data: {"choices": [{"index": 0, "delta": {"content": "ok"}}]}',
+                                          "data: {not json"]))
+    assert isinstance(events[-1], Interrupted)
+    assert events[-1].diagnosis.kind == "unknown"
