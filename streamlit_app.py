@@ -9,7 +9,8 @@ from core import config, i18n, logs
 
 APP_DIR = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="DeepSeek-R1 Chat", page_icon=":material/psychology:")
+# An emoji icon, not a Material one: the browser would fetch that from a font CDN.
+st.set_page_config(page_title="DeepSeek-R1 Chat", page_icon="🐋")
 
 
 def read_secrets() -> dict:

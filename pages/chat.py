@@ -85,7 +85,7 @@ def show_assistant(msg: dict, last: bool) -> None:
     if msg["reasoning"]:
         label = t("chat.thought", s=f"{msg['thought'] or 0:.1f}")
         with st.status(label, type="compact", state="complete"):
-            st.markdown(to_streamlit(msg["reasoning"]))
+            st.caption(to_streamlit(msg["reasoning"]))  # muted, so thinking never reads as answer
     if msg["content"]:
         st.markdown(to_streamlit(msg["content"]))
     show_outcome(msg, last)
@@ -103,9 +103,9 @@ def stream(reply, frame_iter) -> None:
             reasoning_blocks, reasoning_tail = status.container(), status.empty()
         if status is not None:
             for block in frame.reasoning_blocks:
-                reasoning_blocks.markdown(block)
+                reasoning_blocks.caption(block)
             if frame.reasoning_tail is not None:
-                reasoning_tail.markdown(frame.reasoning_tail)
+                reasoning_tail.caption(frame.reasoning_tail)
             if frame.thinking_done or (frame.final and reply.thought_seconds is not None):
                 status.update(label=t("chat.thought", s=f"{reply.thought_seconds or 0:.1f}"),
                               state="complete", expanded=False)

@@ -16,7 +16,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from fake_upstream import FakeUpstream
 
 ROOT = Path(__file__).resolve().parents[2]  # repo root: tests/e2e/conftest.py -> ../..

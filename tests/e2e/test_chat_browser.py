@@ -9,7 +9,6 @@ import json
 import re
 
 import pytest
-
 from fake_upstream import echo, reply
 
 pytestmark = pytest.mark.e2e
