@@ -50,7 +50,9 @@ def frames(events: Iterable[object], reply: Reply, clock: Callable[[], float] = 
             dirty = Frame(reasoning_blocks=dirty.reasoning_blocks, answer_reset=True)
         if now - last >= interval:
             yield _fill(dirty, reasoning, answer, final=False)
-            dirty, last = Frame(), now
+            # Measured after the page drew the frame, so slow frames space out the next ones
+            # instead of making every event a frame.
+            dirty, last = Frame(), clock()
     yield _fill(dirty, reasoning, answer, final=True)
 
 

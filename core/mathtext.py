@@ -16,7 +16,7 @@ MATH = re.compile(
     # which keeps "$5 and $10" as text.
     r"|\$(?=[^\s$])(?P<di>(?:[^$\\\n]|\\.)+?)(?<=[^\s\\])\$(?!\d)"
     r"|\$", re.S)
-OPENERS = (re.compile(r"\\\((?![\s\S]*\\\))"), re.compile(r"\\\[(?![\s\S]*\\\])"))
+PAIRS = (("\\(", "\\)"), ("\\[", "\\]"))
 
 
 def to_streamlit(markdown: str) -> str:
@@ -47,14 +47,19 @@ def _replace(m: re.Match) -> str:
 
 
 def stable_length(markdown: str) -> int:
-    """How much of a streaming text can be shown now: an unclosed math opener waits."""
+    """How much of a streaming text can be shown now: an unclosed math opener waits.
+
+    Only the last paragraph is considered: an opener left unmatched before a blank line is
+    literal text, and must not hold back (and slow down) everything after it.
+    """
     masked = CODE.sub(lambda m: " " * len(m.group()), markdown)
+    para = masked.rfind("\n\n") + 1
     cut = len(markdown)
-    for opener in OPENERS:
-        found = opener.search(masked)
-        if found:
-            cut = min(cut, found.start())
-    if masked.count("$$") % 2:
+    for opener, closer in PAIRS:
+        last_open = masked.rfind(opener, para)
+        if last_open >= 0 and last_open > masked.rfind(closer, para):
+            cut = min(cut, last_open)
+    if masked.count("$$", para) % 2:
         cut = min(cut, masked.rfind("$$"))
     if masked[:cut].endswith("\\"):
         cut -= 1  # maybe the first half of "\(" or "\["

@@ -46,3 +46,27 @@ def test_final_tail_shows_everything():
     live = LiveText()
     live.append("unclosed \\( x")
     assert live.tail_markdown(final=True).startswith("unclosed")
+
+
+def test_stray_double_dollar_does_not_freeze_the_display():
+    live = LiveText(block_chars=300)
+    text = "It costs $$ here.\n\n" + ("more words " * 30 + "\n\n") * 40
+    blocks = feed(live, text)
+    assert len(live.tail) < 4 * 300 + 400
+    assert ("".join(blocks) + live.tail_markdown()).count("more words") == 30 * 40
+
+
+def test_long_code_block_is_split_with_its_fence_closed_and_reopened():
+    code = "```python\n" + "".join(f"value_{i} = {i}\n" for i in range(800)) + "```\n"
+    live = LiveText(block_chars=300)
+    blocks = feed(live, code)
+    assert blocks and len(live.tail) < 4 * 300 + 100
+    for block in blocks:
+        assert block.startswith("```python\n") and block.rstrip().endswith("```")
+    assert live.tail.startswith("```python\n")
+
+
+def test_tail_stays_bounded_so_updates_stay_cheap():
+    live = LiveText(block_chars=500)
+    feed(live, ("word " * 200 + "\n") * 200)  # single line breaks only
+    assert len(live.tail) < 4 * 500 + 1100

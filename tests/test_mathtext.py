@@ -37,3 +37,8 @@ def test_unclosed_fence_while_streaming_is_code():
 ])
 def test_unfinished_delimiter_is_held_back(text, shown):
     assert text[:stable_length(text)] == shown
+
+
+def test_unmatched_opener_in_an_earlier_paragraph_is_literal():
+    text = "a \\( b\n\nlater text"
+    assert stable_length(text) == len(text)
