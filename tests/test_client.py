@@ -173,3 +173,11 @@ def test_malformed_chunk_becomes_a_named_interruption_not_a_traceback(upstream):
                                           "data: {not json"]))
     assert isinstance(events[-1], Interrupted)
     assert events[-1].diagnosis.kind == "unknown"
+
+
+def test_done_without_finish_reason_counts_as_complete(upstream):
+    script = reply("r", "answer", finish=None)
+    script.events.append("data: [DONE]")
+    events = run(upstream, script)
+    assert events[-1] == Finished("stop")
+    assert joined(events, AnswerDelta) == "answer"
