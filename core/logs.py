@@ -21,6 +21,7 @@ class RedactingFilter(logging.Filter):
         self.secrets = set(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the formatted message (and any traceback) in place; never drop a record."""
         message = record.getMessage()
         if record.exc_info:
             message += "\n" + logging.Formatter().formatException(record.exc_info)

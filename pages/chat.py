@@ -129,7 +129,7 @@ elif not messages:
 for i, msg in enumerate(messages):
     with st.chat_message(msg["role"]):
         if msg["role"] == "user":
-            st.markdown(msg["content"])
+            st.markdown(to_streamlit(msg["content"]))  # "$5 and $10" stays text here too
         else:
             show_assistant(msg, last=i == len(messages) - 1)
 
