@@ -31,7 +31,7 @@ MESSAGES = {
     "chat.total": "total {s} s",
     "chat.stopped": ":material/stop_circle: Stopped — the partial reply is kept.",
     "chat.incomplete": "Reply incomplete",
-    "chat.length": "The token budget ({n}) ran out — R1's reasoning used it up before the answer was complete.",
+    "chat.length": "The token budget ({n}) ran out before the answer was complete — on most providers R1's reasoning counts against it.",
     "chat.continue": "Try again with {n} tokens",
     "chat.retry": "Retry",
     "chat.open_setup": "Open Setup",

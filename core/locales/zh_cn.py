@@ -31,7 +31,7 @@ MESSAGES = {
     "chat.total": "总计 {s} 秒",
     "chat.stopped": ":material/stop_circle: 已停止——已保留部分回复。",
     "chat.incomplete": "回复不完整",
-    "chat.length": "token 预算（{n}）已用完——R1 的思考过程耗尽了预算，回答未能完整输出。",
+    "chat.length": "token 预算（{n}）在回答完成前已用完——多数服务商会把 R1 的思考过程也计入预算。",
     "chat.continue": "以 {n} tokens 重试",
     "chat.retry": "重试",
     "chat.open_setup": "打开配置页",
