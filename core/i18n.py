@@ -8,7 +8,8 @@ from collections.abc import Callable
 from core.locales import en, zh_cn
 
 LANGUAGES = {"zh-CN": "中文", "en": "English"}
-CATALOGUES = {"zh-CN": zh_cn.MESSAGES, "en": en.MESSAGES}
+# Each catalogue is split by area (locales/<area>_en.py, <area>_zh_cn.py) and merged here.
+CATALOGUES = {"zh-CN": zh_cn.merged(), "en": en.merged()}
 DEFAULT = "zh-CN"  # our users are Chinese-speaking developers first
 
 
@@ -21,7 +22,7 @@ def from_locale(locale: str | None) -> str:
 
 def translate(lang: str, key: str, **params: object) -> str:
     """The message for ``key`` in ``lang`` (English if missing there), with params filled in."""
-    template = CATALOGUES.get(lang, {}).get(key) or en.MESSAGES.get(key) or key
+    template = CATALOGUES.get(lang, {}).get(key) or CATALOGUES["en"].get(key) or key
     return template.format_map(_Lenient(params)) if params or "{" in template else template
 
 

@@ -53,6 +53,7 @@ class Resolved:
     value: str | None
     source: str | None
     present_in: tuple[str, ...] = ()
+    raw: str | None = None  # exactly as written in the winning source, for paste-error checks
 
 
 @dataclass
@@ -106,12 +107,14 @@ def resolve(layers: Layers) -> dict[str, Resolved]:
     out = {}
     for setting in SETTINGS:
         present = tuple(name for name, src in layers.sources.items() if _clean(src.get(setting.env)))
+        raw = None
         if present:
             source = present[0]
-            value = _clean(layers.sources[source][setting.env])
+            raw = str(layers.sources[source][setting.env])
+            value = _clean(raw)
         else:
             source, value = ("default", setting.default) if setting.default is not None else (None, None)
-        out[setting.env] = Resolved(setting, value, source, present)
+        out[setting.env] = Resolved(setting, value, source, present, raw)
     return out
 
 

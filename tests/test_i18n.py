@@ -12,12 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_catalogues_have_the_same_keys():
-    assert set(en.MESSAGES) == set(zh_cn.MESSAGES)
+    assert set(en.merged()) == set(zh_cn.merged())
 
 
-@pytest.mark.parametrize("key", sorted(en.MESSAGES))
+@pytest.mark.parametrize("key", sorted(en.merged()))
 def test_placeholders_match(key):
-    assert i18n.placeholders(en.MESSAGES[key]) == i18n.placeholders(zh_cn.MESSAGES[key])
+    assert i18n.placeholders(en.merged()[key]) == i18n.placeholders(zh_cn.merged()[key])
 
 
 def test_every_key_used_by_the_pages_exists():
@@ -25,16 +25,16 @@ def test_every_key_used_by_the_pages_exists():
     sources = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py"))]
     used = {key for path in sources for key in pattern.findall(path.read_text(encoding="utf-8"))}
     dynamic = {k for k in used if k.endswith(".")}  # f-string prefixes like "err." or "route."
-    assert used - dynamic <= set(en.MESSAGES)
+    assert used - dynamic <= set(en.merged())
     for prefix in dynamic:
-        assert any(k.startswith(prefix) for k in en.MESSAGES)
+        assert any(k.startswith(prefix) for k in en.merged())
 
 
 def test_every_diagnosis_kind_has_a_message():
     kinds = {"bad_request", "auth", "balance", "forbidden", "not_found", "rate_limit", "server",
              "http", "timeout", "refused", "dns", "tls", "proxy", "connection", "stream_error",
              "cut_off", "unknown"}
-    assert {f"err.{k}" for k in kinds} <= set(en.MESSAGES)
+    assert {f"err.{k}" for k in kinds} <= set(en.merged())
 
 
 @pytest.mark.parametrize(("locale", "lang"), [

@@ -1,0 +1,36 @@
+"""Where the app runs — Coze sandbox, Community Cloud, a local machine or another server —
+and whether it is shared with other people."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+FORWARD_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+
+
+@dataclass(frozen=True)
+class Place:
+    """The kind of machine and whether visitors other than its owner can reach this page."""
+
+    kind: str  # coze-sandbox | community-cloud | local | server
+    shared: bool
+
+
+def detect_place(environ: Mapping[str, str], app_dir: Path, server_address: str | None,
+                 client_ip: str | None, headers: Mapping[str, str] | None = None) -> Place:
+    """Classify this deployment from the environment, the bind address and the visitor.
+
+    A visitor counts as the machine's owner when the server listens on loopback only, or when
+    the browser itself is on this machine (Streamlit reports no IP) and no reverse proxy
+    forwarded the request — behind a proxy every visitor would look local.
+    """
+    if str(app_dir).startswith("/mount/src") or environ.get("HOSTNAME") == "streamlit":
+        return Place("community-cloud", True)
+    proxied = any(h in {k.lower() for k in (headers or {})} for h in FORWARD_HEADERS)
+    owner = (server_address or "") in LOOPBACK or (client_ip is None and not proxied)
+    if environ.get("COZE_WORKLOAD_IDENTITY_API_KEY"):
+        return Place("coze-sandbox", not owner)
+    return Place("local" if owner else "server", not owner)
