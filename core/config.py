@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.redact import mask
 from core.routes import Detection, detect
-from core.settings import Resolved, gather, resolve
+from core.settings import Layers, Resolved, gather, resolve
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,12 @@ class Config:
 
     values: dict[str, Resolved]
     detection: Detection
-    problems: tuple[tuple[str, str], ...]
+    layers: Layers
+
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        """Env files that could not be read: (file name, why)."""
+        return self.layers.problems
 
     @property
     def ready(self) -> bool:
@@ -41,4 +46,4 @@ def load(app_dir: Path, environ: Mapping[str, str], secrets: Mapping[str, object
     """Read every source (see ``core.settings.resolve`` for precedence) and detect the route."""
     layers = gather(app_dir, environ, secrets, session)
     values = resolve(layers)
-    return Config(values, detect(values), tuple(layers.problems))
+    return Config(values, detect(values), layers)

@@ -30,7 +30,8 @@ def detect_place(environ: Mapping[str, str], app_dir: Path, server_address: str 
     if str(app_dir).startswith("/mount/src") or environ.get("HOSTNAME") == "streamlit":
         return Place("community-cloud", True)
     proxied = any(h in {k.lower() for k in (headers or {})} for h in FORWARD_HEADERS)
-    owner = (server_address or "") in LOOPBACK or (client_ip is None and not proxied)
+    local_visitor = client_ip is None or client_ip in LOOPBACK or client_ip.startswith("127.")
+    owner = (server_address or "") in LOOPBACK or (local_visitor and not proxied)
     if environ.get("COZE_WORKLOAD_IDENTITY_API_KEY"):
         return Place("coze-sandbox", not owner)
     return Place("local" if owner else "server", not owner)

@@ -4,11 +4,12 @@ import time
 
 import streamlit as st
 
-from core import conversation, i18n
+import app_state
+from core import conversation
 from core.mathtext import to_streamlit
 
+t = app_state.init()  # cheap, and the page must not rely on the router having run
 state = st.session_state
-t = i18n.translator(state.lang)
 cfg = state.config
 endpoint = cfg.detection.endpoint
 default_budget = int(cfg.values["R1_MAX_TOKENS"].value or 8192)

@@ -1,44 +1,152 @@
-"""Setup page: the configuration this app resolved, where each value came from, and what is missing."""
+"""Setup page: where am I, what is set and from where, what looks wrong, and a wizard to fix it."""
 
 import streamlit as st
 
-from core import i18n
+import app_state
+from core import checks, verify, wizard
+from core.presets import BY_ID, COZE_TOKEN_URL, PRESETS
+from core.redact import mask
 from core.settings import SOURCES
 
+t = app_state.init()  # cheap, and the page must not rely on the router having run
 state = st.session_state
-t = i18n.translator(state.lang)
-cfg = state.config
+cfg, place = state.config, state.place
 detection = cfg.detection
+STEP_ICONS = {"ok": ":green[:material/check_circle:]", "fail": ":red[:material/cancel:]",
+              "warn": ":orange[:material/warning:]", "skip": ":gray[:material/remove:]"}
+ALERTS = {"error": st.error, "warning": st.warning, "info": st.info}
 
 st.title(t("setup.title"))
 
+# 1. Where am I, and does the active route work.
+st.markdown(t("setup.where", place=t(f"place.{place.kind}")))
 if detection.endpoint:
     ep = detection.endpoint
     st.success(t("setup.ready", route=t(f"route.{ep.route}"), host=ep.base_url, model=ep.model),
                icon=":material/check_circle:", title=t("setup.ready_title"))
-    st.page_link("pages/chat.py", label=t("setup.go_chat"), icon=":material/forum:")
 elif detection.route:
     st.warning(t("setup.route_missing", route=t(f"route.{detection.route}"),
                  missing=", ".join(detection.missing)), icon=":material/warning:",
                title=t("setup.not_ready_title"))
 else:
     st.info(t("setup.unconfigured"), icon=":material/key:", title=t("setup.not_ready_title"))
+if place.shared:
+    st.caption(t("setup.shared_note"))
 
-for name, problem in cfg.problems:
-    st.error(t("setup.file_problem", file=name, problem=problem), icon=":material/description:")
+# 2. Misconfigurations, each by name with its fix.
+findings = checks.find_problems(cfg.values, cfg.layers, detection, place,
+                                just_saved=state.get("just_saved"),
+                                admin_password_set=bool(state.admin_password))
+if findings:
+    st.subheader(t("setup.findings"))
+for finding in findings:
+    body = t(f"check.{finding.kind}", **finding.params) + "\n\n" + t(f"check.{finding.kind}.fix", **finding.params)
+    ALERTS.get(finding.severity, st.info)(body)
 
+# 3. Every setting: set or not, source, masked value, who else sets it.
 st.subheader(t("setup.values"))
 st.caption(t("setup.precedence", order=" > ".join(t(f"source.{s}") for s in SOURCES)))
-rows = [{t("setup.col_var"): r["variable"],
-         t("setup.col_set"): r["set"],
-         t("setup.col_source"): t(f"source.{r['source']}") if r["source"] else "—",
-         t("setup.col_value"): r["value"] or "—",
-         t("setup.col_also"): r["also_in"]} for r in cfg.rows()]
-st.dataframe(rows, hide_index=True, alt=t("setup.values"))
+st.dataframe([{t("setup.col_var"): r["variable"], t("setup.col_set"): r["set"],
+               t("setup.col_source"): t(f"source.{r['source']}") if r["source"] else "—",
+               t("setup.col_value"): r["value"] or "—", t("setup.col_also"): r["also_in"]}
+              for r in cfg.rows()], hide_index=True, alt=t("setup.values"))
 
-st.subheader(t("setup.routes"))
-col1, col2 = st.columns(2)
-with col1, st.container(border=True):
-    st.markdown(t("setup.route_sandbox_md"))
-with col2, st.container(border=True):
-    st.markdown(t("setup.route_openai_md"))
+# 4. Which token does each route need, and why.
+st.subheader(t("setup.arch_title"))
+with st.container(horizontal=True):
+    for key in ("setup.arch_server_md", "setup.arch_direct_md"):
+        with st.container(border=True):
+            st.markdown(t(key))
+with st.expander(t("setup.get_tokens"), icon=":material/open_in_new:"):
+    st.markdown("\n".join(f"- [{p.name}]({p.key_url})" for p in PRESETS if p.key_url and p.route == "openai")
+                + f"\n- [Coze personal access token (`COZE_API_TOKEN`)]({COZE_TOKEN_URL})")
+
+
+# 5. The wizard: choose, enter, verify, save.
+def use_preset() -> None:
+    """Preset changed: fill in its base URL and model."""
+    preset = BY_ID[state.wiz_preset]
+    state.wiz_base_url, state.wiz_model = preset.base_url, preset.model
+
+
+if "wiz_preset" not in state:
+    start = wizard.initial_draft(cfg)
+    state.wiz_preset, state.wiz_base_url, state.wiz_model = start.preset_id, start.base_url, start.model
+
+st.subheader(t("setup.wizard"))
+st.selectbox(t("setup.preset"), [p.id for p in PRESETS], key="wiz_preset", on_change=use_preset,
+             format_func=lambda pid: BY_ID[pid].name)
+preset = BY_ID[state.wiz_preset]
+if preset.route == "coze-sandbox":
+    st.info(t("setup.sandbox_nothing"), icon=":material/cloud_done:")
+    token = ""
+else:
+    current = cfg.values["OPENAI_API_KEY"].value
+    token = st.text_input(t("setup.token"), type="password", key="wiz_token", help=t("setup.token_help"),
+                          placeholder=t("setup.token_keep", masked=mask(current)) if current
+                          else t("setup.token_placeholder"))
+    st.text_input(t("setup.base_url"), key="wiz_base_url")
+    st.caption(t("setup.request_url", url=checks.request_url(state.wiz_base_url)))
+st.text_input(t("setup.model"), key="wiz_model")
+draft = wizard.Draft(preset.id, token, state.wiz_base_url, state.wiz_model)
+if preset.route != "coze-sandbox":
+    for finding in checks.token_problems("OPENAI_API_KEY", token) + checks.base_url_problems(
+            "OPENAI_BASE_URL", state.wiz_base_url, preset):
+        ALERTS.get(finding.severity, st.info)(t(f"check.{finding.kind}", **finding.params) + "\n\n"
+                                              + t(f"check.{finding.kind}.fix", **finding.params))
+
+writable = wizard.may_write_files(place, state.admin_password, state.get("admin_entry", ""))
+if place.shared:
+    st.text_input(t("setup.admin"), type="password", key="admin_entry", help=t("setup.admin_help"))
+with st.container(horizontal=True):
+    verify_clicked = st.button(t("setup.verify"), icon=":material/fact_check:", type="primary")
+    save_clicked = st.button(t("setup.save"), icon=":material/save:")
+
+
+def show_step(box, step) -> None:
+    """One checklist line, and the named cause and fix when the step failed."""
+    label = t(f"verify.step.{step.name}", **step.params)
+    box.markdown(t("setup.step_line", icon=STEP_ICONS[step.status], label=label, seconds=f"{step.seconds:.2f}"))
+    if step.diagnosis is not None and step.status in ("fail", "warn"):
+        box.caption(t(f"err.{step.diagnosis.kind}", **step.diagnosis.params))
+
+
+if verify_clicked:
+    target = wizard.detect_draft(draft, cfg)
+    if target.endpoint is None:
+        st.error(t("setup.no_endpoint", missing=", ".join(target.missing)))
+    else:
+        with st.status(t("setup.verifying", host=target.endpoint.base_url), expanded=True) as box:
+            report = verify.verify(target.endpoint, on_step=lambda step: show_step(box, step),
+                                   lists_models=preset.lists_models)
+            box.update(label=t("setup.verified_ok" if report.ok else "setup.verified_fail",
+                               host=target.endpoint.base_url, model=target.endpoint.model),
+                       state="complete" if report.ok else "error")
+        state.wiz_report = report
+if state.get("wiz_report") is not None:
+    with st.expander(t("setup.diagnostics"), icon=":material/content_copy:"):
+        st.caption(t("setup.diagnostics_help"))
+        st.code(verify.diagnostics(state.wiz_report, place.kind, {"streamlit": st.__version__}),
+                language="text")
+
+if save_clicked:
+    outcome = wizard.save(draft, state.env_dir, state.session_values, writable)
+    state.wiz_saved, state.just_saved = outcome, outcome.values if outcome.where == "file" else None
+    st.rerun()  # reload the configuration so the table and findings show the new values
+saved = state.get("wiz_saved")
+if saved is not None:
+    path = f"{state.env_dir}/{wizard.ENV_FILE}"
+    if saved.error is not None:
+        reason = t(f"save.{saved.error.kind}", line=saved.error.line or "?")
+        st.error(t("setup.save_error", path=path, reason=reason), icon=":material/error:")
+    elif saved.where == "file":
+        st.success(t("setup.saved_file", path=path), icon=":material/save:")
+        if saved.result.backup:
+            st.caption(t("setup.saved_backup", path=saved.result.backup))
+        if saved.result.gitignore_updated:
+            st.caption(t("setup.saved_gitignore", name=wizard.ENV_FILE))
+    else:
+        st.info(t(f"setup.saved_{saved.where}"), icon=":material/info:")
+if place.kind == "community-cloud" and wizard.draft_values(draft):
+    st.markdown(t("setup.cloud_block"))
+    st.code(wizard.secrets_toml(wizard.draft_values(draft)), language="toml")

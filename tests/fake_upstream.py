@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
+PREFIXES = ("/api/v3", "/v1", "/api/v1")  # where real providers mount the OpenAI-compatible API
 
 
 @dataclass
@@ -125,7 +126,7 @@ def _handler(upstream: FakeUpstream):
             pass
 
         def do_GET(self) -> None:
-            if self.path.rstrip("/").endswith("/models"):
+            if self.path.rstrip("/") in {p + "/models" for p in PREFIXES}:
                 data = [{"id": m, "object": "model", "owned_by": "fake"} for m in upstream.models]
                 return self._json(200, {"object": "list", "data": data})
             self._json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
@@ -135,7 +136,7 @@ def _handler(upstream: FakeUpstream):
             body = json.loads(raw or b"{}")
             headers = {k.lower(): v for k, v in self.headers.items()}
             upstream.requests.append({"path": self.path, "headers": headers, "json": body})
-            if not self.path.endswith("/chat/completions"):
+            if self.path not in {p + "/chat/completions" for p in PREFIXES}:
                 return self._json(404, {"error": {"message": f"no route {self.path}", "code": "NotFound"}})
             script = upstream.next_script(body, headers)
             if script.status != 200:

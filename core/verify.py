@@ -1,0 +1,321 @@
+"""Verify: a real, cheap call through exactly the chat's code path, reported as a timed checklist."""
+
+from __future__ import annotations
+
+import difflib
+import importlib.metadata
+import platform
+import socket
+import time
+import tomllib
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx2
+import openai
+
+from core.client import ChatRequest, make_client, stream_reply
+from core.errors import Diagnosis, diagnose
+from core.history import build_messages
+from core.redact import mask, redact
+from core.reply import Reply
+from core.routes import Endpoint
+
+STEPS = ("reach", "tls", "auth", "model", "stream", "reasoning", "history")
+PROBE_TIMEOUT = 5.0
+LIST_TIMEOUT = 15.0
+PROBE = "Reply with OK."
+FOLLOW_UP = "Reply with OK again."
+# R1 thinks before it answers, so 64 tokens rarely reach the answer; they still prove streaming.
+STREAM_TOKENS = 64
+HISTORY_TOKENS = 16
+# The provider refused this key or account, whichever request it was that showed it.
+AUTH_KINDS = {"auth", "forbidden", "balance"}
+# The request got no HTTP answer at all, so it says nothing about the key.
+NO_ANSWER_KINDS = {"timeout", "connection", "refused", "dns", "tls", "proxy"}
+
+
+@dataclass
+class Step:
+    """One checklist line: what was checked, how it went, how long it took, and why it failed."""
+
+    name: str
+    status: str  # ok | fail | skip | warn
+    seconds: float
+    diagnosis: Diagnosis | None = None
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    """The whole checklist, and what a bug report needs (never the token itself)."""
+
+    steps: list[Step]
+    ok: bool
+    endpoint_summary: dict
+    request_id: str | None
+    last_error: str
+
+    @property
+    def failed(self) -> Step | None:
+        """The step that stopped the checklist, if one did."""
+        return next((s for s in self.steps if s.status == "fail"), None)
+
+
+@dataclass
+class _Listing:
+    """The provider's model ids (None when not asked or not given) and the request's outcome."""
+
+    ids: list[str] | None = None
+    diagnosis: Diagnosis | None = None
+    seconds: float = 0.0
+
+
+class _Checklist:
+    """Collects steps in order, reports each one as it finishes, skips the rest after a failure."""
+
+    def __init__(self, on_step: Callable[[Step], None] | None) -> None:
+        self.steps: list[Step] = []
+        self.on_step = on_step
+
+    @property
+    def failed(self) -> bool:
+        return any(s.status == "fail" for s in self.steps)
+
+    def add(self, step: Step) -> None:
+        self.steps.append(step)
+        if self.on_step:
+            self.on_step(step)
+
+    def skip_rest(self) -> None:
+        for name in STEPS[len(self.steps):]:
+            self.add(Step(name, "skip", 0.0, params={"reason": "earlier_failure"}))
+
+
+def verify(endpoint: Endpoint, *, on_step: Callable[[Step], None] | None = None,
+           lists_models: bool = True, client: openai.OpenAI | None = None) -> Report:
+    """Check ``endpoint`` step by step with the chat's own client; stop at the first hard failure."""
+    checks = _Checklist(on_step)
+    for probe in (_reach, _tls):
+        checks.add(probe(endpoint))
+        if checks.failed:
+            break
+    else:
+        _call_steps(client or make_client(endpoint), endpoint, lists_models, checks)
+    checks.skip_rest()
+    return _report(endpoint, checks.steps)
+
+
+def summary(endpoint: Endpoint) -> dict:
+    """Route, provider, host, base URL, model and the key's masked fingerprint."""
+    return {"route": endpoint.route, "provider": endpoint.provider,
+            "host": urlsplit(endpoint.base_url).hostname or "",
+            "base_url": redact(endpoint.base_url, [endpoint.api_key]),
+            "model": endpoint.model, "key": mask(endpoint.api_key)}
+
+
+def describe(step: Step, t: Callable[..., str]) -> str:
+    """One line saying what a step found, or how to fix it, in the language of ``t``."""
+    closest = ", ".join(step.params.get("closest") or ()) or "—"
+    if step.diagnosis is not None:
+        text = t(f"err.{step.diagnosis.kind}", **step.diagnosis.params)
+        return text + (" " + t("verify.closest", closest=closest) if step.params.get("closest") else "")
+    if step.status == "skip":
+        return t(f"verify.skip.{step.params.get('reason', 'earlier_failure')}")
+    return t(f"verify.note.{step.name}.{step.status}", **{**step.params, "closest": closest})
+
+
+def diagnostics(report: Report, place_kind: str, versions: dict[str, str]) -> str:
+    """The "copy diagnostics" text: versions, endpoint, each step with timing — never the token."""
+    s = report.endpoint_summary
+    lines = ["DeepSeek-R1 chat diagnostics",
+             "versions: " + ", ".join(f"{name} {v}" for name, v in versions.items()),
+             f"place: {place_kind}", f"route: {s['route']} (provider {s['provider']})",
+             f"host: {s['host']}", f"base_url: {s['base_url']}", f"model: {s['model']}",
+             # Not "token:": redact() would take the label for a credential and blank the fingerprint.
+             f"key fingerprint: {s['key'] or '(none)'}", "steps:"]
+    lines += [_step_line(step) for step in report.steps]
+    lines.append("result: ok" if report.ok else f"result: failed at {report.failed.name}")
+    if report.last_error:
+        lines.append(f"last error: {report.last_error}")
+    lines.append(f"request id: {report.request_id or '-'}")
+    return redact("\n".join(lines))  # token-shaped strings in a provider's body, too
+
+
+def versions() -> dict[str, str]:
+    """Python, Streamlit (when installed), the OpenAI SDK and this app, for a bug report."""
+    out = {"python": platform.python_version()}
+    for dist in ("streamlit", "openai"):
+        try:
+            out[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    try:
+        pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))
+        out["app"] = pyproject["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        out["app"] = "?"
+    return out
+
+
+def _step_line(step: Step) -> str:
+    d = step.diagnosis
+    cause = f" {d.kind}" + (f" (HTTP {d.status})" if d.status else "") if d else ""
+    extra = " ".join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in step.params.items())
+    return f"  {step.name:<9} {step.status:<4} {step.seconds:6.2f} s{cause} {extra}".rstrip()
+
+
+def _call_steps(client: openai.OpenAI, endpoint: Endpoint, lists_models: bool,
+                checks: _Checklist) -> None:
+    listing = _list_models(client, endpoint) if lists_models else _Listing()
+    if listing.diagnosis and listing.diagnosis.kind in AUTH_KINDS:
+        checks.add(Step("auth", "fail", listing.seconds, listing.diagnosis))
+        return
+    # Some providers (OpenRouter, Ollama) list models without a key, so the completion is
+    # what proves the key: auth and model are settled once it has answered.
+    reply = _stream(client, endpoint, [{"role": "user", "content": PROBE}], STREAM_TOKENS)
+    for step in (_auth_step(listing, reply), _model_step(endpoint, listing, reply),
+                 _stream_step(reply), _reasoning_step(reply)):
+        checks.add(step)
+        if checks.failed:
+            return
+    checks.add(_history_step(client, endpoint, reply))
+
+
+def _reach(endpoint: Endpoint) -> Step:
+    host, port, proxied = _target(endpoint.base_url)
+    params = {"host": host or "?", "port": port}  # the proxy's address when going through one
+    start = time.monotonic()
+    try:
+        if not host:
+            raise OSError(f"no host in {endpoint.base_url!r}")
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        socket.create_connection((host, port), timeout=PROBE_TIMEOUT).close()
+    except OSError as exc:
+        return Step("reach", "fail", _since(start), _connection_diagnosis(exc, endpoint), params)
+    return Step("reach", "ok", _since(start), params=params)
+
+
+def _tls(endpoint: Endpoint) -> Step:
+    host, port, proxied = _target(endpoint.base_url)
+    if urlsplit(endpoint.base_url).scheme != "https" or proxied:
+        # Through a proxy the handshake happens inside its tunnel; the completion will tell.
+        return Step("tls", "skip", 0.0, params={"reason": "proxy" if proxied else "http"})
+    start = time.monotonic()
+    try:
+        context = httpx2.create_ssl_context()  # the same trust store the SDK verifies against
+        with socket.create_connection((host, port), timeout=PROBE_TIMEOUT) as raw, \
+                context.wrap_socket(raw, server_hostname=host):
+            pass
+    except OSError as exc:  # ssl.SSLError and certificate errors are OSErrors too
+        return Step("tls", "fail", _since(start), _connection_diagnosis(exc, endpoint), {"host": host})
+    return Step("tls", "ok", _since(start), params={"host": host})
+
+
+def _list_models(client: openai.OpenAI, endpoint: Endpoint) -> _Listing:
+    start = time.monotonic()
+    try:
+        # Advisory, so it must not cost the chat's 120 s read timeout times its retries.
+        ids = [m.id for m in client.with_options(timeout=LIST_TIMEOUT, max_retries=0).models.list()]
+    except Exception as exc:  # listing is advisory: any failure but a refused key is inconclusive
+        return _Listing(None, diagnose(exc, endpoint), _since(start))
+    return _Listing(ids, None, _since(start))
+
+
+def _stream(client: openai.OpenAI, endpoint: Endpoint, messages: list[dict], max_tokens: int) -> Reply:
+    """One streamed completion, folded exactly as the chat folds it (ended is always set)."""
+    reply = Reply(model=endpoint.model, started=time.monotonic())
+    for event in stream_reply(client, endpoint, ChatRequest(messages, max_tokens)):
+        reply.apply(event, time.monotonic())
+    return reply
+
+
+def _auth_step(listing: _Listing, reply: Reply) -> Step:
+    diagnosis = reply.diagnosis
+    if diagnosis and diagnosis.kind in AUTH_KINDS:
+        return Step("auth", "fail", _took(reply), diagnosis)
+    if diagnosis and diagnosis.kind in NO_ANSWER_KINDS and listing.ids is None:
+        return Step("auth", "skip", 0.0, params={"reason": "unproven"})
+    if listing.ids is not None:
+        return Step("auth", "ok", listing.seconds)
+    return Step("auth", "ok", (reply.first_token or reply.ended) - reply.started)
+
+
+def _model_step(endpoint: Endpoint, listing: _Listing, reply: Reply) -> Step:
+    if not listing.ids:  # not asked, not answered, or an empty list: the completion decides
+        return Step("model", "skip", 0.0, params={"reason": "no_list"})
+    params = {"model": endpoint.model, "models": len(listing.ids)}
+    if endpoint.model in listing.ids:
+        return Step("model", "ok", 0.0, params=params)
+    params["closest"] = difflib.get_close_matches(endpoint.model, listing.ids, n=3, cutoff=0.5)
+    if reply.diagnosis and reply.diagnosis.kind == "not_found":
+        return Step("model", "fail", 0.0, reply.diagnosis, params)
+    # Not listed yet accepted happens (Ark's ep-… endpoint ids), so this alone is only a warning.
+    return Step("model", "warn", 0.0, params=params)
+
+
+def _stream_step(reply: Reply) -> Step:
+    if reply.diagnosis:
+        return Step("stream", "fail", _took(reply), reply.diagnosis)
+    # "length" counts: the budget is tiny on purpose, and the stream itself worked.
+    return Step("stream", "ok", _took(reply), params={"finish": reply.finish_reason or "stop"})
+
+
+def _reasoning_step(reply: Reply) -> Step:
+    if reply.reasoning_start is None:
+        return Step("reasoning", "warn", 0.0)
+    return Step("reasoning", "ok", reply.reasoning_start - reply.started,
+                params={"chars": len(reply.reasoning)})
+
+
+def _history_step(client: openai.OpenAI, endpoint: Endpoint, first: Reply) -> Step:
+    # R1 may spend the whole tiny budget thinking, and build_messages drops an empty answer.
+    turns = [{"role": "user", "content": PROBE},
+             {"role": "assistant", "content": first.answer.strip() or "OK"},
+             {"role": "user", "content": FOLLOW_UP}]
+    messages = build_messages(turns)
+    second = _stream(client, endpoint, messages, HISTORY_TOKENS)
+    status = "fail" if second.diagnosis else "ok"
+    return Step("history", status, _took(second), second.diagnosis, {"messages": len(messages)})
+
+
+def _report(endpoint: Endpoint, steps: list[Step]) -> Report:
+    failed = next((s for s in steps if s.status == "fail"), None)
+    diagnosis = failed.diagnosis if failed else None
+    last_error = redact(diagnosis.detail, [endpoint.api_key]) if diagnosis else ""
+    return Report(steps, failed is None, summary(endpoint),
+                  diagnosis.request_id if diagnosis else None, last_error)
+
+
+def _target(base_url: str) -> tuple[str | None, int, bool]:
+    """Where the TCP connection really goes: the host itself, or the proxy the SDK would use."""
+    try:
+        parts = urlsplit(base_url)
+        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+        proxies = urllib.request.getproxies_environment()
+        proxy = proxies.get(parts.scheme) or proxies.get("all")
+        if host and proxy and not urllib.request.proxy_bypass_environment(host):
+            proxy_parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+            return proxy_parts.hostname, proxy_parts.port or 80, True
+    except ValueError:  # a port that is not a number
+        return None, 0, False
+    return host, port, False
+
+
+def _connection_diagnosis(exc: OSError, endpoint: Endpoint) -> Diagnosis:
+    """Name a probe's socket error exactly as core.errors names a failed chat request."""
+    # The request is a placeholder: diagnose reads only the exception chain.
+    wrapper = openai.APIConnectionError(request=httpx2.Request("GET", "http://verify.invalid/"))
+    wrapper.__cause__ = exc
+    return diagnose(wrapper, endpoint)
+
+
+def _since(start: float) -> float:
+    return time.monotonic() - start
+
+
+def _took(reply: Reply) -> float:
+    return (reply.ended or time.monotonic()) - reply.started

@@ -1,0 +1,122 @@
+"""The Setup wizard's logic: a draft from the form, its endpoint, and where Save may store it."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from core import envfile
+from core.config import Config
+from core.place import Place
+from core.presets import BY_ID, Preset, preset_for
+from core.redact import mask
+from core.routes import COZE_SANDBOX, Detection, detect
+from core.settings import SETTINGS, Resolved
+
+ENV_FILE = ".env.local"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the user entered: a preset, and a token / base URL / model (blank token = keep)."""
+
+    preset_id: str
+    token: str
+    base_url: str
+    model: str
+
+    @property
+    def preset(self) -> Preset:
+        """The chosen route or provider."""
+        return BY_ID[self.preset_id]
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """Where Save put the values, or why it could not."""
+
+    where: str  # "file" | "session" | "nothing"
+    values: dict[str, str]
+    result: envfile.SaveResult | None = None
+    error: envfile.EnvFileError | None = None
+
+
+def initial_draft(config: Config) -> Draft:
+    """A draft that mirrors what is configured now (the token itself is never put in a form)."""
+    detection = config.detection
+    if detection.route == COZE_SANDBOX:
+        return Draft("coze-sandbox", "", _value(config.values, "COZE_INTEGRATION_MODEL_BASE_URL"),
+                     _value(config.values, "R1_MODEL"))
+    base_url = _value(config.values, "OPENAI_BASE_URL")
+    preset = preset_for(base_url) if base_url else BY_ID["ark"]
+    return Draft(preset.id, "", base_url or preset.base_url,
+                 _value(config.values, "R1_MODEL") if base_url else preset.model)
+
+
+def draft_values(draft: Draft) -> dict[str, str]:
+    """The variables a Save of this draft writes (nothing for the sandbox: the platform injects it)."""
+    if draft.preset.route == COZE_SANDBOX:
+        return {}
+    values = {"OPENAI_BASE_URL": draft.base_url.strip(), "R1_MODEL": draft.model.strip()}
+    if draft.token.strip():
+        values["OPENAI_API_KEY"] = draft.token.strip()
+    return values
+
+
+def detect_draft(draft: Draft, config: Config) -> Detection:
+    """The route and endpoint this draft would give, on top of what is configured now."""
+    values = {name: r.value for name, r in config.values.items()}
+    values.update(draft_values(draft))
+    values["R1_ROUTE"] = draft.preset.route
+    if draft.preset.route == COZE_SANDBOX:
+        values["R1_MODEL"] = draft.model.strip() or values.get("R1_MODEL")
+    by_name = {s.env: Resolved(s, values.get(s.env), "session") for s in SETTINGS}
+    return detect(by_name)
+
+
+def may_write_files(place: Place, admin_password: str | None, entered: str) -> bool:
+    """Server files are written on the owner's own machine, or by someone who knows the admin password."""
+    if not place.shared:
+        return True
+    return bool(admin_password) and hmac.compare_digest(admin_password.encode(), entered.encode())
+
+
+def save(draft: Draft, app_dir: Path, session_values: MutableMapping[str, str], writable: bool,
+         ) -> SaveOutcome:
+    """Store the draft: in ``.env.local`` when ``writable``, else for this browser session only."""
+    values = draft_values(draft)
+    if not values:
+        return SaveOutcome("nothing", values)
+    if not writable:
+        session_values.update(values)
+        return SaveOutcome("session", values)
+    try:
+        result = envfile.save(Path(app_dir) / ENV_FILE, values)
+    except envfile.EnvFileError as exc:
+        return SaveOutcome("file", values, error=exc)
+    for name in values:  # the file now holds them; a stale session copy must not shadow it
+        session_values.pop(name, None)
+    return SaveOutcome("file", values, result=result)
+
+
+def secrets_toml(values: Mapping[str, str]) -> str:
+    """A block to paste into Community Cloud's Secrets; a secret is left as a placeholder.
+
+    The page never shows a token in full, so the user pastes their own key where it says so.
+    """
+    secret = {s.env for s in SETTINGS if s.secret}
+    lines = ["# Streamlit Community Cloud → your app → Settings → Secrets"]
+    for name, value in values.items():
+        if name in secret:
+            lines.append(f"# {mask(value)} — paste the full key between the quotes")
+            value = ""
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        lines.append(f'{name} = "{escaped}"')
+    return "\n".join(lines) + "\n"
+
+
+def _value(values: Mapping[str, Resolved], name: str) -> str:
+    resolved = values.get(name)
+    return (resolved.value or "") if resolved else ""
