@@ -16,6 +16,14 @@ STEP_ICONS = {"ok": ":green[:material/check_circle:]", "fail": ":red[:material/c
               "warn": ":orange[:material/warning:]", "skip": ":gray[:material/remove:]"}
 ALERTS = {"error": st.error, "warning": st.warning, "info": st.info}
 
+
+def show_finding(finding) -> None:
+    """A misconfiguration by name, then its fix; source ids read as on the table."""
+    params = {k: t(f"source.{v}") if k in ("winner", "source") else v for k, v in finding.params.items()}
+    ALERTS.get(finding.severity, st.info)(
+        t(f"check.{finding.kind}", **params) + "\n\n" + t(f"check.{finding.kind}.fix", **params))
+
+
 st.title(t("setup.title"))
 
 # 1. Where am I, and does the active route work.
@@ -40,8 +48,7 @@ findings = checks.find_problems(cfg.values, cfg.layers, detection, place,
 if findings:
     st.subheader(t("setup.findings"))
 for finding in findings:
-    body = t(f"check.{finding.kind}", **finding.params) + "\n\n" + t(f"check.{finding.kind}.fix", **finding.params)
-    ALERTS.get(finding.severity, st.info)(body)
+    show_finding(finding)
 
 # 3. Every setting: set or not, source, masked value, who else sets it.
 st.subheader(t("setup.values"))
@@ -67,6 +74,7 @@ def use_preset() -> None:
     """Preset changed: fill in its base URL and model."""
     preset = BY_ID[state.wiz_preset]
     state.wiz_base_url, state.wiz_model = preset.base_url, preset.model
+    state.wiz_report = None  # a checklist of another provider would mislead
 
 
 if "wiz_preset" not in state:
@@ -92,8 +100,7 @@ draft = wizard.Draft(preset.id, token, state.wiz_base_url, state.wiz_model)
 if preset.route != "coze-sandbox":
     for finding in checks.token_problems("OPENAI_API_KEY", token) + checks.base_url_problems(
             "OPENAI_BASE_URL", state.wiz_base_url, preset):
-        ALERTS.get(finding.severity, st.info)(t(f"check.{finding.kind}", **finding.params) + "\n\n"
-                                              + t(f"check.{finding.kind}.fix", **finding.params))
+        show_finding(finding)
 
 writable = wizard.may_write_files(place, state.admin_password, state.get("admin_entry", ""))
 if place.shared:
@@ -104,30 +111,39 @@ with st.container(horizontal=True):
 
 
 def show_step(box, step) -> None:
-    """One checklist line, and the named cause and fix when the step failed."""
+    """One checklist line with its timing, and what it found or how to fix it."""
     label = t(f"verify.step.{step.name}", **step.params)
     box.markdown(t("setup.step_line", icon=STEP_ICONS[step.status], label=label, seconds=f"{step.seconds:.2f}"))
-    if step.diagnosis is not None and step.status in ("fail", "warn"):
-        box.caption(t(f"err.{step.diagnosis.kind}", **step.diagnosis.params))
+    box.caption(verify.describe(step, t))
+
+
+def show_report(report, endpoint_url: str, model: str, box=None) -> None:
+    """The checklist of the last Verify: live while it runs, then kept on the page."""
+    label = t("setup.verified_ok" if report.ok else "setup.verified_fail", host=endpoint_url, model=model)
+    if box is None:
+        box = st.status(label, state="complete" if report.ok else "error", expanded=not report.ok)
+        for step in report.steps:
+            show_step(box, step)
+    else:
+        box.update(label=label, state="complete" if report.ok else "error")
+    with st.expander(t("setup.diagnostics"), icon=":material/content_copy:"):
+        st.caption(t("setup.diagnostics_help"))
+        st.code(verify.diagnostics(report, place.kind, verify.versions()), language="text")
 
 
 if verify_clicked:
     target = wizard.detect_draft(draft, cfg)
     if target.endpoint is None:
         st.error(t("setup.no_endpoint", missing=", ".join(target.missing)))
+        state.wiz_report = None
     else:
-        with st.status(t("setup.verifying", host=target.endpoint.base_url), expanded=True) as box:
-            report = verify.verify(target.endpoint, on_step=lambda step: show_step(box, step),
-                                   lists_models=preset.lists_models)
-            box.update(label=t("setup.verified_ok" if report.ok else "setup.verified_fail",
-                               host=target.endpoint.base_url, model=target.endpoint.model),
-                       state="complete" if report.ok else "error")
-        state.wiz_report = report
-if state.get("wiz_report") is not None:
-    with st.expander(t("setup.diagnostics"), icon=":material/content_copy:"):
-        st.caption(t("setup.diagnostics_help"))
-        st.code(verify.diagnostics(state.wiz_report, place.kind, {"streamlit": st.__version__}),
-                language="text")
+        ep = target.endpoint
+        live = st.status(t("setup.verifying", host=ep.base_url), expanded=True)
+        report = verify.verify(ep, on_step=lambda step: show_step(live, step), lists_models=preset.lists_models)
+        state.wiz_report = (report, ep.base_url, ep.model)
+        show_report(report, ep.base_url, ep.model, box=live)
+elif state.get("wiz_report"):
+    show_report(*state.wiz_report)
 
 if save_clicked:
     outcome = wizard.save(draft, state.env_dir, state.session_values, writable)

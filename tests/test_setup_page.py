@@ -51,7 +51,7 @@ def keyed_upstream():
 def test_good_token_verifies_every_step(clean_env, tmp_path, keyed_upstream):
     at = fill(open_setup(tmp_path), "custom", KEY, keyed_upstream.base_url)
     click(at, "Verify")
-    report = at.session_state["wiz_report"]
+    report = at.session_state["wiz_report"][0]
     assert report.ok
     assert KEY not in page_text(at)
 
@@ -59,14 +59,14 @@ def test_good_token_verifies_every_step(clean_env, tmp_path, keyed_upstream):
 def test_bad_token_is_named_with_its_fix(clean_env, tmp_path, keyed_upstream):
     at = fill(open_setup(tmp_path), "custom", "sk-wrong-0123456789abcdef", keyed_upstream.base_url)
     click(at, "Verify")
-    assert not at.session_state["wiz_report"].ok
+    assert not at.session_state["wiz_report"][0].ok
     assert "401" in page_text(at) and "OPENAI_API_KEY" in page_text(at)
 
 
 def test_wrong_base_url_path_is_named(clean_env, tmp_path, keyed_upstream):
     at = fill(open_setup(tmp_path), "custom", KEY, keyed_upstream.url + "/nope")
     click(at, "Verify")
-    assert not at.session_state["wiz_report"].ok
+    assert not at.session_state["wiz_report"][0].ok
     assert "404" in page_text(at)
 
 
