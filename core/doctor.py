@@ -16,12 +16,13 @@ from pathlib import Path
 
 from core import i18n, logs
 from core.config import Config, load
+from core.diagnostics import describe
 from core.place import Place, detect_place
 from core.presets import BY_ID, preset_for
 from core.redact import redact
 from core.routes import COZE_SANDBOX, Endpoint
 from core.settings import gather
-from core.verify import Report, Step, describe, summary, verify
+from core.verify import Report, Step, summary, verify
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS_FILE = ".streamlit/secrets.toml"

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
-import importlib.metadata
-import platform
 import socket
 import time
-import tomllib
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx2
@@ -23,6 +18,7 @@ from core.history import build_messages
 from core.redact import mask, redact
 from core.reply import Reply
 from core.routes import Endpoint
+from core.valuechecks import closest_models
 
 STEPS = ("reach", "tls", "auth", "model", "stream", "reasoning", "history")
 PROBE_TIMEOUT = 5.0
@@ -117,57 +113,6 @@ def summary(endpoint: Endpoint) -> dict:
             "model": endpoint.model, "key": mask(endpoint.api_key)}
 
 
-def describe(step: Step, t: Callable[..., str]) -> str:
-    """One line saying what a step found, or how to fix it, in the language of ``t``."""
-    closest = ", ".join(step.params.get("closest") or ()) or "—"
-    if step.diagnosis is not None:
-        text = t(f"err.{step.diagnosis.kind}", **step.diagnosis.params)
-        return text + (" " + t("verify.closest", closest=closest) if step.params.get("closest") else "")
-    if step.status == "skip":
-        return t(f"verify.skip.{step.params.get('reason', 'earlier_failure')}")
-    return t(f"verify.note.{step.name}.{step.status}", **{**step.params, "closest": closest})
-
-
-def diagnostics(report: Report, place_kind: str, versions: dict[str, str]) -> str:
-    """The "copy diagnostics" text: versions, endpoint, each step with timing — never the token."""
-    s = report.endpoint_summary
-    lines = ["DeepSeek-R1 chat diagnostics",
-             "versions: " + ", ".join(f"{name} {v}" for name, v in versions.items()),
-             f"place: {place_kind}", f"route: {s['route']} (provider {s['provider']})",
-             f"host: {s['host']}", f"base_url: {s['base_url']}", f"model: {s['model']}",
-             # Not "token:": redact() would take the label for a credential and blank the fingerprint.
-             f"key fingerprint: {s['key'] or '(none)'}", "steps:"]
-    lines += [_step_line(step) for step in report.steps]
-    lines.append("result: ok" if report.ok else f"result: failed at {report.failed.name}")
-    if report.last_error:
-        lines.append(f"last error: {report.last_error}")
-    lines.append(f"request id: {report.request_id or '-'}")
-    return redact("\n".join(lines))  # token-shaped strings in a provider's body, too
-
-
-def versions() -> dict[str, str]:
-    """Python, Streamlit (when installed), the OpenAI SDK and this app, for a bug report."""
-    out = {"python": platform.python_version()}
-    for dist in ("streamlit", "openai"):
-        try:
-            out[dist] = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    try:
-        pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text("utf-8"))
-        out["app"] = pyproject["project"]["version"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        out["app"] = "?"
-    return out
-
-
-def _step_line(step: Step) -> str:
-    d = step.diagnosis
-    cause = f" {d.kind}" + (f" (HTTP {d.status})" if d.status else "") if d else ""
-    extra = " ".join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in step.params.items())
-    return f"  {step.name:<9} {step.status:<4} {step.seconds:6.2f} s{cause} {extra}".rstrip()
-
-
 def _call_steps(client: openai.OpenAI, endpoint: Endpoint, lists_models: bool,
                 checks: _Checklist) -> None:
     listing = _list_models(client, endpoint) if lists_models else _Listing()
@@ -250,7 +195,7 @@ def _model_step(endpoint: Endpoint, listing: _Listing, reply: Reply) -> Step:
     params = {"model": endpoint.model, "models": len(listing.ids)}
     if endpoint.model in listing.ids:
         return Step("model", "ok", 0.0, params=params)
-    params["closest"] = difflib.get_close_matches(endpoint.model, listing.ids, n=3, cutoff=0.5)
+    params["closest"] = closest_models(endpoint.model, listing.ids)
     if reply.diagnosis and reply.diagnosis.kind == "not_found":
         return Step("model", "fail", 0.0, reply.diagnosis, params)
     # Not listed yet accepted happens (Ark's ep-… endpoint ids), so this alone is only a warning.

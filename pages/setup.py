@@ -3,7 +3,7 @@
 import streamlit as st
 
 import app_state
-from core import checks, verify, wizard
+from core import checks, diagnostics, verify, wizard
 from core.presets import BY_ID, COZE_TOKEN_URL, PRESETS
 from core.redact import mask
 from core.settings import SOURCES
@@ -114,7 +114,7 @@ def show_step(box, step) -> None:
     """One checklist line with its timing, and what it found or how to fix it."""
     label = t(f"verify.step.{step.name}", **step.params)
     box.markdown(t("setup.step_line", icon=STEP_ICONS[step.status], label=label, seconds=f"{step.seconds:.2f}"))
-    box.caption(verify.describe(step, t))
+    box.caption(diagnostics.describe(step, t))
 
 
 def show_report(report, endpoint_url: str, model: str, box=None) -> None:
@@ -128,7 +128,7 @@ def show_report(report, endpoint_url: str, model: str, box=None) -> None:
         box.update(label=label, state="complete" if report.ok else "error")
     with st.expander(t("setup.diagnostics"), icon=":material/content_copy:"):
         st.caption(t("setup.diagnostics_help"))
-        st.code(verify.diagnostics(report, place.kind, verify.versions()), language="text")
+        st.code(diagnostics.diagnostics(report, place.kind, diagnostics.versions()), language="text")
 
 
 if verify_clicked:

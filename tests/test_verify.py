@@ -6,9 +6,10 @@ import pytest
 from fake_upstream import FakeUpstream, Script, error, reply
 
 from core import i18n
+from core.diagnostics import describe, diagnostics, versions
 from core.redact import mask
 from core.routes import Endpoint
-from core.verify import STEPS, describe, diagnostics, verify, versions
+from core.verify import STEPS, verify
 
 TOKEN = "sk-verify-distinctive-0123456789abcdef"
 

@@ -152,3 +152,114 @@ def new_page(browser, app_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+# ----- First run: a private copy of the app with no route configured --------------------------
+# Save writes `.env.local` beside the app, so these tests never run the real checkout: they run a
+# copy in tmp (a fresh git repo, without any .env file) and Save writes that copy's `.env.local`.
+
+import shutil  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+
+APP_COPY = ("streamlit_app.py", "app_state.py", "pyproject.toml", "pages", "core", ".streamlit")
+COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "secrets.toml", ".env*")
+
+
+@contextmanager
+def _streamlit(request, cwd: Path, env: dict, tmp_path: Path):
+    """`streamlit run streamlit_app.py` in ``cwd`` on a free 127.0.0.1 port; yields its URL once healthy."""
+    port = _free_port()
+    stderr_path, stdout_path = tmp_path / "streamlit.stderr", tmp_path / "streamlit.stdout"
+    with open(stderr_path, "wb") as err, open(stdout_path, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+             "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
+             "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
+            cwd=cwd, env=env, stdout=out, stderr=err)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode} before it was healthy:\n"
+                            + stderr_path.read_text(errors="replace"), pytrace=False)
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit not healthy after {STARTUP_S} s:\n"
+                            + stderr_path.read_text(errors="replace"), pytrace=False)
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            sys.stderr.write("\n----- streamlit stderr -----\n" + stderr_path.read_text(errors="replace")
+                             + "\n----- streamlit stdout -----\n" + stdout_path.read_text(errors="replace"))
+
+
+def _stat(path: Path):
+    """What tells a file was touched: its existence, size, mode and mtime (never its content)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_size, st.st_mode, st.st_mtime_ns
+
+
+@pytest.fixture
+def app_copy(tmp_path) -> Path:
+    """The app's code copied to tmp, as a fresh git repo with no `.env*` and no `.gitignore`."""
+    dest = tmp_path / "app"
+    dest.mkdir()
+    for name in APP_COPY:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=COPY_IGNORE)
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+    subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
+    return dest
+
+
+@pytest.fixture
+def first_run_server(request, app_copy, tmp_path):
+    """The app copy served with no route configured: no app variable, no env file, no secrets."""
+    real_env_files = {name: _stat(ROOT / name) for name in (".env.local", ".env", ".gitignore")}
+    home = tmp_path / "home"  # no ~/.streamlit/secrets.toml of the developer's can configure a route
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(APP_PREFIXES)}
+    env.update({"HOME": str(home), "R1_LOG_DIR": str(tmp_path / "logs"), "PYTHONUNBUFFERED": "1"})
+    with _streamlit(request, app_copy, env, tmp_path) as url:
+        yield url
+    touched = [name for name, before in real_env_files.items() if _stat(ROOT / name) != before]
+    assert not touched, f"the e2e run touched the checkout's own {touched}"
+
+
+@pytest.fixture
+def new_setup_page(browser, first_run_server):
+    """``new_setup_page(locale)``: a fresh browser context on the first-run app, once its page is drawn."""
+    contexts = []
+
+    def open_page(locale: str = "en-US"):
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900},
+                                      color_scheme="light")
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(first_run_server, wait_until="domcontentloaded")
+        page.locator('[data-testid="stMain"] h1').first.wait_for(state="visible")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -1,0 +1,166 @@
+"""First run in a real browser: no configuration → Setup → Verify → Save → Chat.
+
+The app runs from a copy in tmp (see the ``app_copy`` / ``first_run_server`` fixtures), so Save
+writes that copy's `.env.local` and `.gitignore`, never the developer's.
+
+Run: .venv/bin/python -m pytest tests/e2e -q   (screenshots land in tests/e2e/artifacts/)
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+
+import pytest
+from dotenv import dotenv_values
+from fake_upstream import FakeUpstream
+from test_chat_browser import (ASSISTANT, CAPTION, NAV_LINK, SIDEBAR, THINKING_LABEL, expect, send, settle,
+                               shoot, wait_idle)
+
+pytestmark = pytest.mark.e2e
+
+MODEL = "deepseek-r1-250528"
+KEY = "sk-e2e-setup-7f3a9c1d5b2e4f60"
+WRONG_KEY = "sk-e2e-wrong-00aa11bb22cc33dd"
+
+MAIN = '[data-testid="stMain"]'
+ALERT = '[data-testid="stAlert"]'
+# While a script runs Streamlit keeps stale copies of elements in the DOM: use the live ones.
+LIVE = ':not([data-stale="true"])'
+STATUS = f'[data-testid="stExpander"]{LIVE}'  # st.status renders as an expander
+DATAFRAME = '[data-testid="stDataFrame"]'
+
+
+@pytest.fixture
+def keyed_upstream():
+    """A fake provider that accepts only ``KEY`` (401 for any other key)."""
+    with FakeUpstream(api_key=KEY) as up:
+        yield up
+
+
+def main(page):
+    return page.locator(MAIN)
+
+
+def choose_preset(page, label: str, name: str) -> None:
+    """Open the "Route or provider" selectbox and pick ``name``."""
+    box = main(page).get_by_label(label, exact=True)
+    box.click()
+    page.get_by_role("option", name=name, exact=True).click()
+    expect()(main(page).locator('[data-testid="stSelectbox"]').first).to_contain_text(name)
+
+
+def type_into(page, label: str, text: str) -> None:
+    """Replace a text input's value and commit it with Enter, as a user would."""
+    field = main(page).get_by_label(label, exact=True)
+    field.fill(text)
+    field.press("Enter")
+
+
+def fill_wizard(page, *, preset_label, token_label, url_label, key: str, base_url: str) -> None:
+    choose_preset(page, preset_label, "Custom OpenAI-compatible")
+    type_into(page, token_label, key)
+    type_into(page, url_label, base_url)
+    # The caption under Base URL shows the URL the chat will POST to: the reruns have landed.
+    expect()(main(page)).to_contain_text(base_url + "/chat/completions")
+
+
+def start_first_run(page, title: str, not_ready: str) -> None:
+    """No configuration: the app opened on Setup and says so."""
+    ex = expect()
+    ex(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    ex(main(page).locator(ALERT).filter(has_text=not_ready)).to_be_visible()
+
+
+def dataframe_row(page, variable: str) -> list[str]:
+    """The cells of one row of the settings table (glide-data-grid keeps an accessible copy in the DOM)."""
+    grid = main(page).locator(DATAFRAME)
+    row = grid.get_by_role("row").filter(has=page.get_by_role("gridcell", name=variable, exact=True))
+    expect()(row).to_have_count(1)
+    return [c.strip() for c in row.get_by_role("gridcell").all_inner_texts()]
+
+
+def test_first_run_setup_verify_save_then_chat(new_setup_page, keyed_upstream, app_copy, artifacts):
+    page = new_setup_page("en-US")
+    ex = expect()
+
+    # Nothing configured: the router lands on Setup, which says so.
+    start_first_run(page, "Setup", "Not configured yet")
+    shoot(page, artifacts / "setup_first_run_en.png")
+
+    # The wizard: custom provider, the key, the fake's base URL; the model stays as filled in.
+    fill_wizard(page, preset_label="Route or provider", token_label="API key", url_label="Base URL",
+                key=KEY, base_url=keyed_upstream.base_url)
+    ex(main(page).get_by_label("API key", exact=True)).to_have_attribute("type", "password")
+    ex(main(page).get_by_label("Model", exact=True)).to_have_value(MODEL)
+
+    # Verify: the checklist runs for real against the fake and ends verified.
+    main(page).get_by_role("button", name="Verify").click()
+    status = main(page).locator(STATUS).filter(has_text="Verified:")
+    ex(status.locator("summary")).to_contain_text(f"Verified: {keyed_upstream.base_url} answers with {MODEL}")
+    ex(status).not_to_contain_text("Verification failed")
+    settle(status)
+    shoot(page, artifacts / "setup_verified_en.png")
+    chats = [r for r in keyed_upstream.requests if r["path"].endswith("/chat/completions")]
+    assert chats and all(r["headers"]["authorization"] == f"Bearer {KEY}" for r in chats)
+
+    # Save: into the copy's .env.local, private, and git-ignored.
+    main(page).get_by_role("button", name="Save").click()
+    saved = main(page).locator(ALERT).filter(has_text="Saved to")
+    ex(saved).to_contain_text(".env.local")
+    ex(saved).to_contain_text(str(app_copy / ".env.local"))
+    env_file = app_copy / ".env.local"
+    assert env_file.is_file()
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600, oct(env_file.stat().st_mode)
+    assert dotenv_values(env_file) == {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": keyed_upstream.base_url,
+                                       "R1_MODEL": MODEL}
+    gitignore = app_copy / ".gitignore"
+    assert gitignore.is_file(), "Save in a git repo must git-ignore .env.local"
+    assert ".env.local" in gitignore.read_text(encoding="utf-8").splitlines()
+
+    # The table now reads the key from .env.local, masked; the full key is nowhere in the page.
+    ex(main(page).locator(ALERT).filter(has_text="Ready to chat")).to_be_visible()
+    row = dataframe_row(page, "OPENAI_API_KEY")
+    assert ".env.local" in row, row
+    assert any("…" in cell and cell.endswith(KEY[-4:]) for cell in row), row
+    ex(main(page).locator(DATAFRAME)).to_be_visible()
+    page.wait_for_timeout(300)  # let the grid finish drawing before the shot
+    shoot(page, artifacts / "setup_saved_en.png")
+    assert KEY not in page.content(), "the full key is in the page's DOM"
+
+    # Chat, through the sidebar navigation: the saved route answers.
+    page.locator(SIDEBAR).locator(NAV_LINK).filter(has_text="Chat").click()
+    ex(page.locator('[data-testid="stChatInputTextArea"]')).to_be_enabled()
+    send(page, "Hello after setup")
+    assistant = page.locator(ASSISTANT).last
+    ex(assistant.locator(THINKING_LABEL)).to_have_text(re.compile(r"Thought for \d+(\.\d+)? s"))
+    ex(assistant).to_contain_text("You said: Hello after setup")
+    ex(assistant.locator(CAPTION).last).to_contain_text(MODEL)
+    wait_idle(page)
+    shoot(page, artifacts / "chat_after_setup_en.png")
+    assert KEY not in page.content(), "the full key is in the page's DOM"
+    last = [r for r in keyed_upstream.requests if r["path"].endswith("/chat/completions")][-1]
+    assert last["headers"]["authorization"] == f"Bearer {KEY}"
+    assert last["json"]["messages"][-1]["content"] == "Hello after setup"
+
+
+def test_bad_token_is_named_on_the_page(new_setup_page, keyed_upstream, app_copy, artifacts):
+    page = new_setup_page("zh-CN")
+    ex = expect()
+
+    start_first_run(page, "配置", "尚未配置")
+    fill_wizard(page, preset_label="线路或服务商", token_label="API 密钥", url_label="基础 URL",
+                key=WRONG_KEY, base_url=keyed_upstream.base_url)
+
+    main(page).get_by_role("button", name="验证").click()
+    status = main(page).locator(STATUS).filter(has_text="验证未通过")
+    ex(status.locator("summary")).to_contain_text("验证未通过")
+    # The failed step names the 401 in Chinese, and the variable to fix.
+    named = status.get_by_text(re.compile(r"401.*令牌")).first
+    ex(named).to_be_visible()
+    ex(status).to_contain_text("OPENAI_API_KEY")
+    settle(status)
+    shoot(page, artifacts / "setup_bad_token_zh.png")
+
+    assert WRONG_KEY not in page.content(), "the full key is in the page's DOM"
+    assert not (app_copy / ".env.local").exists(), "Verify alone must not write anything"
