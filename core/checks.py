@@ -25,6 +25,15 @@ from core.valuechecks import (  # noqa: F401
     with_scheme,
 )
 
+SOURCE_PARAMS = ("winner", "source")  # hold source ids such as "environ"; shown by their names
+
+
+def explain(finding: Finding, t) -> tuple[str, str]:
+    """The finding's message and its fix in the language of ``t``, sources named as on Setup."""
+    params = {k: t(f"source.{v}") if k in SOURCE_PARAMS and v else v for k, v in finding.params.items()}
+    return t(f"check.{finding.kind}", **params), t(f"check.{finding.kind}.fix", **params)
+
+
 OPENAI_KEY, OPENAI_URL = "OPENAI_API_KEY", "OPENAI_BASE_URL"
 WORKLOAD_KEY, COZE_URL = "COZE_WORKLOAD_IDENTITY_API_KEY", "COZE_INTEGRATION_MODEL_BASE_URL"
 COZE_TOKEN = "COZE_API_TOKEN"  # read by Coze front-end examples, never by this app

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import i18n, logs
+from core.checks import explain
 from core.config import Config, load
 from core.diagnostics import describe
 from core.place import Place, detect_place
@@ -128,8 +129,9 @@ def as_json(survey: Survey, report: Report | None, code: int, t: Callable[..., s
         "settings": config.rows(),
         "problems": [{"file": SECRETS_FILE, "problem": survey.secrets_problem}] if survey.secrets_problem else [],
         "findings": [{"kind": f.kind, "severity": f.severity, "setting": f.setting,
-                      "message": text(f"check.{f.kind}", **f.params),
-                      "fix": text(f"check.{f.kind}.fix", **f.params)} for f in survey.findings],
+                      **dict(zip(("message", "fix"), (plain(redact(x, secrets)) for x in explain(f, t)),
+                                 strict=True))}
+                     for f in survey.findings],
         "steps": [{"name": s.name, "status": s.status, "seconds": round(s.seconds, 3),
                    "kind": s.diagnosis.kind if s.diagnosis else None,
                    "message": plain(redact(describe(s, t), secrets))} for s in (report.steps if report else [])],
@@ -195,9 +197,9 @@ def _print_survey(out: _Output, survey: Survey) -> None:
         out.line(t("doctor.no_findings"), 2)
     for f in survey.findings:
         status = SEVERITY_MARKS.get(f.severity, "skip")
-        out.line(f"{out.paint(MARKS[status], status)} {t(f'check.{f.kind}', **f.params)}", 2)
-        if _known(f"check.{f.kind}.fix"):
-            out.line(t("doctor.fix", fix=t(f"check.{f.kind}.fix", **f.params)), 6)
+        message, fix = explain(f, t)
+        out.line(f"{out.paint(MARKS[status], status)} {message}", 2)
+        out.line(t("doctor.fix", fix=fix), 6)
 
 
 def _print_route(out: _Output, config: Config) -> None:

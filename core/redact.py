@@ -9,7 +9,8 @@ from collections.abc import Iterable
 PATTERNS = (
     re.compile(r"(?i)(bearer\s+)([A-Za-z0-9._~+/=-]{8,})"),
     re.compile(r"\b(sk-|pat_|sat_|sk-or-v1-)([A-Za-z0-9_-]{8,})"),
-    re.compile(r"(?i)((?:api[_-]?key|token|authorization)[\"']?\s*[:=]\s*[\"']?)([^\s\"',}]{8,})"),
+    # A value that looks like a credential, not a template such as `OPENAI_API_KEY=<token>`.
+    re.compile(r"(?i)((?:api[_-]?key|token|authorization)[\"']?\s*[:=]\s*[\"']?)([A-Za-z0-9._~+/=-]{8,})"),
 )
 
 

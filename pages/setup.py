@@ -18,10 +18,9 @@ ALERTS = {"error": st.error, "warning": st.warning, "info": st.info}
 
 
 def show_finding(finding) -> None:
-    """A misconfiguration by name, then its fix; source ids read as on the table."""
-    params = {k: t(f"source.{v}") if k in ("winner", "source") else v for k, v in finding.params.items()}
-    ALERTS.get(finding.severity, st.info)(
-        t(f"check.{finding.kind}", **params) + "\n\n" + t(f"check.{finding.kind}.fix", **params))
+    """A misconfiguration by name, then its fix."""
+    message, fix = checks.explain(finding, t)
+    ALERTS.get(finding.severity, st.info)(message + "\n\n" + fix)
 
 
 st.title(t("setup.title"))

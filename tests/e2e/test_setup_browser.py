@@ -14,8 +14,18 @@ import stat
 import pytest
 from dotenv import dotenv_values
 from fake_upstream import FakeUpstream
-from test_chat_browser import (ASSISTANT, CAPTION, NAV_LINK, SIDEBAR, THINKING_LABEL, expect, send, settle,
-                               shoot, wait_idle)
+from test_chat_browser import (
+    ASSISTANT,
+    CAPTION,
+    NAV_LINK,
+    SIDEBAR,
+    THINKING_LABEL,
+    expect,
+    send,
+    settle,
+    shoot,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
