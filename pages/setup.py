@@ -26,11 +26,18 @@ def show_finding(finding) -> None:
 st.title(t("setup.title"))
 
 # 1. Where am I, and does the active route work.
+findings = checks.find_problems(cfg.values, cfg.layers, detection, place,
+                                just_saved=state.get("just_saved"),
+                                admin_password_set=bool(state.admin_password))
 st.markdown(t("setup.where", place=t(f"place.{place.kind}")))
+blocking = any(f.severity == "error" for f in findings)
 if detection.endpoint:
     ep = detection.endpoint
-    st.success(t("setup.ready", route=t(f"route.{ep.route}"), host=ep.base_url, model=ep.model),
-               icon=":material/check_circle:", title=t("setup.ready_title"))
+    alert = st.warning if blocking else st.success  # configured, but an error below will stop the chat
+    alert(t("setup.ready", route=t(f"route.{ep.route}"), host=ep.base_url, model=ep.model),
+          icon=":material/warning:" if blocking else ":material/check_circle:",
+          title=t("setup.configured_with_errors_title" if blocking else "setup.ready_title"))
+    st.page_link("pages/chat.py", label=t("setup.go_chat"), icon=":material/forum:")
 elif detection.route:
     st.warning(t("setup.route_missing", route=t(f"route.{detection.route}"),
                  missing=", ".join(detection.missing)), icon=":material/warning:",
@@ -41,9 +48,6 @@ if place.shared:
     st.caption(t("setup.shared_note"))
 
 # 2. Misconfigurations, each by name with its fix.
-findings = checks.find_problems(cfg.values, cfg.layers, detection, place,
-                                just_saved=state.get("just_saved"),
-                                admin_password_set=bool(state.admin_password))
 if findings:
     st.subheader(t("setup.findings"))
 for finding in findings:

@@ -30,3 +30,8 @@ def test_every_setting_is_in_both_readmes(setting):
 def test_readme_gives_the_two_commands():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "./scripts/run" in text and "./scripts/test" in text
+
+
+def test_readme_documents_the_doctor_command():
+    for name in ("README.md", "README.zh-CN.md"):
+        assert "python -m core.doctor" in (ROOT / name).read_text(encoding="utf-8")

@@ -1,6 +1,7 @@
 """English strings of the Setup wizard."""
 
 MESSAGES = {
+    "setup.configured_with_errors_title": "Configured, but the errors below will make the chat fail",
     "place.coze-sandbox": "a Coze sandbox",
     "place.community-cloud": "Streamlit Community Cloud",
     "place.local": "your local machine",

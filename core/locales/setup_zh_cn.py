@@ -1,6 +1,7 @@
 """配置向导的简体中文文案。"""
 
 MESSAGES = {
+    "setup.configured_with_errors_title": "已配置，但下面的错误会导致对话失败",
     "place.coze-sandbox": "Coze 沙箱",
     "place.community-cloud": "Streamlit Community Cloud",
     "place.local": "你的本机",

@@ -54,8 +54,15 @@ def main(page):
 
 def choose_preset(page, label: str, name: str) -> None:
     """Open the "Route or provider" selectbox and pick ``name``."""
-    box = main(page).get_by_label(label, exact=True)
+    box = main(page).get_by_role("combobox", name=label, exact=True)
+    # The popover closes on scroll: bring the box into view first, let the scroll end, then click.
+    box.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
     box.click()
+    if box.get_attribute("aria-expanded") != "true":  # a late scroll event closed it: once more
+        page.wait_for_timeout(300)
+        box.click()
+    expect()(box).to_have_attribute("aria-expanded", "true")
     page.get_by_role("option", name=name, exact=True).click()
     expect()(main(page).locator('[data-testid="stSelectbox"]').first).to_contain_text(name)
 
