@@ -6,31 +6,33 @@ import argparse
 import json
 import logging
 import os
-import re
 import sys
 import tomllib
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from core import i18n, logs
-from core.checks import explain
+from core.checks import explain, find_problems
 from core.config import Config, load
 from core.diagnostics import describe
+from core.doctor_text import (
+    EXIT_OK,
+    EXIT_UNCONFIGURED,
+    SECRETS_FILE,
+    Output,
+    plain,
+    print_result,
+    print_survey,
+)
 from core.place import Place, detect_place
 from core.presets import BY_ID, preset_for
 from core.redact import redact
 from core.routes import COZE_SANDBOX, Endpoint
-from core.settings import gather
-from core.verify import Report, Step, summary, verify
+from core.verify import Report, summary, verify
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRETS_FILE = ".streamlit/secrets.toml"
-EXIT_OK, EXIT_FAILED, EXIT_UNCONFIGURED = 0, 1, 2
-MARKS = {"ok": "✓", "fail": "✗", "warn": "!", "skip": "–"}
-SEVERITY_MARKS = {"error": "fail", "warning": "warn", "info": "skip"}
-COLOURS = {"ok": "32", "fail": "31", "warn": "33", "skip": "2", "title": "1"}
+EXIT_FAILED = 1
 
 
 @dataclass
@@ -51,9 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     _quiet_logs()
     t = i18n.translator(args.lang or default_language(os.environ))
     survey = survey_config(Path(args.dir), os.environ)
-    out = _Output(t, survey.config.secrets(), colour=not args.json and sys.stdout.isatty())
+    out = Output(t, survey.config.secrets(), colour=not args.json and sys.stdout.isatty())
     if not args.json:
-        _print_survey(out, survey)
+        print_survey(out, survey)
     report = None
     endpoint = survey.config.detection.endpoint
     if endpoint and not args.no_verify:
@@ -65,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(as_json(survey, report, code, t), ensure_ascii=False, indent=2))
     else:
-        _print_result(out, report, code)
+        print_result(out, report, code)
     return code
 
 
@@ -88,13 +90,11 @@ def read_secrets(app_dir: Path) -> tuple[dict, str | None]:
 
 def survey_config(app_dir: Path, environ: Mapping[str, str]) -> Survey:
     """Read every source, detect the route and the place, and name what looks wrong."""
-    from core.checks import find_problems  # written alongside this module; only the doctor needs it here
-
     secrets, problem = read_secrets(app_dir)
     config = load(app_dir, environ, secrets)
     # In a terminal we are on the machine itself: no server address, no remote visitor.
     place = detect_place(environ, app_dir, server_address=None, client_ip=None)
-    findings = find_problems(config.values, gather(app_dir, environ, secrets), config.detection, place,
+    findings = find_problems(config.values, config.layers, config.detection, place,
                              admin_password_set=bool(secrets.get("R1_ADMIN_PASSWORD")))
     return Survey(config, place, findings, problem)
 
@@ -139,98 +139,6 @@ def as_json(survey: Survey, report: Report | None, code: int, t: Callable[..., s
         "last_error": report.last_error if report else "",
         "ok": code == EXIT_OK, "exit": code,
     }
-
-
-def pad(text: str, width: int) -> str:
-    """``text`` padded to ``width`` terminal columns; CJK characters take two."""
-    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(0, width - used)
-
-
-def plain(text: str) -> str:
-    """A catalogue message for a terminal: Markdown bold and Material icon codes removed."""
-    return re.sub(r":material/[a-z_]+:\s*", "", text.replace("**", ""))
-
-
-class _Output:
-    """Prints redacted, optionally coloured lines in one language."""
-
-    def __init__(self, t: Callable[..., str], secrets: list[str], colour: bool) -> None:
-        self.t, self.secrets, self.colour = t, secrets, colour
-
-    def line(self, text: str, indent: int = 0) -> None:
-        print(" " * indent + plain(redact(text, self.secrets)), flush=True)
-
-    def paint(self, text: str, style: str) -> str:
-        return f"\033[{COLOURS[style]}m{text}\033[0m" if self.colour else text
-
-    def heading(self, text: str) -> None:
-        print()
-        self.line(self.paint(text, "title"))
-
-    def step(self, step: Step) -> None:
-        """One checklist line as the step finishes, then what it found or how to fix it."""
-        mark = self.paint(MARKS[step.status], step.status)
-        timing = "" if step.status == "skip" else f"{step.seconds:6.2f} s"
-        self.line(f"{mark} {pad(self.t(f'verify.step.{step.name}'), 32)} {timing}".rstrip(), 2)
-        if step.params.get("reason") != "earlier_failure":
-            self.line(describe(step, self.t), 6)  # for a failure: the cause and its fix
-        if step.diagnosis and step.diagnosis.detail:
-            self.line(self.t("err.detail", detail=step.diagnosis.detail), 6)
-
-
-def _print_survey(out: _Output, survey: Survey) -> None:
-    t, config = out.t, survey.config
-    out.line(out.paint(t("doctor.title"), "title"))
-    out.line(t("doctor.where", place=t(f"doctor.place.{survey.place.kind}")))
-    _print_route(out, config)
-    if survey.secrets_problem:
-        out.line(out.paint(t("doctor.secrets_bad", file=SECRETS_FILE, problem=survey.secrets_problem), "fail"))
-    out.heading(t("doctor.settings"))
-    for row in config.rows():
-        mark = out.paint(MARKS["ok" if row["set"] else "skip"], "ok" if row["set"] else "skip")
-        source = t(f"source.{row['source']}") if row["source"] else t("doctor.unset")
-        also = f"  ({t('doctor.also_in', sources=row['also_in'])})" if row["also_in"] else ""
-        out.line(f"{mark} {row['variable']:<32} {pad(source, 14)} {row['value'] or '—'}{also}", 2)
-    out.heading(t("doctor.findings"))
-    if not survey.findings:
-        out.line(t("doctor.no_findings"), 2)
-    for f in survey.findings:
-        status = SEVERITY_MARKS.get(f.severity, "skip")
-        message, fix = explain(f, t)
-        out.line(f"{out.paint(MARKS[status], status)} {message}", 2)
-        out.line(t("doctor.fix", fix=fix), 6)
-
-
-def _print_route(out: _Output, config: Config) -> None:
-    t, detection = out.t, config.detection
-    if detection.endpoint:
-        s = summary(detection.endpoint)
-        out.line(t("doctor.route", route=t(f"route.{detection.route}"), provider=s["provider"],
-                   base_url=s["base_url"], model=s["model"], fingerprint=s["key"] or "—"))
-    elif detection.route:
-        out.line(t("setup.route_missing", route=t(f"route.{detection.route}"),
-                   missing=", ".join(detection.missing)))
-    else:
-        out.line(t("setup.unconfigured"))
-
-
-def _print_result(out: _Output, report: Report | None, code: int) -> None:
-    t = out.t
-    if code == EXIT_UNCONFIGURED:
-        key = "doctor.result.unconfigured"
-    elif report is None:
-        out.heading(t("doctor.no_verify"))
-        key = "doctor.result.findings" if code else "doctor.result.unverified"
-    elif report.failed:
-        if report.request_id:
-            out.line(t("doctor.request_id", request_id=report.request_id), 2)
-        key = "doctor.result.fail"
-    else:
-        key = "doctor.result.warn" if any(s.status == "warn" for s in report.steps) else "doctor.result.ok"
-    step = t(f"verify.step.{report.failed.name}") if report and report.failed else ""
-    print()
-    out.line(out.paint(t(key, step=step), "ok" if code == EXIT_OK else "fail"))
 
 
 def _known(key: str) -> bool:

@@ -1,6 +1,13 @@
 """English strings of the Setup wizard."""
 
 MESSAGES = {
+    "preset.coze-sandbox": "Coze sandbox (nothing to set)",
+    "preset.ark": "Volcengine Ark",
+    "preset.deepseek": "DeepSeek",
+    "preset.openrouter": "OpenRouter",
+    "preset.siliconflow": "SiliconFlow",
+    "preset.ollama": "Ollama (local)",
+    "preset.custom": "Custom OpenAI-compatible",
     "setup.configured_with_errors_title": "Configured, but the errors below will make the chat fail",
     "place.coze-sandbox": "a Coze sandbox",
     "place.community-cloud": "Streamlit Community Cloud",

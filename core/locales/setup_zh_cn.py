@@ -1,6 +1,13 @@
 """配置向导的简体中文文案。"""
 
 MESSAGES = {
+    "preset.coze-sandbox": "Coze 沙箱（无需设置）",
+    "preset.ark": "火山方舟",
+    "preset.deepseek": "DeepSeek",
+    "preset.openrouter": "OpenRouter",
+    "preset.siliconflow": "硅基流动",
+    "preset.ollama": "Ollama（本地）",
+    "preset.custom": "自定义 OpenAI 兼容服务",
     "setup.configured_with_errors_title": "已配置，但下面的错误会导致对话失败",
     "place.coze-sandbox": "Coze 沙箱",
     "place.community-cloud": "Streamlit Community Cloud",
