@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
 import string
 from collections.abc import Callable
 
-from core.locales import en, zh_cn
-
 LANGUAGES = {"zh-CN": "中文", "en": "English"}
-# Each catalogue is split by area (locales/<area>_en.py, <area>_zh_cn.py) and merged here.
-CATALOGUES = {"zh-CN": zh_cn.merged(), "en": en.merged()}
+AREAS = ("", "setup_", "checks_", "verify_")  # locales/<area><lang>.py, merged into one catalogue
+
+
+def _catalogue(suffix: str) -> dict[str, str]:
+    """Every area's messages for one language (``en`` or ``zh_cn``)."""
+    merged: dict[str, str] = {}
+    for area in AREAS:
+        merged.update(importlib.import_module(f"core.locales.{area}{suffix}").MESSAGES)
+    return merged
+
+
+CATALOGUES = {"zh-CN": _catalogue("zh_cn"), "en": _catalogue("en")}
 DEFAULT = "zh-CN"  # our users are Chinese-speaking developers first
 
 

@@ -73,18 +73,3 @@ MESSAGES = {
     "setup.route_sandbox_md": "**Coze sandbox** — the platform injects `COZE_WORKLOAD_IDENTITY_API_KEY` and `COZE_INTEGRATION_MODEL_BASE_URL`. Nothing to set; `COZE_API_TOKEN` is *not* needed. The server holds the key; the browser never sees it.",
     "setup.route_openai_md": "**Standalone** (laptop, server, Community Cloud) — bring a key from a provider that serves R1 (Volcengine Ark, DeepSeek, OpenRouter, SiliconFlow, local Ollama/vLLM): set `OPENAI_API_KEY`, `OPENAI_BASE_URL` and, if needed, `R1_MODEL`.",
 }
-
-AREAS = ("setup", "checks", "verify")
-
-
-def merged() -> dict[str, str]:
-    """This catalogue plus every area file beside it (``<area>_en.py``)."""
-    import importlib
-
-    out = dict(MESSAGES)
-    for area in AREAS:
-        try:
-            out.update(importlib.import_module(f"core.locales.{area}_en").MESSAGES)
-        except ModuleNotFoundError:
-            continue
-    return out

@@ -73,18 +73,3 @@ MESSAGES = {
     "setup.route_sandbox_md": "**Coze 沙箱**——平台会自动注入 `COZE_WORKLOAD_IDENTITY_API_KEY` 和 `COZE_INTEGRATION_MODEL_BASE_URL`。无需任何设置，*不需要* `COZE_API_TOKEN`。密钥保存在服务端，浏览器永远看不到。",
     "setup.route_openai_md": "**独立部署**（本机、服务器、Community Cloud）——自备提供 R1 的服务商密钥（火山方舟、DeepSeek、OpenRouter、硅基流动、本地 Ollama/vLLM）：设置 `OPENAI_API_KEY`、`OPENAI_BASE_URL`，必要时设置 `R1_MODEL`。",
 }
-
-AREAS = ("setup", "checks", "verify")
-
-
-def merged() -> dict[str, str]:
-    """本目录的文案，加上各个分区文件（``<area>_zh_cn.py``）。"""
-    import importlib
-
-    out = dict(MESSAGES)
-    for area in AREAS:
-        try:
-            out.update(importlib.import_module(f"core.locales.{area}_zh_cn").MESSAGES)
-        except ModuleNotFoundError:
-            continue
-    return out
