@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+OLLAMA_PORT = 11434
 
 
 @dataclass(frozen=True)
@@ -52,4 +55,6 @@ def preset_for(base_url: str) -> Preset:
     from core.routes import identify
 
     provider, _, _ = identify(base_url.strip())
+    if provider == "local" and urlsplit(base_url.strip()).port != OLLAMA_PORT:
+        return BY_ID["custom"]  # vLLM, LM Studio or a gateway on loopback: no path is implied
     return BY_ID[PROVIDER_PRESET.get(provider, "custom")]

@@ -101,6 +101,12 @@ def save(draft: Draft, app_dir: Path, session_values: MutableMapping[str, str], 
     return SaveOutcome("file", values, result=result)
 
 
+def secrets_block(draft: Draft) -> str:
+    """The Community Cloud block for this draft; the key line is there even when the field is empty."""
+    values = draft_values(draft)
+    return secrets_toml({"OPENAI_API_KEY": values.pop("OPENAI_API_KEY", ""), **values}) if values else ""
+
+
 def secrets_toml(values: Mapping[str, str]) -> str:
     """A block to paste into Community Cloud's Secrets; a secret is left as a placeholder.
 
@@ -110,7 +116,8 @@ def secrets_toml(values: Mapping[str, str]) -> str:
     lines = ["# Streamlit Community Cloud → your app → Settings → Secrets"]
     for name, value in values.items():
         if name in secret:
-            lines.append(f"# {mask(value)} — paste the full key between the quotes")
+            lines.append(f"# paste your full key ({mask(value)}) between the quotes" if value
+                         else "# paste your full key between the quotes")
             value = ""
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
         lines.append(f'{name} = "{escaped}"')

@@ -53,26 +53,25 @@ if findings:
 for finding in findings:
     show_finding(finding)
 
-# 3. Every setting: set or not, source, masked value, who else sets it.
-st.subheader(t("setup.values"))
-st.caption(t("setup.precedence", order=" > ".join(t(f"source.{s}") for s in SOURCES)))
-st.dataframe([{t("setup.col_var"): r["variable"], t("setup.col_set"): r["set"],
-               t("setup.col_source"): t(f"source.{r['source']}") if r["source"] else "—",
-               t("setup.col_value"): r["value"] or "—", t("setup.col_also"): r["also_in"]}
-              for r in cfg.rows()], hide_index=True, alt=t("setup.values"))
+# 3. The wizard: choose, enter, verify, save.
+def show_saved(saved) -> None:
+    """Where the last Save put the values, or why it could not."""
+    if saved is None:
+        return
+    path = f"{state.env_dir}/{wizard.ENV_FILE}"
+    if saved.error is not None:
+        reason = t(f"save.{saved.error.kind}", line=saved.error.line or "?")
+        st.error(t("setup.save_error", path=path, reason=reason), icon=":material/error:")
+    elif saved.where == "file":
+        st.success(t("setup.saved_file", path=path), icon=":material/save:")
+        if saved.result.backup:
+            st.caption(t("setup.saved_backup", path=saved.result.backup))
+        if saved.result.gitignore_updated:
+            st.caption(t("setup.saved_gitignore", name=wizard.ENV_FILE))
+    else:
+        st.info(t(f"setup.saved_{saved.where}"), icon=":material/info:")
 
-# 4. Which token does each route need, and why.
-st.subheader(t("setup.arch_title"))
-with st.container(horizontal=True):
-    for key in ("setup.arch_server_md", "setup.arch_direct_md"):
-        with st.container(border=True):
-            st.markdown(t(key))
-with st.expander(t("setup.get_tokens"), icon=":material/open_in_new:"):
-    st.markdown("\n".join(f"- [{p.name}]({p.key_url})" for p in PRESETS if p.key_url and p.route == "openai")
-                + f"\n- [Coze personal access token (`COZE_API_TOKEN`)]({COZE_TOKEN_URL})")
 
-
-# 5. The wizard: choose, enter, verify, save.
 def use_preset() -> None:
     """Preset changed: fill in its base URL and model."""
     preset = BY_ID[state.wiz_preset]
@@ -86,7 +85,7 @@ if "wiz_preset" not in state:
 
 st.subheader(t("setup.wizard"))
 st.selectbox(t("setup.preset"), [p.id for p in PRESETS], key="wiz_preset", on_change=use_preset,
-             format_func=lambda pid: BY_ID[pid].name)
+             format_func=lambda pid: t(f"preset.{pid}"))
 preset = BY_ID[state.wiz_preset]
 if preset.route == "coze-sandbox":
     st.info(t("setup.sandbox_nothing"), icon=":material/cloud_done:")
@@ -108,16 +107,31 @@ if preset.route != "coze-sandbox":
 writable = wizard.may_write_files(place, state.admin_password, state.get("admin_entry", ""))
 if place.shared:
     st.text_input(t("setup.admin"), type="password", key="admin_entry", help=t("setup.admin_help"))
+
+
+def save_draft() -> None:
+    """Save button: store the draft, then empty the key field so the key leaves the page."""
+    outcome = wizard.save(draft, state.env_dir, state.session_values, writable)
+    state.wiz_saved, state.just_saved = outcome, outcome.values if outcome.where == "file" else None
+    if outcome.error is None:
+        state.wiz_token = ""
+
+
 with st.container(horizontal=True):
     verify_clicked = st.button(t("setup.verify"), icon=":material/fact_check:", type="primary")
-    save_clicked = st.button(t("setup.save"), icon=":material/save:")
+    st.button(t("setup.save"), icon=":material/save:", on_click=save_draft)
+show_saved(state.get("wiz_saved"))
 
 
 def show_step(box, step) -> None:
-    """One checklist line with its timing, and what it found or how to fix it."""
+    """One checklist line with its timing, and what it found or — in red — how to fix it."""
     label = t(f"verify.step.{step.name}", **step.params)
-    box.markdown(t("setup.step_line", icon=STEP_ICONS[step.status], label=label, seconds=f"{step.seconds:.2f}"))
-    box.caption(diagnostics.describe(step, t))
+    if step.status == "skip":
+        box.markdown(f"{STEP_ICONS['skip']} {label}")
+    else:
+        box.markdown(t("setup.step_line", icon=STEP_ICONS[step.status], label=label,
+                       seconds=f"{step.seconds:.2f}"))
+    (box.error if step.status == "fail" else box.caption)(diagnostics.describe(step, t))
 
 
 def show_report(report, endpoint_url: str, model: str, box=None) -> None:
@@ -128,7 +142,8 @@ def show_report(report, endpoint_url: str, model: str, box=None) -> None:
         for step in report.steps:
             show_step(box, step)
     else:
-        box.update(label=label, state="complete" if report.ok else "error")
+        # A failure stays open: the reason is the point of the checklist.
+        box.update(label=label, state="complete" if report.ok else "error", expanded=not report.ok)
     with st.expander(t("setup.diagnostics"), icon=":material/content_copy:"):
         st.caption(t("setup.diagnostics_help"))
         st.code(diagnostics.diagnostics(report, place.kind, diagnostics.versions()), language="text")
@@ -148,24 +163,24 @@ if verify_clicked:
 elif state.get("wiz_report"):
     show_report(*state.wiz_report)
 
-if save_clicked:
-    outcome = wizard.save(draft, state.env_dir, state.session_values, writable)
-    state.wiz_saved, state.just_saved = outcome, outcome.values if outcome.where == "file" else None
-    st.rerun()  # reload the configuration so the table and findings show the new values
-saved = state.get("wiz_saved")
-if saved is not None:
-    path = f"{state.env_dir}/{wizard.ENV_FILE}"
-    if saved.error is not None:
-        reason = t(f"save.{saved.error.kind}", line=saved.error.line or "?")
-        st.error(t("setup.save_error", path=path, reason=reason), icon=":material/error:")
-    elif saved.where == "file":
-        st.success(t("setup.saved_file", path=path), icon=":material/save:")
-        if saved.result.backup:
-            st.caption(t("setup.saved_backup", path=saved.result.backup))
-        if saved.result.gitignore_updated:
-            st.caption(t("setup.saved_gitignore", name=wizard.ENV_FILE))
-    else:
-        st.info(t(f"setup.saved_{saved.where}"), icon=":material/info:")
-if place.kind == "community-cloud" and wizard.draft_values(draft):
+if place.kind == "community-cloud" and wizard.secrets_block(draft):
     st.markdown(t("setup.cloud_block"))
-    st.code(wizard.secrets_toml(wizard.draft_values(draft)), language="toml")
+    st.code(wizard.secrets_block(draft), language="toml")
+
+# 4. Every setting: set or not, source, masked value, who else sets it.
+st.subheader(t("setup.values"))
+st.caption(t("setup.precedence", order=" > ".join(t(f"source.{s}") for s in SOURCES)))
+st.dataframe([{t("setup.col_var"): r["variable"], t("setup.col_set"): r["set"],
+               t("setup.col_source"): t(f"source.{r['source']}") if r["source"] else "—",
+               t("setup.col_value"): r["value"] or "—", t("setup.col_also"): r["also_in"]}
+              for r in cfg.rows()], hide_index=True, alt=t("setup.values"))
+
+# 5. Which token does each route need, and why.
+st.subheader(t("setup.arch_title"))
+with st.container(horizontal=True):
+    for key in ("setup.arch_server_md", "setup.arch_direct_md"):
+        with st.container(border=True):
+            st.markdown(t(key))
+with st.expander(t("setup.get_tokens"), icon=":material/key:"):
+    st.markdown("\n".join(f"- [{p.name}]({p.key_url})" for p in PRESETS if p.key_url and p.route == "openai")
+                + f"\n- [Coze personal access token (`COZE_API_TOKEN`)]({COZE_TOKEN_URL})")

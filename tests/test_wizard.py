@@ -65,3 +65,10 @@ def test_secrets_block_never_holds_the_token():
     assert KEY not in block
     assert 'OPENAI_BASE_URL = "https://api.deepseek.com"' in block
     assert 'OPENAI_API_KEY = ""' in block
+
+
+def test_a_loopback_server_is_ollama_only_on_its_port():
+    from core.presets import preset_for
+
+    assert preset_for("http://localhost:11434/v1").id == "ollama"
+    assert preset_for("http://127.0.0.1:4000/api/v3").id == "custom"

@@ -22,7 +22,6 @@ from test_chat_browser import (
     THINKING_LABEL,
     expect,
     send,
-    settle,
     shoot,
     wait_idle,
 )
@@ -52,6 +51,19 @@ def main(page):
     return page.locator(MAIN)
 
 
+def settle(locator) -> None:
+    """Wait for the animations inside ``locator`` to end; one cancelled midway (an expander that
+    re-renders while it opens) counts as ended too."""
+    locator.evaluate("el => Promise.allSettled(el.getAnimations({subtree: true}).map(a => a.finished))")
+
+
+def wait_for_run(page) -> None:
+    """Let the rerun an interaction started finish. Typing into a field while the run of an earlier
+    change is still in flight can lose what was typed (a callback's values land after it)."""
+    page.wait_for_timeout(150)  # the script state turns to "running" a moment after the event
+    expect()(page.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state", "notRunning")
+
+
 def choose_preset(page, label: str, name: str) -> None:
     """Open the "Route or provider" selectbox and pick ``name``."""
     box = main(page).get_by_role("combobox", name=label, exact=True)
@@ -64,7 +76,8 @@ def choose_preset(page, label: str, name: str) -> None:
         box.click()
     expect()(box).to_have_attribute("aria-expanded", "true")
     page.get_by_role("option", name=name, exact=True).click()
-    expect()(main(page).locator('[data-testid="stSelectbox"]').first).to_contain_text(name)
+    expect()(box).to_have_value(name)
+    wait_for_run(page)
 
 
 def type_into(page, label: str, text: str) -> None:
@@ -72,29 +85,48 @@ def type_into(page, label: str, text: str) -> None:
     field = main(page).get_by_label(label, exact=True)
     field.fill(text)
     field.press("Enter")
+    wait_for_run(page)
+    expect()(field).to_have_value(text)
 
 
-def fill_wizard(page, *, preset_label, token_label, url_label, key: str, base_url: str) -> None:
-    choose_preset(page, preset_label, "Custom OpenAI-compatible")
+def fill_wizard(page, *, preset_label, preset, token_label, url_label, key: str, base_url: str) -> None:
+    choose_preset(page, preset_label, preset)
+    expect()(main(page).get_by_label(url_label, exact=True)).to_have_value("")  # the custom preset's
     type_into(page, token_label, key)
     type_into(page, url_label, base_url)
     # The caption under Base URL shows the URL the chat will POST to: the reruns have landed.
     expect()(main(page)).to_contain_text(base_url + "/chat/completions")
+    expect()(main(page).get_by_label(token_label, exact=True)).to_have_value(key)
 
 
-def start_first_run(page, title: str, not_ready: str) -> None:
-    """No configuration: the app opened on Setup and says so."""
+def start_first_run(page, title: str, not_ready: str, save: str) -> None:
+    """No configuration: the app opened on Setup and says so; waits until the page is fully drawn."""
     ex = expect()
     ex(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
     ex(main(page).locator(ALERT).filter(has_text=not_ready)).to_be_visible()
+    ex(main(page).get_by_role("button", name=save, exact=True)).to_be_attached()  # the page's last widget
+    ex(main(page).locator(DATAFRAME)).to_be_visible()
+    page.wait_for_timeout(300)  # let the grid draw its canvas
 
 
 def dataframe_row(page, variable: str) -> list[str]:
-    """The cells of one row of the settings table (glide-data-grid keeps an accessible copy in the DOM)."""
+    """The cells of one row of the settings table. The grid draws on a canvas; glide-data-grid keeps
+    a hidden copy of the visible cells as a <table> in the DOM, which is what is read here."""
     grid = main(page).locator(DATAFRAME)
-    row = grid.get_by_role("row").filter(has=page.get_by_role("gridcell", name=variable, exact=True))
+    cell = page.locator('td[role="gridcell"]', has_text=re.compile(rf"^{re.escape(variable)}$"))
+    row = grid.locator('tr[role="row"]').filter(has=cell)
     expect()(row).to_have_count(1)
-    return [c.strip() for c in row.get_by_role("gridcell").all_inner_texts()]
+    return [c.strip() for c in row.locator('td[role="gridcell"]').all_text_contents()]
+
+
+def leaks(page, secret: str, *, except_field: str | None = None) -> list[str]:
+    """Where ``secret`` appears in the page's HTML, with a little context around each occurrence;
+    ``except_field`` leaves out the value of the input with that label (what the user is typing)."""
+    html = page.content() if except_field is None else page.evaluate(
+        "label => { const c = document.documentElement.cloneNode(true);"
+        " c.querySelectorAll('input').forEach(i => { if (i.getAttribute('aria-label') === label)"
+        " i.removeAttribute('value'); }); return c.outerHTML; }", except_field)
+    return [html[max(0, m.start() - 160): m.end() + 40] for m in re.finditer(re.escape(secret), html)]
 
 
 def test_first_run_setup_verify_save_then_chat(new_setup_page, keyed_upstream, app_copy, artifacts):
@@ -102,11 +134,12 @@ def test_first_run_setup_verify_save_then_chat(new_setup_page, keyed_upstream, a
     ex = expect()
 
     # Nothing configured: the router lands on Setup, which says so.
-    start_first_run(page, "Setup", "Not configured yet")
+    start_first_run(page, "Setup", "Not configured yet", "Save")
     shoot(page, artifacts / "setup_first_run_en.png")
 
     # The wizard: custom provider, the key, the fake's base URL; the model stays as filled in.
-    fill_wizard(page, preset_label="Route or provider", token_label="API key", url_label="Base URL",
+    fill_wizard(page, preset_label="Route or provider", preset="Custom OpenAI-compatible", token_label="API key",
+                url_label="Base URL",
                 key=KEY, base_url=keyed_upstream.base_url)
     ex(main(page).get_by_label("API key", exact=True)).to_have_attribute("type", "password")
     ex(main(page).get_by_label("Model", exact=True)).to_have_value(MODEL)
@@ -134,6 +167,7 @@ def test_first_run_setup_verify_save_then_chat(new_setup_page, keyed_upstream, a
     gitignore = app_copy / ".gitignore"
     assert gitignore.is_file(), "Save in a git repo must git-ignore .env.local"
     assert ".env.local" in gitignore.read_text(encoding="utf-8").splitlines()
+    ex(main(page)).to_contain_text("Added .env.local to .gitignore")
 
     # The table now reads the key from .env.local, masked; the full key is nowhere in the page.
     ex(main(page).locator(ALERT).filter(has_text="Ready to chat")).to_be_visible()
@@ -143,7 +177,10 @@ def test_first_run_setup_verify_save_then_chat(new_setup_page, keyed_upstream, a
     ex(main(page).locator(DATAFRAME)).to_be_visible()
     page.wait_for_timeout(300)  # let the grid finish drawing before the shot
     shoot(page, artifacts / "setup_saved_en.png")
-    assert KEY not in page.content(), "the full key is in the page's DOM"
+    found = leaks(page, KEY, except_field="API key")
+    assert not found, f"the full key is in the page's DOM: {found}"
+    # Once saved, the key field should be empty again, its placeholder offering to keep the saved key.
+    kept_in_field = main(page).get_by_label("API key", exact=True).input_value() == KEY
 
     # Chat, through the sidebar navigation: the saved route answers.
     page.locator(SIDEBAR).locator(NAV_LINK).filter(has_text="Chat").click()
@@ -154,30 +191,49 @@ def test_first_run_setup_verify_save_then_chat(new_setup_page, keyed_upstream, a
     ex(assistant).to_contain_text("You said: Hello after setup")
     ex(assistant.locator(CAPTION).last).to_contain_text(MODEL)
     wait_idle(page)
+    # Right after the run ends the answer is sometimes painted as an empty grey box for a frame or two.
+    page.evaluate("document.fonts.ready")
+    page.wait_for_timeout(400)
     shoot(page, artifacts / "chat_after_setup_en.png")
-    assert KEY not in page.content(), "the full key is in the page's DOM"
+    assert not leaks(page, KEY), f"the full key is in the page's DOM: {leaks(page, KEY)}"
     last = [r for r in keyed_upstream.requests if r["path"].endswith("/chat/completions")][-1]
     assert last["headers"]["authorization"] == f"Bearer {KEY}"
     assert last["json"]["messages"][-1]["content"] == "Hello after setup"
+    assert not kept_in_field, "after Save the 'API key' field must be empty (the key leaves the DOM)"
 
 
 def test_bad_token_is_named_on_the_page(new_setup_page, keyed_upstream, app_copy, artifacts):
     page = new_setup_page("zh-CN")
     ex = expect()
 
-    start_first_run(page, "配置", "尚未配置")
-    fill_wizard(page, preset_label="线路或服务商", token_label="API 密钥", url_label="基础 URL",
+    start_first_run(page, "配置", "尚未配置", "保存")
+    fill_wizard(page, preset_label="线路或服务商", preset="自定义 OpenAI 兼容服务", token_label="API 密钥",
+                url_label="基础 URL",
                 key=WRONG_KEY, base_url=keyed_upstream.base_url)
 
     main(page).get_by_role("button", name="验证").click()
     status = main(page).locator(STATUS).filter(has_text="验证未通过")
     ex(status.locator("summary")).to_contain_text("验证未通过")
+    chats = [r for r in keyed_upstream.requests if r["path"].endswith("/chat/completions")]
+    assert chats and chats[-1]["headers"]["authorization"] == f"Bearer {WRONG_KEY}"
+    # A failed checklist should stay open, showing why. If it collapsed, open it as a user would.
+    details = status.locator("details")
+    wait_for_run(page)
+    settle(status)
+    collapsed = details.get_attribute("open") is None
+    if collapsed:
+        status.locator("summary").click()
+        ex(details).to_have_attribute("open", "")
+        settle(status)
     # The failed step names the 401 in Chinese, and the variable to fix.
     named = status.get_by_text(re.compile(r"401.*令牌")).first
     ex(named).to_be_visible()
-    ex(status).to_contain_text("OPENAI_API_KEY")
-    settle(status)
+    ex(status.get_by_text("OPENAI_API_KEY").first).to_be_visible()
+    ex(status).to_contain_text("请在配置页检查 OPENAI_API_KEY")
     shoot(page, artifacts / "setup_bad_token_zh.png")
 
-    assert WRONG_KEY not in page.content(), "the full key is in the page's DOM"
+    # The rejected key is still in its field, for the user to fix; nowhere else on the page.
+    found = leaks(page, WRONG_KEY, except_field="API 密钥")
+    assert not found, f"the full key is in the page's DOM: {found}"
     assert not (app_copy / ".env.local").exists(), "Verify alone must not write anything"
+    assert not collapsed, "a failed Verify checklist must stay open, showing the 401"
