@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from core.place import Place
 from core.presets import COZE_PAT_PREFIXES, preset_for
 from core.redact import mask
-from core.routes import COZE_SANDBOX, LOOPBACK, Detection, identify
+from core.routes import COZE_BOT, COZE_SANDBOX, LOOPBACK, Detection, identify
 from core.settings import ENV_FILES, Layers, Resolved
 
 # The single-value checks live in valuechecks; they are re-exported for the page and doctor.
@@ -81,9 +81,8 @@ def _shadowing(values: Mapping[str, Resolved], layers: Layers, just_saved: Mappi
 def _coze_tokens(values: Mapping[str, Resolved], layers: Layers, detection: Detection) -> list[Finding]:
     out = []
     source, raw = _lookup(layers, COZE_TOKEN)
-    if source:
-        # Nothing else can run when no route is complete: the user probably thinks this token is enough.
-        out.append(Finding("coze_token_unused", COZE_TOKEN, "warning" if detection.endpoint else "error", {
+    if source and detection.route != COZE_BOT:  # on the Coze bot route it is the key in use
+        out.append(Finding("coze_token_unused", COZE_TOKEN, "warning", {
             "setting": COZE_TOKEN, "source": source, "value": mask(bare_token(raw)),
             "route": detection.route or "", "instead": _key_of(detection)}))
     key = values.get(WORKLOAD_KEY)
@@ -171,7 +170,7 @@ def _value(values: Mapping[str, Resolved], name: str) -> str | None:
 
 def _key_of(detection: Detection) -> str:
     """The key variable the active (or, with no route yet, the likely) route reads."""
-    return WORKLOAD_KEY if detection.route == COZE_SANDBOX else OPENAI_KEY
+    return {COZE_SANDBOX: WORKLOAD_KEY, COZE_BOT: COZE_TOKEN}.get(detection.route or "", OPENAI_KEY)
 
 
 def _demote(finding: Finding, active: bool) -> Finding:

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import httpx2
 import openai
 
-from core import logs, sse
+from core import coze, logs, sse
 from core.errors import diagnose, silent_end
 from core.events import Event, Finished, Interrupted
 from core.reasoning import ReasoningParser
-from core.routes import Endpoint
+from core.routes import COZE_BOT, Endpoint
 
 CONNECT_TIMEOUT = 10.0
 DONE = object()  # sentinel: the provider closed the stream with [DONE]
@@ -29,7 +29,9 @@ class ChatRequest:
 
 
 def make_client(endpoint: Endpoint, max_retries: int = 2) -> openai.OpenAI:
-    """Build the OpenAI-compatible client that chat, Setup and doctor all share."""
+    """Build the client that chat, Setup and doctor all share (an HTTP client on the Coze bot route)."""
+    if endpoint.route == COZE_BOT:
+        return coze.make_http(coze.bot_for(endpoint))
     # The read timeout applies between chunks, so a long think that keeps streaming never
     # times out; only a silent upstream does.
     timeout = openai.Timeout(endpoint.read_timeout, connect=CONNECT_TIMEOUT)
@@ -55,6 +57,9 @@ def stream_reply(client: openai.OpenAI, endpoint: Endpoint, request: ChatRequest
 
     Closing the generator (a Stop) closes the HTTP response at once.
     """
+    if endpoint.route == COZE_BOT:
+        yield from coze.stream_bot_reply(coze.bot_for(endpoint), request.messages, client)
+        return
     parser = ReasoningParser()
     done = False
     try:

@@ -18,7 +18,8 @@ BALANCE_CODES = re.compile(r"(?i)overdue|insufficient|balance")
 STATUS_KINDS = {400: "bad_request", 401: "auth", 402: "balance", 403: "forbidden",
                 404: "not_found", 422: "bad_request", 429: "rate_limit"}
 # Kinds whose fix lives on the Setup page (token, base URL, model name).
-SETUP_KINDS = {"auth", "balance", "forbidden", "not_found", "dns", "refused", "tls"}
+SETUP_KINDS = {"auth", "balance", "forbidden", "not_found", "dns", "refused", "tls",
+               "bot_not_found", "bot_not_published", "api_not_found"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def diagnose(exc: BaseException, endpoint: Endpoint) -> Diagnosis:
     if isinstance(exc, openai.APITimeoutError):
         return Diagnosis("timeout", params)
     if isinstance(exc, openai.APIConnectionError):
-        return Diagnosis(_connection_kind(exc), params, detail=_cause_text(exc, endpoint))
+        return Diagnosis(connection_kind(exc), params, detail=_cause_text(exc, endpoint))
     if isinstance(exc, openai.APIError):  # an error event in the middle of the stream
         return Diagnosis("stream_error", params, detail=_detail(exc, endpoint))
     return Diagnosis("unknown", params, detail=redact(str(exc), [endpoint.api_key]))
@@ -104,7 +105,8 @@ def _causes(exc: BaseException):
         exc = exc.__cause__ or exc.__context__
 
 
-def _connection_kind(exc: BaseException) -> str:
+def connection_kind(exc: BaseException) -> str:
+    """Name a transport failure from its exception chain: tls, dns, refused, proxy or connection."""
     for cause in _causes(exc):
         text = str(cause).lower()
         if isinstance(cause, ssl.SSLError) or "certificate" in text or "ssl" in text:

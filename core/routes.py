@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 from core.settings import Resolved
 
 COZE_SANDBOX = "coze-sandbox"
+COZE_BOT = "coze-bot"
 OPENAI = "openai"
+ROUTES = (COZE_SANDBOX, COZE_BOT, OPENAI)
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
@@ -26,6 +28,8 @@ class Endpoint:
     include_usage: bool
     honours_temperature: bool
     read_timeout: float
+    bot_id: str = ""  # the Coze bot route only
+    user_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,17 +67,37 @@ def identify(base_url: str) -> tuple[str, bool, bool]:
 
 
 def detect(values: Mapping[str, Resolved]) -> Detection:
-    """Pick the route: an explicit R1_ROUTE wins, else the Coze sandbox, else OpenAI-compatible."""
+    """Pick the route: an explicit R1_ROUTE wins; else the Coze sandbox, a complete Coze bot
+    setting, then OpenAI-compatible — and a half-set Coze bot route says what it misses."""
     get = {name: r.value for name, r in values.items()}.get
     choice = (get("R1_ROUTE") or "auto").lower()
-    explicit = choice in (COZE_SANDBOX, OPENAI)
-    if choice == COZE_SANDBOX or (not explicit and get("COZE_WORKLOAD_IDENTITY_API_KEY")
-                                  and get("COZE_INTEGRATION_MODEL_BASE_URL")):
+    explicit = choice in ROUTES
+    sandbox = get("COZE_WORKLOAD_IDENTITY_API_KEY") and get("COZE_INTEGRATION_MODEL_BASE_URL")
+    bot = (get("COZE_API_TOKEN"), get("COZE_BOT_ID"))
+    if choice == COZE_SANDBOX or (not explicit and sandbox):
         return _build(COZE_SANDBOX, get, ("COZE_WORKLOAD_IDENTITY_API_KEY",
                                           "COZE_INTEGRATION_MODEL_BASE_URL"), explicit)
-    if explicit or get("OPENAI_API_KEY") or get("OPENAI_BASE_URL"):
+    if choice == COZE_BOT or (not explicit and all(bot)):
+        return _build_bot(get, explicit)
+    if choice == OPENAI or get("OPENAI_API_KEY") or get("OPENAI_BASE_URL"):
         return _build(OPENAI, get, ("OPENAI_API_KEY", "OPENAI_BASE_URL"), explicit)
+    if any(bot):
+        return _build_bot(get, explicit)
     return Detection(None, None, ("OPENAI_API_KEY", "OPENAI_BASE_URL"), False)
+
+
+def _build_bot(get, explicit: bool) -> Detection:
+    token, bot_id, base = get("COZE_API_TOKEN"), get("COZE_BOT_ID"), get("COZE_API_BASE")
+    missing = tuple(n for n, v in (("COZE_API_TOKEN", token), ("COZE_BOT_ID", bot_id)) if not v)
+    if missing:
+        return Detection(COZE_BOT, None, missing, explicit)
+    endpoint = Endpoint(
+        route=COZE_BOT, base_url=base or "https://api.coze.cn", api_key=token, model=bot_id,
+        provider="coze-bot", send_thinking=False, include_usage=False,
+        honours_temperature=False,  # the bot's own settings decide; the API takes no temperature
+        read_timeout=_float(get("R1_READ_TIMEOUT"), 120.0), bot_id=bot_id,
+        user_id=get("COZE_USER_ID") or "r1-chat-user")
+    return Detection(COZE_BOT, endpoint, (), explicit)
 
 
 def _build(route: str, get, names: tuple[str, str], explicit: bool) -> Detection:

@@ -24,8 +24,9 @@ if prompt and endpoint:
 
 with st.sidebar:
     st.text_area(t("chat.system_prompt"), key="system_prompt", placeholder=t("chat.system_placeholder"))
-    st.number_input(t("chat.max_tokens"), 256, conversation.MAX_TOKENS_CAP, default_budget, step=1024,
-                    key="max_tokens", help=t("chat.max_tokens_help"))
+    if not (endpoint and endpoint.route == "coze-bot"):  # a Coze bot's own settings decide its budget
+        st.number_input(t("chat.max_tokens"), 256, conversation.MAX_TOKENS_CAP, default_budget, step=1024,
+                        key="max_tokens", help=t("chat.max_tokens_help"))
     if endpoint and endpoint.honours_temperature:
         st.slider(t("chat.temperature"), 0.0, 2.0, 0.6, 0.1, key="temperature")
     if st.button(t("chat.clear"), icon=":material/delete_sweep:", width="stretch"):
@@ -62,7 +63,7 @@ def show_outcome(msg: dict, last: bool) -> None:
     if status == "stopped":
         st.caption(t("chat.stopped"))
     if status == "length":
-        st.warning(t("chat.length", n=state.max_tokens), icon=":material/hourglass_bottom:")
+        st.warning(t("chat.length", n=state.get("max_tokens", default_budget)), icon=":material/hourglass_bottom:")
     if diag is not None:
         body = t(f"err.{diag.kind}", **diag.params)
         if diag.detail:
@@ -76,7 +77,7 @@ def show_outcome(msg: dict, last: bool) -> None:
     if status in ("interrupted", "error", "stopped"):
         st.button(t("chat.retry"), icon=":material/refresh:", on_click=queue, args=("retry",))
     if status == "length":
-        budget = conversation.raised_budget(state.max_tokens)
+        budget = conversation.raised_budget(state.get("max_tokens", default_budget))
         st.button(t("chat.continue", n=budget), icon=":material/add:", on_click=queue,
                   args=("retry", budget))
 
@@ -136,7 +137,7 @@ for i, msg in enumerate(messages):
 
 if state.pending and endpoint and messages and messages[-1]["role"] == "user":
     state.pending = None
-    options = conversation.Options(state.system_prompt, int(state.max_tokens),
+    options = conversation.Options(state.system_prompt, int(state.get("max_tokens", default_budget)),
                                    state.get("temperature") if endpoint.honours_temperature else None)
     client = conversation.client_for(endpoint, state.client_cache)
     reply, frame_iter = conversation.start_reply(client, endpoint, messages, options)

@@ -71,3 +71,31 @@ def test_provider_is_identified_from_the_host(url, provider, thinking):
 def test_temperature_is_not_offered_for_deepseek_reasoner(tmp_path):
     d = detection(tmp_path, {**OPENAI_VARS, "R1_MODEL": "deepseek-reasoner"})
     assert not d.endpoint.honours_temperature
+
+
+BOT = {"COZE_API_TOKEN": "pat_" + "x" * 20, "COZE_BOT_ID": "7400000000000000001"}
+
+
+def test_coze_token_and_bot_select_the_coze_bot_route(tmp_path):
+    d = detection(tmp_path, BOT)
+    assert (d.route, d.endpoint.bot_id, d.endpoint.base_url) == ("coze-bot", BOT["COZE_BOT_ID"],
+                                                                 "https://api.coze.cn")
+
+
+def test_coze_token_without_a_bot_names_the_missing_bot_id(tmp_path):
+    d = detection(tmp_path, {"COZE_API_TOKEN": BOT["COZE_API_TOKEN"]})
+    assert (d.route, d.missing) == ("coze-bot", ("COZE_BOT_ID",))
+
+
+def test_sandbox_still_wins_over_a_coze_bot(tmp_path):
+    assert detection(tmp_path, {**SANDBOX, **BOT}).route == COZE_SANDBOX
+
+
+def test_complete_openai_route_wins_over_a_half_set_coze_bot(tmp_path):
+    d = detection(tmp_path, {**OPENAI_VARS, "COZE_API_TOKEN": BOT["COZE_API_TOKEN"]})
+    assert d.route == OPENAI
+
+
+def test_coze_api_base_points_the_bot_route_elsewhere(tmp_path):
+    d = detection(tmp_path, {**BOT, "COZE_API_BASE": "https://api.coze.com"})
+    assert d.endpoint.base_url == "https://api.coze.com"

@@ -89,4 +89,4 @@ def test_env_file_values_keep_quotes_hashes_and_equals(tmp_path):
 
 def test_secret_settings_are_the_keys():
     assert {s.env for s in SETTINGS if s.secret} == {"COZE_WORKLOAD_IDENTITY_API_KEY", "OPENAI_API_KEY",
-                                                     "R1_ADMIN_PASSWORD"}
+                                                     "COZE_API_TOKEN", "R1_ADMIN_PASSWORD"}

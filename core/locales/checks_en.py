@@ -7,8 +7,8 @@ MESSAGES = {
     "check.shadowed_by_environ": "`{setting}` is set in `{winner}` ({winner_value}) and, differently, in `{source}` ({value}). The first source wins, so the value in `{source}` is ignored.",
     "check.shadowed_by_environ.fix": "Keep one value: remove `{setting}` from `{winner}` — for the process environment run `unset {setting}` (and drop it from your shell profile or service file), for st.secrets delete it from `.streamlit/secrets.toml` or the Cloud *Secrets* — then restart the app. Or set the value you want in `{winner}` itself.",
 
-    "check.coze_token_unused": "`{setting}` is set in `{source}` ({value}), but this app never reads it: it is the token for front ends that call the Coze API directly. The key this app uses here is `{instead}`.",
-    "check.coze_token_unused.fix": "Delete the `{setting}` line from `{source}`. Inside a Coze sandbox the platform injects `COZE_WORKLOAD_IDENTITY_API_KEY` by itself; anywhere else put a provider key in `OPENAI_API_KEY` and its base URL in `OPENAI_BASE_URL`.",
+    "check.coze_token_unused": "`{setting}` is set in `{source}` ({value}), but the active route does not use it: only the Coze bot route does, together with `COZE_BOT_ID`. The key in use here is `{instead}`.",
+    "check.coze_token_unused.fix": "If you don't mean to chat through a Coze bot, delete the `{setting}` line from `{source}`. To use a bot, also set `COZE_BOT_ID` (and `R1_ROUTE=coze-bot` if another route is configured too).",
 
     "check.workload_key_outside_sandbox": "`{setting}` comes from `{source}` ({value}), but only the Coze sandbox provides it — injected into the process environment together with `COZE_INTEGRATION_MODEL_BASE_URL`. It is not a personal token: copied by hand it does not work anywhere else.",
     "check.workload_key_outside_sandbox.fix": "Delete `{setting}` (and `COZE_INTEGRATION_MODEL_BASE_URL`, if you copied it too) from `{source}`. Outside the sandbox set `OPENAI_API_KEY` and `OPENAI_BASE_URL` for a provider such as Volcengine Ark or DeepSeek.",

@@ -7,8 +7,8 @@ MESSAGES = {
     "check.shadowed_by_environ": "`{setting}` 在 `{winner}` 中的值（{winner_value}）与 `{source}` 中的值（{value}）不同。按优先级 `{winner}` 排在前面，所以 `{source}` 里的值不会生效。",
     "check.shadowed_by_environ.fix": "只保留一处：从 `{winner}` 中删除 `{setting}`——进程环境变量请执行 `unset {setting}`（并从 shell 配置文件或服务文件中删掉），st.secrets 请从 `.streamlit/secrets.toml` 或 Cloud 的 *Secrets* 中删除——然后重启应用。也可以直接在 `{winner}` 中改成你想要的值。",
 
-    "check.coze_token_unused": "`{source}` 中设置了 `{setting}`（{value}），但本应用从不读取它：这是前端直接调用 Coze API 时用的令牌。本应用在这里使用的是 `{instead}`。",
-    "check.coze_token_unused.fix": "从 `{source}` 中删掉 `{setting}` 这一行。在 Coze 沙箱里，平台会自动注入 `COZE_WORKLOAD_IDENTITY_API_KEY`；在其他环境，请把服务商的密钥填到 `OPENAI_API_KEY`，把对应的基础 URL 填到 `OPENAI_BASE_URL`。",
+    "check.coze_token_unused": "`{source}` 中设置了 `{setting}`（{value}），但当前线路不使用它：只有 Coze 智能体线路会用到它，而且还需要 `COZE_BOT_ID`。这里实际使用的密钥是 `{instead}`。",
+    "check.coze_token_unused.fix": "如果你并不打算通过 Coze 智能体对话，请从 `{source}` 中删掉 `{setting}` 这一行。若要使用智能体，请同时设置 `COZE_BOT_ID`（如果还配置了其他线路，再设置 `R1_ROUTE=coze-bot`）。",
 
     "check.workload_key_outside_sandbox": "`{setting}` 来自 `{source}`（{value}），但它只能由 Coze 沙箱提供——平台会把它和 `COZE_INTEGRATION_MODEL_BASE_URL` 一起注入进程环境变量。它不是个人令牌，手动复制到别处也无法使用。",
     "check.workload_key_outside_sandbox.fix": "从 `{source}` 中删除 `{setting}`（如果也复制了 `COZE_INTEGRATION_MODEL_BASE_URL`，一并删除）。在沙箱之外，请为火山方舟、DeepSeek 等服务商设置 `OPENAI_API_KEY` 和 `OPENAI_BASE_URL`。",

@@ -7,6 +7,7 @@ MESSAGES = {
     "nav.setup": "Setup",
     "nav.setup_help": "Which token this machine uses, where each value comes from, and what is missing.",
     "route.coze-sandbox": "Coze sandbox",
+    "route.coze-bot": "Coze bot (COZE_API_TOKEN)",
     "route.openai": "OpenAI-compatible provider",
     "source.session": "this session",
     "source.secrets": "st.secrets",

@@ -19,7 +19,7 @@ MESSAGES = {
     "setup.findings_none": "No misconfiguration found.",
     "setup.arch_title": "Two architectures, two tokens",
     "setup.arch_server_md": "**The server holds the key** (this app)\n\nThe browser talks only to this Streamlit server; the server calls the model. In a Coze sandbox it authenticates with `COZE_WORKLOAD_IDENTITY_API_KEY`, injected by the platform — nothing to configure. Elsewhere it uses your provider key in `OPENAI_API_KEY`. The browser never sees either.",
-    "setup.arch_direct_md": "**The front end calls the Coze API directly**\n\nA web page sends `POST https://api.coze.cn/v3/chat` with `Authorization: Bearer <COZE_API_TOKEN>` — a personal access token (`pat_…`). That token ships to every visitor's browser, so it suits standalone demos, not shared sites. This app does not need it.",
+    "setup.arch_direct_md": "**The front end calls the Coze API directly**\n\nA web page sends `POST https://api.coze.cn/v3/chat` with `Authorization: Bearer <COZE_API_TOKEN>` — a personal access token (`pat_…`). That token ships to every visitor's browser, so it suits standalone demos, not shared sites. This app uses it only on its Coze bot route, and keeps it on the server.",
     "setup.get_tokens": "Where to get a token",
     "setup.wizard": "Set up a route",
     "setup.preset": "Route or provider",

@@ -19,7 +19,7 @@ MESSAGES = {
     "setup.findings_none": "未发现配置错误。",
     "setup.arch_title": "两种架构，两种令牌",
     "setup.arch_server_md": "**服务端持有密钥**（本应用）\n\n浏览器只与这个 Streamlit 服务端通信，由服务端调用模型。在 Coze 沙箱中，服务端使用平台自动注入的 `COZE_WORKLOAD_IDENTITY_API_KEY` 鉴权，无需任何配置；在其他环境使用你在 `OPENAI_API_KEY` 中填写的服务商密钥。浏览器永远看不到这两个密钥。",
-    "setup.arch_direct_md": "**前端直接调用 Coze API**\n\n网页自己发送 `POST https://api.coze.cn/v3/chat`，并带上 `Authorization: Bearer <COZE_API_TOKEN>`——即个人访问令牌（`pat_…`）。这个令牌会下发到每位访客的浏览器，只适合独立演示，不适合共享站点。本应用不需要它。",
+    "setup.arch_direct_md": "**前端直接调用 Coze API**\n\n网页自己发送 `POST https://api.coze.cn/v3/chat`，并带上 `Authorization: Bearer <COZE_API_TOKEN>`——即个人访问令牌（`pat_…`）。这个令牌会下发到每位访客的浏览器，只适合独立演示，不适合共享站点。本应用只在 Coze 智能体线路中使用它，并且只保存在服务端。",
     "setup.get_tokens": "去哪里获取令牌",
     "setup.wizard": "配置线路",
     "setup.preset": "线路或服务商",

@@ -7,6 +7,7 @@ MESSAGES = {
     "nav.setup": "配置",
     "nav.setup_help": "本机使用哪个令牌、每个值来自哪里、还缺什么。",
     "route.coze-sandbox": "Coze 沙箱",
+    "route.coze-bot": "Coze 智能体（COZE_API_TOKEN）",
     "route.openai": "OpenAI 兼容服务商",
     "source.session": "本次会话",
     "source.secrets": "st.secrets",
