@@ -38,6 +38,8 @@ PRESETS: tuple[Preset, ...] = (
            "deepseek-ai/DeepSeek-R1", "/v1", "sk-", "https://cloud.siliconflow.cn/account/ak", True),
     Preset("ollama", "Ollama (local)", "openai", "http://localhost:11434/v1", "deepseek-r1",
            "/v1", "", "https://ollama.com/library/deepseek-r1", True, needs_key=False),
+    Preset("coze-bot", "Coze bot (COZE_API_TOKEN)", "coze-bot", "https://api.coze.cn", "", "", "pat_",
+           "https://www.coze.cn/open/oauth/pats", False),
     Preset("custom", "Custom OpenAI-compatible", "openai", "", "deepseek-r1-250528", "", "", "", True),
 )
 

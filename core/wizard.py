@@ -12,7 +12,7 @@ from core.config import Config
 from core.place import Place
 from core.presets import BY_ID, Preset, preset_for
 from core.redact import mask
-from core.routes import COZE_SANDBOX, Detection, detect
+from core.routes import COZE_BOT, COZE_SANDBOX, Detection, detect
 from core.settings import SETTINGS, Resolved
 
 ENV_FILE = ".env.local"
@@ -46,6 +46,9 @@ class SaveOutcome:
 def initial_draft(config: Config) -> Draft:
     """A draft that mirrors what is configured now (the token itself is never put in a form)."""
     detection = config.detection
+    if detection.route == COZE_BOT:  # the form's base URL / model fields hold the API base / bot id
+        return Draft("coze-bot", "", _value(config.values, "COZE_API_BASE"),
+                     _value(config.values, "COZE_BOT_ID"))
     if detection.route == COZE_SANDBOX:
         return Draft("coze-sandbox", "", _value(config.values, "COZE_INTEGRATION_MODEL_BASE_URL"),
                      _value(config.values, "R1_MODEL"))
@@ -59,6 +62,11 @@ def draft_values(draft: Draft) -> dict[str, str]:
     """The variables a Save of this draft writes (nothing for the sandbox: the platform injects it)."""
     if draft.preset.route == COZE_SANDBOX:
         return {}
+    if draft.preset.route == COZE_BOT:
+        values = {"COZE_API_BASE": draft.base_url.strip(), "COZE_BOT_ID": draft.model.strip()}
+        if draft.token.strip():
+            values["COZE_API_TOKEN"] = draft.token.strip()
+        return values
     values = {"OPENAI_BASE_URL": draft.base_url.strip(), "R1_MODEL": draft.model.strip()}
     if draft.token.strip():
         values["OPENAI_API_KEY"] = draft.token.strip()
@@ -104,7 +112,8 @@ def save(draft: Draft, app_dir: Path, session_values: MutableMapping[str, str], 
 def secrets_block(draft: Draft) -> str:
     """The Community Cloud block for this draft; the key line is there even when the field is empty."""
     values = draft_values(draft)
-    return secrets_toml({"OPENAI_API_KEY": values.pop("OPENAI_API_KEY", ""), **values}) if values else ""
+    key = "COZE_API_TOKEN" if draft.preset.route == COZE_BOT else "OPENAI_API_KEY"
+    return secrets_toml({key: values.pop(key, ""), **values}) if values else ""
 
 
 def secrets_toml(values: Mapping[str, str]) -> str:

@@ -91,17 +91,23 @@ if preset.route == "coze-sandbox":
     st.info(t("setup.sandbox_nothing"), icon=":material/cloud_done:")
     token = ""
 else:
-    current = cfg.values["OPENAI_API_KEY"].value
-    token = st.text_input(t("setup.token"), type="password", key="wiz_token", help=t("setup.token_help"),
-                          placeholder=t("setup.token_keep", masked=mask(current)) if current
-                          else t("setup.token_placeholder"))
-    st.text_input(t("setup.base_url"), key="wiz_base_url")
-    st.caption(t("setup.request_url", url=checks.request_url(state.wiz_base_url)))
-st.text_input(t("setup.model"), key="wiz_model")
+    bot = preset.route == "coze-bot"  # its fields: a personal access token, the API host, the bot id
+    key_var = "COZE_API_TOKEN" if bot else "OPENAI_API_KEY"
+    current = cfg.values[key_var].value
+    token = st.text_input(t("setup.coze_token" if bot else "setup.token"), type="password", key="wiz_token",
+                          help=t("setup.token_help"), placeholder=t("setup.token_keep", masked=mask(current))
+                          if current else t("setup.token_placeholder"))
+    st.text_input(t("setup.coze_base" if bot else "setup.base_url"), key="wiz_base_url")
+    url = state.wiz_base_url.strip().rstrip("/") + "/v3/chat" if bot else checks.request_url(state.wiz_base_url)
+    st.caption(t("setup.request_url", url=url))
+st.text_input(t("setup.bot_id" if preset.route == "coze-bot" else "setup.model"), key="wiz_model")
 draft = wizard.Draft(preset.id, token, state.wiz_base_url, state.wiz_model)
-if preset.route != "coze-sandbox":
+if preset.route == "openai":
     for finding in checks.token_problems("OPENAI_API_KEY", token) + checks.base_url_problems(
             "OPENAI_BASE_URL", state.wiz_base_url, preset):
+        show_finding(finding)
+elif preset.route == "coze-bot":
+    for finding in checks.token_problems("COZE_API_TOKEN", token):
         show_finding(finding)
 
 writable = wizard.may_write_files(place, state.admin_password, state.get("admin_entry", ""))

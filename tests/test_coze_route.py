@@ -49,3 +49,46 @@ def test_invalid_token_is_named_with_its_variable(coze_app):
     assert at.session_state["messages"][-1]["diagnosis"].kind == "auth"
     assert "COZE_API_TOKEN" in "\n".join(e.value for e in at.error)
     assert TOKEN not in "\n".join(e.value for e in at.error)
+
+
+def open_setup(tmp_path):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["env_dir"] = str(tmp_path)
+    at.context = {"locale": "en-US"}
+    at.run()
+    return at.switch_page("pages/setup.py").run()
+
+
+def fill_bot(at, token, base, bot_id=BOT_ID):
+    at.selectbox(key="wiz_preset").select("coze-bot").run()
+    at.text_input(key="wiz_token").input(token)
+    at.text_input(key="wiz_base_url").input(base)
+    return at.text_input(key="wiz_model").input(bot_id).run()
+
+
+def click(at, label):
+    return [b for b in at.button if b.label == label][0].click().run()
+
+
+def test_wizard_verifies_saves_and_the_bot_answers(clean_env, tmp_path):
+    with FakeCoze() as fake:
+        at = click(fill_bot(open_setup(tmp_path), TOKEN, fake.url), "Verify")
+        report = at.session_state["wiz_report"][0]
+        assert report.ok and not at.exception
+        click(at, "Save")
+        saved = (tmp_path / ".env.local").read_text()
+        assert f"COZE_BOT_ID={BOT_ID}" in saved and "COZE_API_TOKEN=" in saved
+        at.switch_page("pages/chat.py").run()
+        assert at.session_state["config"].detection.route == "coze-bot"
+        at.chat_input[0].set_value("hello").run()
+        assert at.session_state["messages"][-1]["status"] == "complete"
+
+
+def test_wizard_names_a_bad_token_and_an_unknown_bot(clean_env, tmp_path):
+    with FakeCoze() as fake:
+        at = click(fill_bot(open_setup(tmp_path), "pat_wrong-token-0123456789", fake.url), "Verify")
+        assert not at.session_state["wiz_report"][0].ok
+        assert "COZE_API_TOKEN" in "\n".join(str(e.value) for e in at.error)
+        at = click(fill_bot(at, TOKEN, fake.url, bot_id="7499999999999999999"), "Verify")
+        failed = at.session_state["wiz_report"][0].failed
+        assert failed.diagnosis.kind in ("bot_not_found", "bot_not_published")

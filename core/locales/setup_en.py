@@ -1,6 +1,10 @@
 """English strings of the Setup wizard."""
 
 MESSAGES = {
+    "preset.coze-bot": "Coze bot (personal access token)",
+    "setup.coze_token": "Coze personal access token (pat_…)",
+    "setup.coze_base": "Coze API base",
+    "setup.bot_id": "Bot ID (published as API)",
     "preset.coze-sandbox": "Coze sandbox (nothing to set)",
     "preset.ark": "Volcengine Ark",
     "preset.deepseek": "DeepSeek",

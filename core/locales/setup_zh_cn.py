@@ -1,6 +1,10 @@
 """配置向导的简体中文文案。"""
 
 MESSAGES = {
+    "preset.coze-bot": "Coze 智能体（个人访问令牌）",
+    "setup.coze_token": "Coze 个人访问令牌（pat_…）",
+    "setup.coze_base": "Coze API 地址",
+    "setup.bot_id": "智能体 ID（需发布为 API）",
     "preset.coze-sandbox": "Coze 沙箱（无需设置）",
     "preset.ark": "火山方舟",
     "preset.deepseek": "DeepSeek",
