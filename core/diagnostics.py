@@ -20,7 +20,8 @@ def describe(step: Step, t: Callable[..., str]) -> str:
         return text + (" " + t("verify.closest", closest=closest) if step.params.get("closest") else "")
     if step.status == "skip":
         return t(f"verify.skip.{step.params.get('reason', 'earlier_failure')}")
-    return t(f"verify.note.{step.name}.{step.status}", **{**step.params, "closest": closest})
+    key = "verify.note.bot.ok" if step.params.get("bot") else f"verify.note.{step.name}.{step.status}"
+    return t(key, **{**step.params, "closest": closest})
 
 def diagnostics(report: Report, place_kind: str, versions: dict[str, str]) -> str:
     """The "copy diagnostics" text: versions, endpoint, each step with timing — never the token."""

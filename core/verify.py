@@ -17,9 +17,10 @@ from core.errors import Diagnosis, diagnose
 from core.history import build_messages
 from core.redact import mask, redact
 from core.reply import Reply
-from core.routes import Endpoint
+from core.routes import COZE_BOT, Endpoint
 from core.valuechecks import closest_models
 
+BOT_KINDS = {"bot_not_found", "bot_not_published"}
 STEPS = ("reach", "tls", "auth", "model", "stream", "reasoning", "history")
 PROBE_TIMEOUT = 5.0
 LIST_TIMEOUT = 15.0
@@ -190,6 +191,8 @@ def _auth_step(listing: _Listing, reply: Reply) -> Step:
 
 
 def _model_step(endpoint: Endpoint, listing: _Listing, reply: Reply) -> Step:
+    if endpoint.route == COZE_BOT:
+        return _bot_step(endpoint, reply)
     if not listing.ids:  # not asked, not answered, or an empty list: the completion decides
         return Step("model", "skip", 0.0, params={"reason": "no_list"})
     params = {"model": endpoint.model, "models": len(listing.ids)}
@@ -200,6 +203,16 @@ def _model_step(endpoint: Endpoint, listing: _Listing, reply: Reply) -> Step:
         return Step("model", "fail", 0.0, reply.diagnosis, params)
     # Not listed yet accepted happens (Ark's ep-… endpoint ids), so this alone is only a warning.
     return Step("model", "warn", 0.0, params=params)
+
+
+def _bot_step(endpoint: Endpoint, reply: Reply) -> Step:
+    """A Coze bot is proven by the test reply: it exists and is published as API, or it is named why not."""
+    params = {"bot_id": endpoint.bot_id}
+    kind = reply.diagnosis.kind if reply.diagnosis else None
+    if kind in BOT_KINDS:
+        return Step("model", "fail", 0.0, reply.diagnosis, params)
+    return Step("model", "skip" if kind else "ok", 0.0, params={**params, "reason": "earlier_failure"}
+                if kind else {**params, "bot": True})
 
 
 def _stream_step(reply: Reply) -> Step:

@@ -75,6 +75,7 @@ def test_wizard_verifies_saves_and_the_bot_answers(clean_env, tmp_path):
         at = click(fill_bot(open_setup(tmp_path), TOKEN, fake.url), "Verify")
         report = at.session_state["wiz_report"][0]
         assert report.ok and not at.exception
+        assert {s.name: s.status for s in report.steps}["model"] == "ok"  # the bot exists and answered
         click(at, "Save")
         saved = (tmp_path / ".env.local").read_text()
         assert f"COZE_BOT_ID={BOT_ID}" in saved and "COZE_API_TOKEN=" in saved
@@ -91,4 +92,5 @@ def test_wizard_names_a_bad_token_and_an_unknown_bot(clean_env, tmp_path):
         assert "COZE_API_TOKEN" in "\n".join(str(e.value) for e in at.error)
         at = click(fill_bot(at, TOKEN, fake.url, bot_id="7499999999999999999"), "Verify")
         failed = at.session_state["wiz_report"][0].failed
+        assert failed.name == "model"
         assert failed.diagnosis.kind in ("bot_not_found", "bot_not_published")

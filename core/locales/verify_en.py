@@ -1,6 +1,7 @@
 """English strings for the verification checklist (Setup page) and the `core.doctor` CLI."""
 
 MESSAGES = {
+    "verify.note.bot.ok": "Bot `{bot_id}` exists and is published as API: it answered.",
     "verify.step.reach": "Reach the host",
     "verify.step.tls": "TLS certificate",
     "verify.step.auth": "Token accepted",

@@ -1,6 +1,7 @@
 """验证清单（配置页）和 `core.doctor` 命令行工具的简体中文文案。"""
 
 MESSAGES = {
+    "verify.note.bot.ok": "智能体 `{bot_id}` 存在且已发布为 API：它已作出回答。",
     "verify.step.reach": "连接主机",
     "verify.step.tls": "TLS 证书",
     "verify.step.auth": "令牌有效",
