@@ -263,3 +263,48 @@ def new_setup_page(browser, first_run_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+# ----- The Coze bot route: the app copy pointed at a fake Coze Open API v3 ---------------------
+
+from fake_coze import BOT_ID, TOKEN, FakeCoze  # noqa: E402
+
+
+@pytest.fixture
+def coze():
+    """A fresh fake Coze API per test, so `requests` only holds this test's calls."""
+    with FakeCoze() as fake:
+        yield fake
+
+
+@pytest.fixture
+def coze_server(request, coze, app_copy, tmp_path):
+    """The app copy served with only the Coze bot route configured (token, bot id, API base)."""
+    home = tmp_path / "home"  # no ~/.streamlit/secrets.toml of the developer's can add a route
+    home.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(APP_PREFIXES)}
+    env.update({"HOME": str(home), "COZE_API_TOKEN": TOKEN, "COZE_BOT_ID": BOT_ID,
+                "COZE_API_BASE": coze.url, "R1_LOG_DIR": str(tmp_path / "logs"),
+                "PYTHONUNBUFFERED": "1"})
+    with _streamlit(request, app_copy, env, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def new_coze_page(browser, coze_server):
+    """``new_coze_page(locale)``: a fresh browser context on the Coze-bot app, once its page is drawn."""
+    contexts = []
+
+    def open_page(locale: str = "en-US"):
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900},
+                                      color_scheme="light")
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(coze_server, wait_until="domcontentloaded")
+        page.locator('[data-testid="stChatInputTextArea"]').wait_for(state="visible")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
