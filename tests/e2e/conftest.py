@@ -87,43 +87,8 @@ def app_server(request, upstream, tmp_path):
         "R1_LOG_DIR": str(tmp_path / "logs"),
         "PYTHONUNBUFFERED": "1",
     })
-    port = _free_port()
-    stderr_path, stdout_path = tmp_path / "streamlit.stderr", tmp_path / "streamlit.stdout"
-    with open(stderr_path, "wb") as err, open(stdout_path, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-             "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
-             "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
-            cwd=ROOT, env=env, stdout=out, stderr=err)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode} before it was healthy:\n"
-                            + stderr_path.read_text(errors="replace"), pytrace=False)
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after {STARTUP_S} s:\n"
-                            + stderr_path.read_text(errors="replace"), pytrace=False)
-            time.sleep(0.2)
+    with _streamlit(request, ROOT, env, tmp_path) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            sys.stderr.write("\n----- streamlit stderr -----\n" + stderr_path.read_text(errors="replace")
-                             + "\n----- streamlit stdout -----\n" + stdout_path.read_text(errors="replace"))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
