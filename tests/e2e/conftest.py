@@ -99,9 +99,13 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture
-def new_page(browser, app_server):
-    """``new_page(locale)``: a fresh browser context (own cookies, own Streamlit session) on the app."""
+CHAT_READY = '[data-testid="stChatInputTextArea"]'
+HEADING_READY = '[data-testid="stMain"] h1'
+
+
+def _pages(browser, url: str, ready: str):
+    """Yield ``open_page(locale)``: each call a fresh browser context (own Streamlit session) on
+    ``url``, returned once ``ready`` is drawn; every context is closed afterwards."""
     contexts = []
 
     def open_page(locale: str = "en-US"):
@@ -110,13 +114,19 @@ def new_page(browser, app_server):
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
-        page.goto(app_server, wait_until="domcontentloaded")
-        page.locator('[data-testid="stChatInputTextArea"]').wait_for(state="visible")
+        page.goto(url, wait_until="domcontentloaded")
+        page.locator(ready).first.wait_for(state="visible")
         return page
 
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def new_page(browser, app_server):
+    """``new_page(locale)``: a fresh browser context (own cookies, own Streamlit session) on the app."""
+    yield from _pages(browser, app_server, CHAT_READY)
 
 
 # ----- First run: a private copy of the app with no route configured --------------------------
@@ -213,21 +223,7 @@ def first_run_server(request, app_copy, tmp_path):
 @pytest.fixture
 def new_setup_page(browser, first_run_server):
     """``new_setup_page(locale)``: a fresh browser context on the first-run app, once its page is drawn."""
-    contexts = []
-
-    def open_page(locale: str = "en-US"):
-        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900},
-                                      color_scheme="light")
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(first_run_server, wait_until="domcontentloaded")
-        page.locator('[data-testid="stMain"] h1').first.wait_for(state="visible")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
+    yield from _pages(browser, first_run_server, HEADING_READY)
 
 
 # ----- The Coze bot route: the app copy pointed at a fake Coze Open API v3 ---------------------
@@ -258,18 +254,4 @@ def coze_server(request, coze, app_copy, tmp_path):
 @pytest.fixture
 def new_coze_page(browser, coze_server):
     """``new_coze_page(locale)``: a fresh browser context on the Coze-bot app, once its page is drawn."""
-    contexts = []
-
-    def open_page(locale: str = "en-US"):
-        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900},
-                                      color_scheme="light")
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(coze_server, wait_until="domcontentloaded")
-        page.locator('[data-testid="stChatInputTextArea"]').wait_for(state="visible")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
+    yield from _pages(browser, coze_server, CHAT_READY)
