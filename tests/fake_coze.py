@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from fake_server import FakeServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "coze"
 TOKEN = "pat_fake-test-token-0123456789-abcdefghij"  # not shaped like a real PAT
@@ -126,36 +126,15 @@ def names() -> list[str]:
     return sorted(p.stem for p in FIXTURES.glob("*.sse"))
 
 
-class FakeCoze:
+class FakeCoze(FakeServer):
     """Start with ``with FakeCoze() as coze:``; ``coze.push(script)`` queues what requests get."""
 
     def __init__(self, token: str = TOKEN, bots: dict[str, bool] | None = None) -> None:
         self.token = token
         self.bots = {BOT_ID: True} if bots is None else bots  # bot id -> published as API
-        self.requests: list[dict] = []
-        self.scripts: deque[Script] = deque()
         self.hangups = 0  # streams the client closed before the end
-        self.server = _QuietServer(("127.0.0.1", 0), _handler(self))
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        super().__init__(_handler(self))
 
-    def push(self, *scripts: Script) -> FakeCoze:
-        self.scripts.extend(scripts)
-        return self
-
-    def start(self) -> FakeCoze:
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> FakeCoze:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def next_script(self, body: dict, headers: dict) -> Script:
         if headers.get("authorization") != f"Bearer {self.token}":
@@ -174,10 +153,6 @@ def echo(messages: list[dict]) -> Script:
     reasoning = f"用户说：{question}\n\n简短回答即可。"
     return reply(reasoning, f"\n\n你说的是：**{question}**", delay=0.005)
 
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request, client_address) -> None:
-        pass  # clients that hang up (Stop, timeouts) are part of the tests
 
 
 def _handler(coze: FakeCoze):

@@ -4,12 +4,12 @@ shapes from tests/fixtures, and injected faults. Tests queue what the next reque
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from fake_server import FakeServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PREFIXES = ("/api/v3", "/v1", "/api/v1")  # where real providers mount the OpenAI-compatible API
@@ -76,46 +76,21 @@ def echo(messages: list[dict]) -> Script:
     return reply(reasoning, answer, delay=0.01)
 
 
-class FakeUpstream:
+class FakeUpstream(FakeServer):
     """Start with ``with FakeUpstream() as up:``; ``up.push(script)`` queues replies."""
 
     def __init__(self, api_key: str | None = None) -> None:
         self.api_key = api_key
-        self.requests: list[dict] = []
-        self.scripts: deque[Script] = deque()
         self.models = ["deepseek-r1-250528", "deepseek-reasoner"]
-        self.server = _QuietServer(("127.0.0.1", 0), _handler(self))
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        super().__init__(_handler(self))
         self.base_url = self.url + "/api/v3"
 
-    def push(self, *scripts: Script) -> FakeUpstream:
-        self.scripts.extend(scripts)
-        return self
-
-    def start(self) -> FakeUpstream:
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> FakeUpstream:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def next_script(self, body: dict, headers: dict) -> Script:
         if self.api_key and headers.get("authorization") != f"Bearer {self.api_key}":
             return error("ark_401")
         return self.scripts.popleft() if self.scripts else echo(body.get("messages", []))
 
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request, client_address) -> None:
-        pass  # clients that hang up (Stop, timeouts) are part of the tests
 
 
 def _handler(upstream: FakeUpstream):
