@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from fake_server import FakeServer
+from fake_server import FakeServer, send_sse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "coze"
 TOKEN = "pat_fake-test-token-0123456789-abcdefghij"  # not shaped like a real PAT
@@ -185,28 +184,7 @@ def _handler(coze: FakeCoze):
             self.wfile.write(data)
 
         def _stream(self, script: Script) -> None:
-            self.send_response(200)
-            self.send_header("content-type", "text/event-stream")
-            self.send_header("transfer-encoding", "chunked")
-            self.send_header("x-tt-logid", LOGID)
-            self.end_headers()
-            try:
-                for block in script.events:
-                    if script.delay:
-                        time.sleep(script.delay)
-                    self._write((block + "\n\n").encode())
-                if script.stall:
-                    time.sleep(script.stall)
-                if script.cut:
-                    self.close_connection = True
-                    return
-                self.wfile.write(b"0\r\n\r\n")
-            except (BrokenPipeError, ConnectionResetError):
+            if not send_sse(self, script, {"content-type": "text/event-stream", "x-tt-logid": LOGID}):
                 coze.hangups += 1
-                self.close_connection = True
-
-        def _write(self, data: bytes) -> None:
-            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-            self.wfile.flush()
 
     return Handler

@@ -4,6 +4,7 @@ replies, and the requests it received."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from http.server import ThreadingHTTPServer
 
@@ -41,3 +42,28 @@ class FakeServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def send_sse(handler, script, headers: dict) -> bool:
+    """Stream ``script.events`` as a chunked SSE body with its faults; False if the client hung up."""
+    handler.send_response(200)
+    for key, value in {"transfer-encoding": "chunked", **headers}.items():
+        handler.send_header(key, value)
+    handler.end_headers()
+    try:
+        for event in script.events:
+            if script.delay:
+                time.sleep(script.delay)
+            data = (event + "\n\n").encode()
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            handler.wfile.flush()
+        if script.stall:
+            time.sleep(script.stall)
+        if script.cut:  # drop the connection without the final chunk
+            handler.close_connection = True
+            return True
+        handler.wfile.write(b"0\r\n\r\n")
+        return True
+    except (BrokenPipeError, ConnectionResetError):
+        handler.close_connection = True  # the client stopped reading: a Stop
+        return False

@@ -4,12 +4,11 @@ shapes from tests/fixtures, and injected faults. Tests queue what the next reque
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from fake_server import FakeServer
+from fake_server import FakeServer, send_sse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PREFIXES = ("/api/v3", "/v1", "/api/v1")  # where real providers mount the OpenAI-compatible API
@@ -128,27 +127,7 @@ def _handler(upstream: FakeUpstream):
             self.wfile.write(data)
 
         def _stream(self, script: Script) -> None:
-            self.send_response(200)
-            self.send_header("content-type", "text/event-stream; charset=utf-8")
-            self.send_header("transfer-encoding", "chunked")
-            self.send_header("x-request-id", "req-fake-0001")
-            self.end_headers()
-            try:
-                for event in script.events:
-                    if script.delay:
-                        time.sleep(script.delay)
-                    self._write((event + "\n\n").encode())
-                if script.stall:
-                    time.sleep(script.stall)
-                if script.cut:
-                    self.close_connection = True
-                    return
-                self.wfile.write(b"0\r\n\r\n")
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True  # the client stopped reading: a Stop
-
-        def _write(self, data: bytes) -> None:
-            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-            self.wfile.flush()
+            send_sse(self, script, {"content-type": "text/event-stream; charset=utf-8",
+                                    "x-request-id": "req-fake-0001"})
 
     return Handler
