@@ -13,6 +13,7 @@ class Reply:
 
     model: str
     started: float
+    route: str | None = None
     reasoning_parts: list[str] = field(default_factory=list)
     answer_parts: list[str] = field(default_factory=list)
     status: str = "streaming"  # complete | length | stopped | interrupted | error
@@ -78,10 +79,10 @@ class Reply:
         return self.status == "length"
 
     def to_message(self) -> dict:
-        """The reply as a history entry (the shape kept in session state)."""
+        """The reply as a stored message (the shape of ``core.records``)."""
         ttft = None if self.first_token is None else self.first_token - self.started
         total = None if self.ended is None else self.ended - self.started
         return {"role": "assistant", "content": self.answer, "reasoning": self.reasoning,
                 "status": self.status, "finish_reason": self.finish_reason,
-                "diagnosis": self.diagnosis, "model": self.model, "usage": self.usage,
+                "diagnosis": self.diagnosis, "model": self.model, "route": self.route, "usage": self.usage,
                 "thought": self.thought_seconds, "ttft": ttft, "total": total}

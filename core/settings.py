@@ -46,6 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds to wait *between* streamed chunks before giving up (not a limit on the whole reply)."),
     Setting("R1_LOG_DIR", "logs", False,
             "Folder for the rotating log file, relative to the app folder unless absolute."),
+    Setting("R1_DATA_DIR", "data", False,
+            "Folder for the conversation database (`chats.db`, SQLite), relative to the app folder "
+            "unless absolute. On a shared deployment only signed-in users' conversations are kept there."),
     Setting("R1_ADMIN_PASSWORD", None, True,
             "Set in `st.secrets` on a shared deployment: whoever enters it on Setup may save server files."),
 )

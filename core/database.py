@@ -1,0 +1,77 @@
+"""A database connection opened from a URL: SQLite in WAL mode, the only backend so far.
+
+The rest of the code speaks portable SQL with ``:name`` parameters through this one class, so
+a server database (``postgresql://…``) needs a new ``connect`` branch, not new queries.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+MEMORY = "sqlite:///:memory:"
+
+
+class Database:
+    """One connection shared by the app's threads, one statement or transaction at a time."""
+
+    def __init__(self, connection: sqlite3.Connection, url: str):
+        self.connection = connection
+        self.url = url
+        self.lock = threading.RLock()  # Streamlit runs each session's script in its own thread
+
+    def execute(self, sql: str, params: Mapping | None = None) -> int:
+        """Run one statement (committed at once unless inside ``transaction``); return rows changed."""
+        with self.lock:
+            return self.connection.execute(sql, params or {}).rowcount
+
+    def query(self, sql: str, params: Mapping | None = None) -> list[dict]:
+        """Rows of a SELECT as dicts keyed by column name."""
+        with self.lock:
+            cursor = self.connection.execute(sql, params or {})
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """All statements in the block commit together, or none do."""
+        with self.lock:
+            self.connection.execute("BEGIN")
+            try:
+                yield self
+            except BaseException:
+                self.connection.execute("ROLLBACK")
+                raise
+            self.connection.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the connection (tests; the app keeps it for the life of the process)."""
+        with self.lock:
+            self.connection.close()
+
+
+def sqlite_url(folder: Path, name: str = "chats.db") -> str:
+    """The URL of the SQLite file ``name`` in ``folder``."""
+    return "sqlite:///" + str(Path(folder).resolve() / name)
+
+
+def connect(url: str) -> Database:
+    """Open the database at ``url``; a SQLite file and its folder are created if missing."""
+    parts = urlsplit(url)
+    if parts.scheme != "sqlite":
+        raise ValueError(f"unsupported database URL scheme {parts.scheme!r}: only sqlite:/// is built in")
+    path = unquote(parts.path)[1:] if parts.path.startswith("/") else unquote(parts.path)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: we commit each statement ourselves, so a streamed reply's text is
+    # durable the moment it is saved, not when some later statement happens to commit.
+    connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+    if path != ":memory:":
+        connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+        connection.execute("PRAGMA synchronous=NORMAL")  # durable across a process crash in WAL
+    connection.execute("PRAGMA foreign_keys=ON")
+    return Database(connection, url)

@@ -1,0 +1,105 @@
+"""One stored message as plain data: the shape the database, the export and the page share.
+
+A message is a dict with the keys of ``FIELDS`` plus ``id``; ``usage`` is a
+:class:`core.events.Usage` and ``diagnosis`` a :class:`core.errors.Diagnosis` (or ``None``).
+``to_plain``/``from_plain`` turn it into JSON-safe data and back, checking every field, so an
+imported file can never put a wrong type or an unknown status on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from core.errors import Diagnosis
+from core.events import Usage
+
+# complete/length/stopped/interrupted/error end a reply; "streaming" is a reply being written,
+# "incomplete" one whose process died mid-stream (found so when the store is next opened).
+STATUSES = ("complete", "length", "stopped", "interrupted", "error", "incomplete", "streaming")
+ROLES = ("user", "assistant")
+TEXT_FIELDS = ("content", "reasoning")
+OPTIONAL_TEXT = ("finish_reason", "model", "route")
+NUMBERS = ("thought", "ttft", "total", "created")
+FIELDS = ("role", *TEXT_FIELDS, "status", *OPTIONAL_TEXT, *NUMBERS, "usage", "diagnosis")
+USAGE_FIELDS = ("prompt_tokens", "completion_tokens", "reasoning_tokens")
+DIAGNOSIS_FIELDS = ("kind", "params", "status", "detail", "request_id")
+
+
+def new_message(role: str, content: str, **extra: object) -> dict:
+    """A message with every field present: defaults, then ``extra``."""
+    msg = {name: None for name in FIELDS}
+    msg.update(role=role, content=content, reasoning="", status="complete")
+    msg.update(extra)
+    return msg
+
+
+def usage_to_plain(usage: Usage | None) -> dict | None:
+    """Token counts as a dict (``None`` stays ``None``)."""
+    return None if usage is None else {name: getattr(usage, name) for name in USAGE_FIELDS}
+
+
+def usage_from_plain(data: Mapping | None) -> Usage | None:
+    """The inverse of :func:`usage_to_plain`; counts must be whole numbers or missing."""
+    if data is None:
+        return None
+    counts = {name: data.get(name) for name in USAGE_FIELDS}
+    for name, value in counts.items():
+        _check(value is None or (isinstance(value, int) and not isinstance(value, bool)), f"usage.{name}")
+    return Usage(**counts)
+
+
+def diagnosis_to_plain(diagnosis: Diagnosis | None) -> dict | None:
+    """A diagnosis as a dict (``None`` stays ``None``)."""
+    return None if diagnosis is None else {name: getattr(diagnosis, name) for name in DIAGNOSIS_FIELDS}
+
+
+def diagnosis_from_plain(data: Mapping | None) -> Diagnosis | None:
+    """The inverse of :func:`diagnosis_to_plain`; params are kept as strings only."""
+    if data is None:
+        return None
+    _check(isinstance(data.get("kind"), str), "diagnosis.kind")
+    params = data.get("params") or {}
+    _check(isinstance(params, Mapping), "diagnosis.params")
+    status = data.get("status")
+    _check(status is None or isinstance(status, int), "diagnosis.status")
+    return Diagnosis(data["kind"], {str(k): str(v) for k, v in params.items()}, status,
+                     str(data.get("detail") or ""), _optional_str(data.get("request_id")))
+
+
+def to_plain(msg: Mapping) -> dict:
+    """A message as JSON-safe data, without its database id."""
+    plain = {name: msg.get(name) for name in FIELDS}
+    plain["usage"] = usage_to_plain(msg.get("usage"))
+    plain["diagnosis"] = diagnosis_to_plain(msg.get("diagnosis"))
+    return plain
+
+
+def from_plain(data: Mapping) -> dict:
+    """A message from JSON-safe data; raises ``ValueError`` naming the first bad field."""
+    _check(isinstance(data, Mapping), "message")
+    _check(data.get("role") in ROLES, "role")
+    status = data.get("status", "complete")
+    _check(status in STATUSES, "status")
+    msg = new_message(data["role"], "", status="incomplete" if status == "streaming" else status)
+    for name in TEXT_FIELDS:
+        _check(isinstance(data.get(name, ""), str), name)
+        msg[name] = data.get(name) or ""
+    for name in OPTIONAL_TEXT:
+        _check(data.get(name) is None or isinstance(data[name], str), name)
+        msg[name] = data.get(name)
+    for name in NUMBERS:
+        value = data.get(name)
+        _check(value is None or (isinstance(value, int | float) and not isinstance(value, bool)), name)
+        msg[name] = None if value is None else float(value)
+    msg["usage"] = usage_from_plain(data.get("usage"))
+    msg["diagnosis"] = diagnosis_from_plain(data.get("diagnosis"))
+    return msg
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _check(ok: bool, field: str) -> None:
+    if not ok:
+        raise ValueError(field)

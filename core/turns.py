@@ -1,0 +1,75 @@
+"""What the chat page does to a stored conversation: send, regenerate, edit, import, and save a
+reply while it streams. None of them touches the messages before the one they change."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+
+from core import records
+from core.reply import Reply
+from core.store import Store, title_from
+
+SAVE_INTERVAL = 1.0  # at most this much of a reply is lost if the process dies mid-stream
+
+
+def send(store: Store, owner: str, cid: str | None, text: str, untitled: str) -> str:
+    """Append the user's message, starting a conversation titled after it if needed; return its id."""
+    if cid is None or store.get(owner, cid) is None:
+        cid = store.create(owner, title_from(text) or untitled).id
+    store.append(owner, cid, records.new_message("user", text))
+    return cid
+
+
+def regenerate(store: Store, owner: str, cid: str, messages: Sequence[Mapping]) -> bool:
+    """Drop the last reply so a new one can be asked for the same question."""
+    if not messages or messages[-1]["role"] != "assistant":
+        return False
+    store.truncate(owner, cid, len(messages) - 1)
+    return True
+
+
+def edit_last(store: Store, owner: str, cid: str, messages: Sequence[Mapping], text: str) -> bool:
+    """Replace the last user message with ``text`` and drop the reply to it."""
+    index = last_user_index(messages)
+    if index is None or not text.strip():
+        return False
+    store.update(messages[index]["id"], {**messages[index], "content": text})
+    store.truncate(owner, cid, index + 1)
+    return True
+
+
+def last_user_index(messages: Sequence[Mapping]) -> int | None:
+    """The position of the last user message, if any."""
+    return next((i for i in range(len(messages) - 1, -1, -1) if messages[i]["role"] == "user"), None)
+
+
+def import_messages(store: Store, owner: str, title: str, messages: Iterable[Mapping]) -> str:
+    """Store an imported conversation as a new one; return its id."""
+    cid = store.create(owner, title).id
+    for msg in messages:
+        store.append(owner, cid, msg)
+    return cid
+
+
+def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> Callable[[Reply], None]:
+    """Store the reply as streaming at once; return the function that saves its progress."""
+    mid = store.append(owner, cid, reply.to_message())
+    return lambda current: store.update(mid, current.to_message())
+
+
+def saving(frames: Iterable, reply: Reply, save: Callable[[Reply], None],
+           clock: Callable[[], float] = time.monotonic, interval: float = SAVE_INTERVAL) -> Iterator:
+    """Pass frames through, saving the reply whenever ``interval`` has passed since the last save."""
+    last = clock()
+    try:
+        for frame in frames:
+            now = clock()
+            if now - last >= interval:
+                save(reply)
+                last = now
+            yield frame
+    finally:
+        close = getattr(frames, "close", None)
+        if close:  # closing the inner generator closes the HTTP stream (Stop) at once
+            close()

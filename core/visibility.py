@@ -1,0 +1,51 @@
+"""Who may see which conversations, and where they are kept: on this machine, per signed-in
+user, or only for the browser session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.database import MEMORY, sqlite_url
+from core.place import Place
+from core.redact import mask
+
+LOCAL_OWNER = "local"
+
+
+@dataclass(frozen=True)
+class Keeping:
+    """How this visitor's conversations are stored: ``mode`` keys the page's explanation."""
+
+    mode: str  # local | account | session
+    owner: str
+    url: str
+    account: str = ""  # the signed-in identity, shortened for display
+    can_sign_in: bool = False
+
+
+def decide(place: Place, data_dir: Path, auth_configured: bool, user_id: str | None) -> Keeping:
+    """Pick the storage for one visitor.
+
+    On a machine only its owner reaches, everything is saved under one local owner. On a shared
+    deployment conversations are saved per signed-in user (Streamlit authentication); without
+    a signed-in user they live in a database private to the browser session, so no visitor can
+    ever list another's.
+    """
+    if not place.shared:
+        return Keeping("local", LOCAL_OWNER, sqlite_url(data_dir))
+    if user_id:
+        return Keeping("account", "user:" + user_id, sqlite_url(data_dir), account=_shorten(user_id))
+    return Keeping("session", "session", MEMORY, can_sign_in=auth_configured)
+
+
+def data_dir(value: str | None, app_dir: Path) -> Path:
+    """The data folder from its setting: relative paths are taken from the app folder."""
+    folder = Path(value or "data").expanduser()
+    return folder if folder.is_absolute() else app_dir / folder
+
+
+def _shorten(user_id: str) -> str:
+    """An e-mail keeps its domain readable; anything else is masked like a token."""
+    name, at, domain = user_id.partition("@")
+    return f"{name[:2]}…@{domain}" if at else mask(user_id) or user_id

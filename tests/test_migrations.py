@@ -1,0 +1,73 @@
+"""Schema migrations: the expected schema, append-only history, refusal of foreign databases."""
+
+import pytest
+
+from core import migrations
+from core.database import MEMORY, connect, sqlite_url
+
+# Pinned fingerprints: a released migration must never change (add a new one instead).
+RELEASED = {1: "conversations and messages"}
+
+
+def columns(db, table):
+    return [row["name"] for row in db.query(f"PRAGMA table_info({table})")]
+
+
+def test_migrations_produce_the_expected_schema():
+    db = connect(MEMORY)
+    assert migrations.migrate(db) == len(migrations.MIGRATIONS)
+    assert columns(db, "conversations") == ["id", "owner", "title", "created_at", "updated_at"]
+    assert columns(db, "messages") == [
+        "id", "conversation_id", "position", "role", "content", "reasoning", "status", "finish_reason",
+        "model", "route", "thought", "ttft", "total", "prompt_tokens", "completion_tokens",
+        "reasoning_tokens", "diagnosis", "created_at", "updated_at"]
+    indexes = {row["name"] for row in db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"conversations_by_owner", "messages_by_status"} <= indexes
+
+
+def test_released_migrations_are_never_edited_or_reordered():
+    names = {v: name for v, (name, _) in enumerate(migrations.MIGRATIONS, start=1)}
+    assert {v: names[v] for v in RELEASED} == RELEASED
+    db = connect(MEMORY)
+    migrations.migrate(db)
+    ledger = db.query("SELECT version, checksum FROM schema_migrations ORDER BY version")
+    assert [row["checksum"] for row in ledger] == [migrations.checksum(s) for _, s in migrations.MIGRATIONS]
+
+
+def test_migrate_twice_changes_nothing(tmp_path):
+    url = sqlite_url(tmp_path)
+    db = connect(url)
+    migrations.migrate(db)
+    db.execute("INSERT INTO conversations VALUES ('c', 'o', 't', 1, 1)")
+    db.close()
+    again = connect(url)
+    migrations.migrate(again)
+    assert again.query("SELECT id FROM conversations") == [{"id": "c"}]
+    assert len(again.query("SELECT * FROM schema_migrations")) == len(migrations.MIGRATIONS)
+
+
+def test_a_database_from_a_newer_app_is_refused_untouched():
+    db = connect(MEMORY)
+    migrations.migrate(db)
+    db.execute("INSERT INTO schema_migrations VALUES (99, 'future', 'x', 0)")
+    with pytest.raises(migrations.SchemaMismatch, match="newer than this app"):
+        migrations.migrate(db)
+
+
+def test_an_edited_migration_is_detected():
+    db = connect(MEMORY)
+    migrations.migrate(db)
+    db.execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
+    with pytest.raises(migrations.SchemaMismatch, match="differs"):
+        migrations.migrate(db)
+
+
+def test_the_file_database_uses_wal(tmp_path):
+    db = connect(sqlite_url(tmp_path / "nested"))
+    assert db.query("PRAGMA journal_mode")[0]["journal_mode"] == "wal"
+    assert (tmp_path / "nested" / "chats.db").exists()
+
+
+def test_only_sqlite_urls_are_built_in():
+    with pytest.raises(ValueError, match="sqlite"):
+        connect("postgresql://db/chats")
