@@ -10,7 +10,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import config, i18n, logs, place
+from core import config, i18n, logs, place, visibility
+from core.database import MEMORY
+from core.store import Store, open_store
 
 APP_DIR = Path(__file__).resolve().parent
 
@@ -26,8 +28,8 @@ def read_secrets() -> dict:
 def init():
     """Set defaults once per session, reload configuration each run; return the translator."""
     state = st.session_state
-    for name, default in (("messages", []), ("session_values", {}), ("client_cache", {}),
-                          ("pending", None), ("env_dir", APP_DIR)):
+    for name, default in (("session_values", {}), ("client_cache", {}), ("pending", None),
+                          ("env_dir", APP_DIR)):
         if name not in state:
             state[name] = default  # env_dir: where .env.local / .env live; tests point it elsewhere
     secrets = read_secrets()
@@ -43,3 +45,68 @@ def init():
     if "lang" not in state:
         state.lang = i18n.from_locale(st.context.locale)
     return i18n.translator(state.lang)
+
+
+@st.cache_resource(show_spinner=False)
+def shared_store(url: str) -> Store:
+    """One store per database file for the whole server process (opened, migrated, recovered once)."""
+    return open_store(url)
+
+
+def signed_in_user() -> str | None:
+    """The signed-in visitor's stable id (e-mail, else subject) when Streamlit auth is in use."""
+    try:
+        user = st.user
+        if user.is_logged_in:
+            return str(user.get("email") or user.get("sub") or "") or None
+    except Exception:  # no [auth] configured, or an identity provider without these claims
+        return None
+    return None
+
+
+def chats() -> tuple[Store, visibility.Keeping, str | None]:
+    """This visitor's conversation store, how it is kept, and an error text if the data folder failed."""
+    state = st.session_state
+    folder = visibility.data_dir(state.config.values["R1_DATA_DIR"].value, APP_DIR)
+    keeping = visibility.decide(state.place, folder, "auth" in read_secrets(), signed_in_user())
+    if keeping.url != MEMORY:
+        try:
+            return shared_store(keeping.url), keeping, None
+        except Exception as exc:  # unwritable folder, a database from a newer app: say so, keep chatting
+            error = f"{folder}: {type(exc).__name__}: {exc}"
+            keeping = visibility.Keeping("session", keeping.owner, MEMORY)
+    else:
+        error = None
+    if "session_store" not in state:
+        state.session_store = open_store(MEMORY)  # private to this browser session, gone with it
+    return state.session_store, keeping, error
+
+
+def current_conversation(store: Store, owner: str) -> str | None:
+    """The open conversation: this session's choice, else the link's ``?c=`` (a refresh keeps it).
+
+    The id goes back into the URL on every run, so a refresh or a restarted server reopens it;
+    an id this visitor does not own is ignored like a deleted one.
+    """
+    state = st.session_state
+    if "conversation_id" not in state:  # a new session: a first visit, a refresh or a restart
+        wanted = st.query_params.get("c")
+        found = bool(wanted) and store.get(owner, wanted) is not None
+        state.conversation_id = wanted if found else None
+        state.missing_conversation = bool(wanted) and not found
+    if state.get("conversation_id") and store.get(owner, state.conversation_id) is None:
+        state.conversation_id = None  # deleted (perhaps in another tab)
+    if state.conversation_id:
+        st.query_params["c"] = state.conversation_id
+    elif "c" in st.query_params:
+        del st.query_params["c"]
+    return state.conversation_id
+
+
+def shown_path(store: Store) -> str:
+    """The database file as the page names it: relative to the app folder when inside it."""
+    path = Path(store.db.url.removeprefix("sqlite:///"))
+    try:
+        return str(path.relative_to(APP_DIR))
+    except ValueError:
+        return str(path)

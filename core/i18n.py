@@ -7,7 +7,7 @@ import string
 from collections.abc import Callable
 
 LANGUAGES = {"zh-CN": "中文", "en": "English"}
-AREAS = ("", "setup_", "checks_", "verify_", "coze_")  # locales/<area><lang>.py, merged into one catalogue
+AREAS = ("", "setup_", "checks_", "verify_", "coze_", "chats_", "history_")  # locales/<area><lang>.py, merged into one catalogue
 
 
 def _catalogue(suffix: str) -> dict[str, str]:

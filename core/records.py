@@ -8,6 +8,7 @@ imported file can never put a wrong type or an unknown status on the page.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from core.errors import Diagnosis
@@ -42,6 +43,7 @@ def usage_from_plain(data: Mapping | None) -> Usage | None:
     """The inverse of :func:`usage_to_plain`; counts must be whole numbers or missing."""
     if data is None:
         return None
+    _check(isinstance(data, Mapping), "usage")
     counts = {name: data.get(name) for name in USAGE_FIELDS}
     for name, value in counts.items():
         _check(value is None or (isinstance(value, int) and not isinstance(value, bool)), f"usage.{name}")
@@ -57,11 +59,12 @@ def diagnosis_from_plain(data: Mapping | None) -> Diagnosis | None:
     """The inverse of :func:`diagnosis_to_plain`; params are kept as strings only."""
     if data is None:
         return None
-    _check(isinstance(data.get("kind"), str), "diagnosis.kind")
-    params = data.get("params") or {}
+    _check(isinstance(data, Mapping) and isinstance(data.get("kind"), str), "diagnosis.kind")
+    params = {} if data.get("params") is None else data["params"]
     _check(isinstance(params, Mapping), "diagnosis.params")
     status = data.get("status")
-    _check(status is None or isinstance(status, int), "diagnosis.status")
+    _check(status is None or (isinstance(status, int) and not isinstance(status, bool)), "diagnosis.status")
+    _check(isinstance(data.get("detail") or "", str), "diagnosis.detail")
     return Diagnosis(data["kind"], {str(k): str(v) for k, v in params.items()}, status,
                      str(data.get("detail") or ""), _optional_str(data.get("request_id")))
 
@@ -88,12 +91,23 @@ def from_plain(data: Mapping) -> dict:
         _check(data.get(name) is None or isinstance(data[name], str), name)
         msg[name] = data.get(name)
     for name in NUMBERS:
-        value = data.get(name)
-        _check(value is None or (isinstance(value, int | float) and not isinstance(value, bool)), name)
-        msg[name] = None if value is None else float(value)
+        msg[name] = _number(data.get(name), name)
     msg["usage"] = usage_from_plain(data.get("usage"))
     msg["diagnosis"] = diagnosis_from_plain(data.get("diagnosis"))
     return msg
+
+
+def _number(value: object, field: str) -> float | None:
+    """A finite, non-negative time in seconds (or None): NaN or a negative duration is corruption."""
+    if value is None:
+        return None
+    _check(isinstance(value, int | float) and not isinstance(value, bool), field)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    _check(math.isfinite(number) and number >= 0, field)
+    return number
 
 
 def _optional_str(value: object) -> str | None:

@@ -33,3 +33,4 @@ def clean_env(monkeypatch, tmp_path):
     monkeypatch.setenv("R1_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setenv("R1_DATA_DIR", str(tmp_path / "data"))
     return monkeypatch
+

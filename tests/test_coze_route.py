@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from fake_coze import BOT_ID, TOKEN, FakeCoze, refusal, reply
+from stored import stored
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -26,7 +27,7 @@ def test_bot_route_opens_on_chat_and_streams_reasoning_and_answer(coze_app):
     assert at.session_state["config"].detection.route == "coze-bot"
     fake.push(reply("Let me think.", "The answer is 42."))
     at.chat_input[0].set_value("question").run()
-    message = at.session_state["messages"][-1]
+    message = stored(at)[-1]
     assert (message["status"], message["reasoning"], message["content"]) == (
         "complete", "Let me think.", "The answer is 42.")
     assert not at.exception
@@ -46,7 +47,7 @@ def test_invalid_token_is_named_with_its_variable(coze_app):
     at, fake = coze_app
     fake.push(refusal(4100))
     at.chat_input[0].set_value("hi").run()
-    assert at.session_state["messages"][-1]["diagnosis"].kind == "auth"
+    assert stored(at)[-1]["diagnosis"].kind == "auth"
     assert "COZE_API_TOKEN" in "\n".join(e.value for e in at.error)
     assert TOKEN not in "\n".join(e.value for e in at.error)
 
@@ -82,7 +83,7 @@ def test_wizard_verifies_saves_and_the_bot_answers(clean_env, tmp_path):
         at.switch_page("pages/chat.py").run()
         assert at.session_state["config"].detection.route == "coze-bot"
         at.chat_input[0].set_value("hello").run()
-        assert at.session_state["messages"][-1]["status"] == "complete"
+        assert stored(at)[-1]["status"] == "complete"
 
 
 def test_wizard_names_a_bad_token_and_an_unknown_bot(clean_env, tmp_path):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from fake_upstream import error, fixture
+from stored import stored
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -74,11 +75,11 @@ def test_configured_sandbox_opens_on_chat(app):
 def test_chat_round_trip_shows_reasoning_and_answer(app, upstream):
     upstream.push(fixture("answer_with_math_and_code"))
     send(app, "show me")
-    message = app.session_state["messages"][-1]
+    message = stored(app)[-1]
     assert message["status"] == "complete" and message["reasoning"] and message["content"]
     assert any(label.startswith("Thought for") for label in labels(app))
     assert "$$" in all_text(app) and "\\$5" in all_text(app)
-    assert "tokens" in app.caption[-1].value
+    assert "tokens" in app.main.caption[-1].value
 
 
 def test_follow_up_carries_answers_but_never_reasoning(app, upstream):
@@ -103,19 +104,19 @@ def test_bad_token_says_what_to_fix_and_keeps_the_question(app, upstream):
     send(app, "keep me")
     text = all_text(app)
     assert "401" in text and "COZE_WORKLOAD_IDENTITY_API_KEY" in text
-    assert app.session_state["messages"][0]["content"] == "keep me"
+    assert stored(app)[0]["content"] == "keep me"
     assert TOKEN not in text
     retry = [b for b in app.button if b.label == "Retry"]
     assert retry
     retry[0].click().run()
-    assert app.session_state["messages"][-1]["status"] == "complete"
-    assert [m["role"] for m in app.session_state["messages"]] == ["user", "assistant"]
+    assert stored(app)[-1]["status"] == "complete"
+    assert [m["role"] for m in stored(app)] == ["user", "assistant"]
 
 
 def test_cut_stream_keeps_partial_reply_and_offers_retry(app, upstream):
     upstream.push(fixture("interrupted_no_done"))
     send(app, "go")
-    message = app.session_state["messages"][-1]
+    message = stored(app)[-1]
     assert message["status"] == "interrupted" and message["content"]
     assert "connection ended before the reply finished" in all_text(app)
     assert any(b.label == "Retry" for b in app.button)
@@ -131,10 +132,13 @@ def test_length_finish_offers_a_higher_budget(app, upstream):
     assert upstream.requests[-1]["json"]["max_tokens"] == 16384
 
 
-def test_clear_conversation_empties_the_history(app):
+def test_new_chat_empties_the_page_and_keeps_the_old_one_in_the_list(app):
     send(app, "hello")
-    [b for b in app.button if b.label == "Clear conversation"][0].click().run()
-    assert app.session_state["messages"] == []
+    first = app.session_state["conversation_id"]
+    app.button(key="new_chat").click().run()
+    assert app.session_state["conversation_id"] is None and stored(app) == []
+    assert not app.main.chat_message
+    assert app.button(key=f"conv_{first}").label == "hello"
 
 
 def test_chinese_locale_speaks_chinese(app):

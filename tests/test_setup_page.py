@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from fake_upstream import FakeUpstream
+from stored import stored
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -91,7 +92,7 @@ def test_save_then_chat_answers(clean_env, tmp_path, keyed_upstream):
     assert KEY not in page_text(at)
     at.switch_page("pages/chat.py").run()
     at.chat_input[0].set_value("hello").run()
-    assert at.session_state["messages"][-1]["status"] == "complete"
+    assert stored(at)[-1]["status"] == "complete"
 
 
 def test_shared_deployment_keeps_a_visitor_token_in_the_session(clean_env, tmp_path, keyed_upstream):

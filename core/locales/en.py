@@ -23,7 +23,6 @@ MESSAGES = {
     "chat.max_tokens": "Max tokens",
     "chat.max_tokens_help": "Output budget per reply. R1's reasoning counts against it.",
     "chat.temperature": "Temperature",
-    "chat.clear": "Clear conversation",
     "chat.thinking": ":shimmer[Thinking…]",
     "chat.thought": "Thought for {s} s",
     "chat.tokens": "{n} tokens",

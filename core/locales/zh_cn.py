@@ -23,7 +23,6 @@ MESSAGES = {
     "chat.max_tokens": "最大 token 数",
     "chat.max_tokens_help": "每次回复的输出预算，R1 的思考过程也计入其中。",
     "chat.temperature": "温度",
-    "chat.clear": "清空对话",
     "chat.thinking": ":shimmer[思考中…]",
     "chat.thought": "已深度思考（用时 {s} 秒）",
     "chat.tokens": "{n} tokens",

@@ -85,6 +85,7 @@ def app_server(request, upstream, tmp_path):
         "COZE_WORKLOAD_IDENTITY_API_KEY": "dummy",
         "COZE_INTEGRATION_MODEL_BASE_URL": upstream.base_url,
         "R1_LOG_DIR": str(tmp_path / "logs"),
+        "R1_DATA_DIR": str(tmp_path / "data"),
         "PYTHONUNBUFFERED": "1",
     })
     with _streamlit(request, ROOT, env, tmp_path) as url:
@@ -136,7 +137,7 @@ def new_page(browser, app_server):
 import shutil  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
-APP_COPY = ("streamlit_app.py", "app_state.py", "pyproject.toml", "pages", "core", ".streamlit")
+APP_COPY = ("streamlit_app.py", "app_state.py", "pyproject.toml", "pages", "core", "ui", ".streamlit")
 COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "secrets.toml", ".env*")
 
 

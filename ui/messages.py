@@ -1,0 +1,133 @@
+"""Stored messages drawn as they looked when they finished, with the actions that fit them."""
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core import conversation, turns
+from core.mathtext import to_streamlit
+from core.store import Store
+
+
+@dataclass(frozen=True)
+class View:
+    """What drawing a conversation needs: strings, the store, whose it is, and which one."""
+
+    t: object
+    store: Store
+    owner: str
+    cid: str | None
+    default_budget: int
+
+
+def footer(t, msg: dict) -> str:
+    """The quiet line under a reply: model, tokens, time to first token, total time."""
+    parts = [msg["model"] or ""]
+    usage = msg.get("usage")
+    if usage and usage.completion_tokens is not None:
+        parts.append(t("chat.tokens", n=usage.completion_tokens))
+        if usage.reasoning_tokens:
+            parts.append(t("chat.reasoning_tokens", n=usage.reasoning_tokens))
+    if msg.get("ttft") is not None:
+        parts.append(t("chat.ttft", s=f"{msg['ttft']:.1f}"))
+    if msg.get("total") is not None:
+        parts.append(t("chat.total", s=f"{msg['total']:.1f}"))
+    return " · ".join(p for p in parts if p)
+
+
+def regenerate(view: View, budget: int | None = None) -> None:
+    """Button callback: drop the last reply and ask for a new one on this run."""
+    if turns.regenerate(view.store, view.owner, view.cid, view.store.messages(view.owner, view.cid)):
+        if budget:
+            st.session_state.max_tokens = budget
+        st.session_state.pending = True
+
+
+def send_edit(view: View) -> None:
+    """Button callback: resend the edited last question in place of the old one."""
+    state = st.session_state
+    messages = view.store.messages(view.owner, view.cid)
+    if turns.edit_last(view.store, view.owner, view.cid, messages, state.get("edit_text", "")):
+        state.pending = True
+    state.editing = False
+
+
+def show_user(view: View, msg: dict, last: bool) -> None:
+    """A question; the last one can be edited and sent again."""
+    t = view.t
+    if last and st.session_state.get("editing"):
+        st.text_area(t("chats.edit"), msg["content"], key="edit_text", label_visibility="collapsed")
+        with st.container(horizontal=True):
+            st.button(t("chats.edit_send"), type="primary", icon=":material/send:", on_click=send_edit,
+                      args=(view,))
+            st.button(t("chats.cancel"), on_click=st.session_state.update, kwargs={"editing": False})
+        return
+    st.markdown(to_streamlit(msg["content"]))  # "$5 and $10" stays text here too
+    if last:
+        st.button(t("chats.edit"), icon=":material/edit:", type="tertiary", key="edit_last",
+                  on_click=st.session_state.update, kwargs={"editing": True})
+
+
+def show_outcome(view: View, msg: dict, last: bool) -> None:
+    """Status notes and errors that tell how the reply ended."""
+    t, status, diag = view.t, msg["status"], msg.get("diagnosis")
+    if status == "stopped":
+        st.caption(t("chat.stopped"))
+    if status == "incomplete":
+        st.warning(t("chats.incomplete"), icon=":material/report:")
+    if status == "streaming":
+        st.caption(t("chats.streaming"))
+    if status == "length":
+        st.warning(t("chat.length", n=st.session_state.get("max_tokens", view.default_budget)),
+                   icon=":material/hourglass_bottom:")
+    if diag is not None:
+        body = t(f"err.{diag.kind}", **diag.params)
+        if diag.detail:
+            body += "\n\n" + t("err.detail", detail=diag.detail)
+        title = t("chat.incomplete") if status == "interrupted" else None
+        st.error(body, title=title, icon=":material/error:")
+        if diag.fix_in_setup:
+            st.page_link("pages/setup.py", label=t("chat.open_setup"), icon=":material/key:")
+    if last and status != "streaming":
+        show_actions(view, msg)
+
+
+def show_actions(view: View, msg: dict) -> None:
+    """Copy the answer; regenerate (or retry) the last reply; offer a bigger budget after a cut."""
+    t = view.t
+    with st.container(horizontal=True, gap="small"):
+        if msg["content"]:
+            with st.popover(t("chats.copy"), icon=":material/content_copy:", type="tertiary"):
+                st.caption(t("chats.copy_hint"))
+                st.code(msg["content"], language="markdown", wrap_lines=True)
+        again = "chats.regenerate" if msg["status"] in ("complete", "length") else "chat.retry"
+        st.button(t(again), icon=":material/refresh:", type="tertiary", key="regenerate",
+                  on_click=regenerate, args=(view,))
+        if msg["status"] == "length":
+            budget = conversation.raised_budget(st.session_state.get("max_tokens", view.default_budget))
+            st.button(t("chat.continue", n=budget), icon=":material/add:", type="tertiary",
+                      on_click=regenerate, args=(view, budget))
+
+
+def show_assistant(view: View, msg: dict, last: bool) -> None:
+    """Replay one stored reply exactly as it looked when it finished."""
+    t = view.t
+    if msg["reasoning"]:
+        label = t("chat.thought", s=f"{msg['thought'] or 0:.1f}")
+        with st.status(label, type="compact", state="complete"):
+            st.caption(to_streamlit(msg["reasoning"]))  # muted, so thinking never reads as answer
+    if msg["content"]:
+        st.markdown(to_streamlit(msg["content"]))
+    show_outcome(view, msg, last)
+    st.caption(footer(t, msg))
+
+
+def show_history(view: View, messages: list[dict], busy: bool) -> None:
+    """Every stored message; the last ones get their actions unless a reply is on its way."""
+    for i, msg in enumerate(messages):
+        last = i == len(messages) - 1 or (msg["role"] == "user" and i == len(messages) - 2)
+        with st.chat_message(msg["role"]):
+            if msg["role"] == "user":
+                show_user(view, msg, last and not busy)
+            else:
+                show_assistant(view, msg, i == len(messages) - 1 and not busy)

@@ -1,0 +1,66 @@
+"""The conversation list in the sidebar: new chat, search, pick one, import, and where it is kept."""
+
+import streamlit as st
+
+from core.visibility import Keeping
+from ui.conversation_menu import import_dialog
+from ui.messages import View
+
+LIST_LIMIT = 200
+# Titles read as a list only when left-aligned; Streamlit centres button labels.
+LIST_STYLE = "<style>[class*='st-key-conv_'] button {justify-content: flex-start; text-align: left}</style>"
+
+
+def select(cid: str | None) -> None:
+    """Button callback: switch to a conversation (``None`` starts a new one)."""
+    state = st.session_state
+    state.conversation_id, state.editing, state.pending = cid, False, None
+
+
+def draw_list(view: View) -> None:
+    """New chat, search box and the conversations, newest first; the open one is highlighted."""
+    t = view.t
+    with st.container(horizontal=True, gap="small"):
+        st.button(t("chats.new"), icon=":material/edit_square:", on_click=select, args=(None,),
+                  width="stretch", key="new_chat")
+        st.button(t("chats.import"), icon=":material/upload:", key="import_open",
+                  on_click=st.session_state.update, kwargs={"importing": True})
+    query = st.text_input(t("chats.search"), key="chat_search", type="search", icon=":material/search:",
+                          placeholder=t("chats.search"), label_visibility="collapsed")
+    found = view.store.list(view.owner, query, LIST_LIMIT)
+    if not found:
+        st.caption(t("chats.no_match", q=query) if query.strip() else t("chats.none"))
+    st.html(LIST_STYLE)
+    for conv in found:
+        st.button(conv.title or t("chats.untitled"), key=f"conv_{conv.id}", width="stretch",
+                  type="secondary" if conv.id == view.cid else "tertiary", on_click=select, args=(conv.id,))
+    if st.session_state.get("importing"):
+        st.session_state.importing = False
+        import_dialog(view)
+
+
+def draw_keeping(t, keeping: Keeping, shown_path: str, error: str | None) -> None:
+    """Say where conversations are kept and who can see them; offer sign-in where it helps."""
+    if error:
+        st.warning(t("chats.keep.failed", error=error), icon=":material/database_off:")
+    elif keeping.mode == "local":
+        st.caption(t("chats.keep.local", path=shown_path))
+    elif keeping.mode == "account":
+        st.caption(t("chats.keep.account", account=keeping.account))
+        st.button(t("chats.sign_out"), icon=":material/logout:", on_click=st.logout, type="tertiary")
+    else:
+        st.caption(t("chats.keep.session") + (" " + t("chats.keep.session_signin") if keeping.can_sign_in
+                                              else ""))
+        if keeping.can_sign_in:
+            st.button(t("chats.sign_in"), icon=":material/login:", on_click=st.login)
+
+
+def draw_settings(t, endpoint, default_budget: int, max_cap: int) -> None:
+    """System prompt, token budget and temperature for the next replies."""
+    with st.expander(t("chats.settings"), icon=":material/tune:"):
+        st.text_area(t("chat.system_prompt"), key="system_prompt", placeholder=t("chat.system_placeholder"))
+        if not (endpoint and endpoint.route == "coze-bot"):  # a Coze bot's own settings decide its budget
+            st.number_input(t("chat.max_tokens"), 256, max_cap, default_budget, step=1024,
+                            key="max_tokens", help=t("chat.max_tokens_help"))
+        if endpoint and endpoint.honours_temperature:
+            st.slider(t("chat.temperature"), 0.0, 2.0, 0.6, 0.1, key="temperature")
