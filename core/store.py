@@ -33,7 +33,8 @@ class Conversation:
 
 def title_from(text: str) -> str:
     """A sidebar title from a first message: its first non-empty line, cut to a few words."""
-    line = next((s.strip().lstrip("#>*- ").strip() for s in text.splitlines() if s.strip()), "")
+    stripped = (s.strip().lstrip("#>*-_=` ").strip() for s in text.splitlines())
+    line = next((s for s in stripped if s), "")  # a rule or an empty heading is not a title
     line = " ".join(line.split())
     return line if len(line) <= TITLE_CHARS else line[:TITLE_CHARS - 1].rstrip() + "…"
 

@@ -48,4 +48,5 @@ def data_dir(value: str | None, app_dir: Path) -> Path:
 def _shorten(user_id: str) -> str:
     """An e-mail keeps its domain readable; anything else is masked like a token."""
     name, at, domain = user_id.partition("@")
-    return f"{name[:2]}…@{domain}" if at else mask(user_id) or user_id
+    shown = name[:2] if len(name) > 3 else name[:1] if len(name) > 1 else ""  # never the whole name
+    return f"{shown}…@{domain}" if at else mask(user_id) or user_id

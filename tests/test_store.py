@@ -118,3 +118,8 @@ def test_a_reply_left_streaming_reopens_incomplete_with_its_text(tmp_path):
 ])
 def test_title_from_first_message(text, title):
     assert title_from(text) == title
+
+
+def test_a_leading_rule_or_empty_heading_is_not_the_title():
+    assert title_from("---\nWhat is 2+2?") == "What is 2+2?"
+    assert title_from("#\n\n> \nReal question") == "Real question"

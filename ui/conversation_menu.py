@@ -1,5 +1,6 @@
 """The open conversation's title and its menu: rename, export, delete; and the import dialog."""
 
+import functools
 import re
 import time
 
@@ -32,13 +33,23 @@ def draw_header(view: View, title: str, messages: list[dict], secrets: list[str]
                 "application/json", icon=":material/data_object:", on_click="ignore", width="stretch")
         st.button("", icon=":material/delete:", help=t("chats.delete"), type="tertiary", key="delete_open",
                   on_click=st.session_state.update, kwargs={"deleting": True})
-    state = st.session_state
-    if state.get("renaming"):
-        state.renaming = False
-        st.dialog(t("chats.rename_title"))(rename_dialog)(view, title)
-    if state.get("deleting"):
-        state.deleting = False
-        st.dialog(t("chats.delete_title"))(delete_dialog)(view, title, len(messages))
+    show_dialog("renaming", t("chats.rename_title"), rename_dialog, view, title)
+    show_dialog("deleting", t("chats.delete_title"), delete_dialog, view, title, len(messages))
+
+
+def show_dialog(flag: str, title: str, body, *args) -> None:
+    """Keep a dialog open while ``flag`` is set: it is cleared by the dialog's own buttons or a dismiss.
+
+    Drawing it on every run until then (not only on the click's run) keeps a full rerun from
+    losing a dialog the user is still typing in.
+    """
+    if st.session_state.get(flag):
+        st.dialog(title, on_dismiss=functools.partial(close, flag))(body)(*args)
+
+
+def close(flag: str) -> None:
+    """Mark a dialog closed (its Save, Cancel or dismiss)."""
+    st.session_state[flag] = False
 
 
 def rename_dialog(view: View, title: str) -> None:
@@ -48,6 +59,7 @@ def rename_dialog(view: View, title: str) -> None:
         new_title = st.text_input(t("chats.title_label"), title, max_chars=200)
         if st.form_submit_button(t("chats.save"), type="primary"):
             view.store.rename(view.owner, view.cid, new_title)
+            close("renaming")
             st.rerun()
 
 
@@ -59,20 +71,24 @@ def delete_dialog(view: View, title: str, count: int) -> None:
         if st.button(t("chats.delete"), type="primary", icon=":material/delete:", key="delete_confirm"):
             view.store.delete(view.owner, view.cid)
             st.session_state.conversation_id = None
+            close("deleting")
             st.toast(t("chats.deleted", title=title))
             st.rerun()
         if st.button(t("chats.cancel"), key="delete_cancel"):
+            close("deleting")
             st.rerun()
 
 
 def import_dialog(view: View) -> None:
     """Pick an exported JSON file; it becomes a new conversation and opens."""
-    st.dialog(view.t("chats.import_title"))(_import_body)(view)
+    show_dialog("importing", view.t("chats.import_title"), _import_body, view)
 
 
 def _import_body(view: View) -> None:
     t = view.t
-    upload = st.file_uploader(t("chats.import_file"), type=["json"], key="import_file")
+    # A new key after each import: the uploader must not hand the same file over again.
+    upload = st.file_uploader(t("chats.import_file"), type=["json"],
+                              key=f"import_file_{st.session_state.get('imports', 0)}")
     if upload is None:
         return
     try:
@@ -81,5 +97,7 @@ def _import_body(view: View) -> None:
         st.error(t("chats.import_failed", reason=t(exc.key, **exc.params)), icon=":material/error:")
         return
     st.session_state.conversation_id = turns.import_messages(view.store, view.owner, title, messages)
+    close("importing")
+    st.session_state.imports = st.session_state.get("imports", 0) + 1
     st.toast(t("chats.imported", title=title, n=len(messages)))
     st.rerun()

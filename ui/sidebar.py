@@ -34,9 +34,7 @@ def draw_list(view: View) -> None:
     for conv in found:
         st.button(conv.title or t("chats.untitled"), key=f"conv_{conv.id}", width="stretch",
                   type="secondary" if conv.id == view.cid else "tertiary", on_click=select, args=(conv.id,))
-    if st.session_state.get("importing"):
-        st.session_state.importing = False
-        import_dialog(view)
+    import_dialog(view)
 
 
 def draw_keeping(t, keeping: Keeping, shown_path: str, error: str | None) -> None:

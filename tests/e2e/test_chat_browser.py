@@ -142,7 +142,8 @@ def test_chinese_locale_shows_chinese_ui(new_page, upstream, artifacts):
     ex(sidebar.locator(NAV_LABEL)).to_have_text(["对话", "配置"])
     ex(sidebar).to_contain_text("语言")
     ex(sidebar).to_contain_text("系统提示词")
-    ex(sidebar).to_contain_text("清空对话")
+    ex(sidebar).to_contain_text("新对话")
+    ex(sidebar).to_contain_text("回复设置")
     ex(page.locator(LANG).get_by_role("radio", name="中文", exact=True)).to_have_attribute(
         "aria-checked", "true")
 

@@ -1,0 +1,174 @@
+"""AppTest flows for durable conversations: sidebar, regenerate, edit, resume, who sees what."""
+
+import os
+from pathlib import Path
+
+import pytest
+from fake_upstream import fixture
+from stored import stored
+from streamlit.testing.v1 import AppTest
+
+from core import records
+from core.database import sqlite_url
+from core.store import open_store
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+@pytest.fixture
+def app(clean_env, tmp_path, upstream):
+    """The app on the sandbox route against the fake upstream, in English."""
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    return new_app(tmp_path)
+
+
+def new_app(tmp_path, query=None):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["env_dir"] = str(tmp_path)
+    at.context = {"locale": "en-US"}
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def send(at, text):
+    at.chat_input[0].set_value(text).run()
+    assert not at.exception
+    return at
+
+
+def conversation_buttons(at):
+    return [b for b in at.sidebar.button if b.key and b.key.startswith("conv_")]
+
+
+def main_text(at):
+    return "\n".join(str(e.value) for kind in ("markdown", "caption", "info", "warning", "error", "subheader")
+                     for e in getattr(at.main, kind))
+
+
+def test_the_sidebar_lists_conversations_newest_first_and_opens_one(app):
+    send(app, "first question")
+    first = app.session_state["conversation_id"]
+    app.button(key="new_chat").click().run()
+    send(app, "second question")
+    assert [b.label for b in conversation_buttons(app)] == ["second question", "first question"]
+    app.button(key=f"conv_{first}").click().run()
+    assert app.session_state["conversation_id"] == first
+    assert "first question" in main_text(app) and "second question" not in main_text(app)
+
+
+def test_search_filters_the_list_by_message_text(app):
+    send(app, "about penguins")
+    app.button(key="new_chat").click().run()
+    send(app, "about volcanoes")
+    app.text_input(key="chat_search").set_value("PENGUIN").run()
+    assert [b.label for b in conversation_buttons(app)] == ["about penguins"]
+    app.text_input(key="chat_search").set_value("nothing like this").run()
+    assert not conversation_buttons(app)
+    assert any("nothing like this" in c.value for c in app.sidebar.caption)
+
+
+def test_rename_changes_the_title_everywhere(app):
+    send(app, "hello")
+    app.button(key="rename_open").click().run()
+    field = [t for t in app.text_input if t.label == "Title"][0]
+    field.set_value("Greetings")
+    [b for b in app.button if b.label == "Save"][0].click().run()
+    assert not app.exception
+    assert app.main.subheader[0].value == "Greetings"
+    assert [b.label for b in conversation_buttons(app)] == ["Greetings"]
+
+
+def test_delete_asks_first_and_cancel_keeps_everything(app):
+    send(app, "precious")
+    cid = app.session_state["conversation_id"]
+    app.button(key="delete_open").click().run()
+    assert any("precious" in m.value and "cannot be undone" in m.value for m in app.markdown)
+    app.button(key="delete_cancel").click().run()
+    assert app.session_state["conversation_id"] == cid and len(stored(app)) == 2
+    app.button(key="delete_open").click().run()
+    app.button(key="delete_confirm").click().run()
+    assert app.session_state["conversation_id"] is None
+    assert not conversation_buttons(app)
+
+
+def test_regenerate_replaces_only_the_last_reply(app, upstream):
+    send(app, "one")
+    send(app, "two")
+    before = stored(app)
+    app.button(key="regenerate").click().run()
+    after = stored(app)
+    assert [m["content"] for m in after[:3]] == [m["content"] for m in before[:3]]
+    assert [m["role"] for m in after] == ["user", "assistant", "user", "assistant"]
+    assert after[3]["id"] != before[3]["id"] and after[3]["status"] == "complete"
+    sent = upstream.requests[-1]["json"]["messages"]
+    assert [m["role"] for m in sent] == ["user", "assistant", "user"] and sent[-1]["content"] == "two"
+
+
+def test_edit_resends_the_last_question_and_keeps_the_earlier_turns(app, upstream):
+    send(app, "one")
+    send(app, "tow")
+    app.button(key="edit_last").click().run()
+    app.text_area(key="edit_text").set_value("two, spelled right")
+    [b for b in app.button if b.label == "Send"][0].click().run()
+    assert not app.exception
+    messages = stored(app)
+    assert [m["content"] for m in messages[:3]][0::2] == ["one", "two, spelled right"]
+    assert [m["role"] for m in messages] == ["user", "assistant", "user", "assistant"]
+    assert upstream.requests[-1]["json"]["messages"][-1] == {"role": "user", "content": "two, spelled right"}
+
+
+def test_copy_shows_the_answer_without_its_thinking(app, upstream):
+    upstream.push(fixture("answer_with_math_and_code"))
+    send(app, "show me")
+    answer = stored(app)[-1]
+    codes = [c.value for c in app.main.code]
+    assert answer["content"] in codes and not any(answer["reasoning"] in c for c in codes)
+
+
+def test_export_offers_markdown_and_json(app):
+    send(app, "export me")
+    labels = [e.proto.label for e in app.main.get("download_button")]
+    assert labels == ["Markdown (.md)", "JSON (.json, can be imported)"]
+    assert app.toggle(key="export_thinking").value is False
+
+
+def test_a_refresh_reopens_the_conversation_from_the_link(app, tmp_path):
+    send(app, "remember me")
+    cid = app.session_state["conversation_id"]
+    assert app.query_params["c"] == [cid] or app.query_params["c"] == cid
+    again = new_app(tmp_path, {"c": cid})  # a new session, as after a refresh or a restart
+    assert again.session_state["conversation_id"] == cid
+    assert "remember me" in main_text(again) and len(stored(again)) == 2
+
+
+def test_a_link_to_an_unknown_conversation_says_so(app, tmp_path):
+    again = new_app(tmp_path, {"c": "no-such-id"})
+    assert again.session_state["conversation_id"] is None
+    assert "isn't here" in main_text(again)
+
+
+def test_a_reply_cut_off_by_a_crash_reopens_incomplete_with_retry(clean_env, tmp_path, upstream):
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    url = sqlite_url(Path(os.environ["R1_DATA_DIR"]))
+    store = open_store(url)
+    cid = store.create("local", "crashed").id
+    store.append("local", cid, records.new_message("user", "question"))
+    store.append("local", cid, records.new_message("assistant", "half an ans", status="streaming"))
+    store.db.close()
+    at = new_app(tmp_path, {"c": cid})
+    assert "half an ans" in main_text(at) and "Incomplete" in main_text(at)
+    at.button(key="regenerate").click().run()
+    assert stored(at)[-1]["status"] == "complete"
+
+
+def test_a_shared_deployment_keeps_conversations_for_the_session_only(app, clean_env, tmp_path):
+    clean_env.setenv("HOSTNAME", "streamlit")  # Community Cloud
+    shared = new_app(tmp_path)
+    send(shared, "private to this tab")
+    assert any("this browser session only" in c.value for c in shared.sidebar.caption)
+    assert stored(shared) == []  # nothing in the data folder
+    other = new_app(tmp_path)  # another visitor
+    assert not conversation_buttons(other)
