@@ -35,3 +35,13 @@ def test_readme_gives_the_two_commands():
 def test_readme_documents_the_doctor_command():
     for name in ("README.md", "README.zh-CN.md"):
         assert "python -m core.doctor" in (ROOT / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("README.md", ("`R1_DATA_DIR`", "`?c=", "shared deployment", "signed-in user", "browser session")),
+    ("README.zh-CN.md", ("`R1_DATA_DIR`", "`?c=", "共享部署", "登录用户", "浏览器会话")),
+])
+def test_readme_says_where_conversations_are_kept_and_who_sees_them(name, words):
+    text = (ROOT / name).read_text(encoding="utf-8")
+    for word in words:
+        assert word in text

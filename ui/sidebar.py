@@ -7,8 +7,12 @@ from ui.conversation_menu import import_dialog
 from ui.messages import View
 
 LIST_LIMIT = 200
+SCROLL_AFTER = 10
 # Titles read as a list only when left-aligned; Streamlit centres button labels.
-LIST_STYLE = "<style>[class*='st-key-conv_'] button {justify-content: flex-start; text-align: left}</style>"
+LIST_STYLE = """<style>
+[class*='st-key-conv_'] button, [class*='st-key-conv_'] button > div {justify-content: flex-start; width: 100%}
+[class*='st-key-conv_'] button p {text-align: left; white-space: nowrap; overflow: hidden; text-overflow: ellipsis}
+</style>"""
 
 
 def select(cid: str | None) -> None:
@@ -31,8 +35,10 @@ def draw_list(view: View) -> None:
     if not found:
         st.caption(t("chats.no_match", q=query) if query.strip() else t("chats.none"))
     st.html(LIST_STYLE)
+    # A long list scrolls in its own box, so the settings below stay in reach.
+    box = st.container(height=420 if len(found) > SCROLL_AFTER else "content", border=False)
     for conv in found:
-        st.button(conv.title or t("chats.untitled"), key=f"conv_{conv.id}", width="stretch",
+        box.button(conv.title or t("chats.untitled"), key=f"conv_{conv.id}", width="stretch",
                   type="secondary" if conv.id == view.cid else "tertiary", on_click=select, args=(conv.id,))
     import_dialog(view)
 
