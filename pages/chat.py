@@ -8,7 +8,7 @@ import app_state
 from core import conversation, turns
 from ui import live, sidebar
 from ui.conversation_menu import draw_header
-from ui.messages import View, show_history
+from ui.messages import View, show_history, watch
 
 t = app_state.init()  # cheap, and the page must not rely on the router having run
 state = st.session_state
@@ -48,6 +48,8 @@ elif endpoint:
     st.caption(t("chat.empty", model=endpoint.model, host=endpoint.base_url))
 
 show_history(view, messages, busy)
+if messages and messages[-1]["status"] == "streaming" and not busy:
+    watch(view, messages[-1])
 
 if busy:
     state.pending = None

@@ -9,8 +9,8 @@ from stored import stored
 from streamlit.testing.v1 import AppTest
 
 from core import records
-from core.database import sqlite_url
-from core.store import open_store
+from core.database import connect, sqlite_url
+from core.store import Store, open_store
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
@@ -172,3 +172,16 @@ def test_a_shared_deployment_keeps_conversations_for_the_session_only(app, clean
     assert stored(shared) == []  # nothing in the data folder
     other = new_app(tmp_path)  # another visitor
     assert not conversation_buttons(other)
+
+
+def test_a_reply_still_streaming_elsewhere_is_shown_as_such(app, tmp_path):
+    send(app, "question")  # the app's process has its store open: rows left streaming stay so
+    cid = app.session_state["conversation_id"]
+    url = sqlite_url(Path(os.environ["R1_DATA_DIR"]))
+    other_tab = Store(connect(url))
+    other_tab.truncate("local", cid, 1)
+    other_tab.append("local", cid, records.new_message("assistant", "being writ", status="streaming"))
+    other_tab.db.close()
+    again = new_app(tmp_path, {"c": cid})
+    assert "being writ" in main_text(again) and "Still being written" in main_text(again)
+    assert not [b for b in again.button if b.key == "regenerate"]

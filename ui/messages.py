@@ -131,3 +131,18 @@ def show_history(view: View, messages: list[dict], busy: bool) -> None:
                 show_user(view, msg, last and not busy)
             else:
                 show_assistant(view, msg, i == len(messages) - 1 and not busy)
+
+
+def watch(view: View, msg: dict) -> None:
+    """While another tab (or a run cut off by a refresh) is still writing the last reply, poll
+    the store and redraw the page when it has moved on."""
+
+    @st.fragment(run_every=2)
+    def poll() -> None:
+        latest = view.store.messages(view.owner, view.cid)
+        now = latest[-1] if latest else None
+        if now is None or (now["id"], now["status"], len(now["content"])) != \
+                (msg["id"], msg["status"], len(msg["content"])):
+            st.rerun(scope="app")
+
+    poll()
