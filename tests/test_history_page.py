@@ -185,3 +185,42 @@ def test_a_reply_still_streaming_elsewhere_is_shown_as_such(app, tmp_path):
     again = new_app(tmp_path, {"c": cid})
     assert "being writ" in main_text(again) and "Still being written" in main_text(again)
     assert not [b for b in again.button if b.key == "regenerate"]
+
+
+def test_stop_mid_reply_keeps_the_partial_text_marked_stopped(app, upstream, tmp_path):
+    from fake_upstream import reply
+
+    upstream.push(reply("Thinking. " * 5, " ".join(f"w{i}" for i in range(400)), delay=0.02))
+    app.chat_input[0].set_value("long one")
+    with pytest.raises(RuntimeError, match="timed out"):
+        app.run(timeout=2)  # AppTest stops the script as the Stop button does (StopException)
+    # A plain rerun would send the chat input's value again (AppTest keeps it): reopen instead.
+    app = new_app(tmp_path, {"c": app.session_state["conversation_id"]})
+    message = stored(app)[-1]
+    assert message["status"] == "stopped" and message["content"].startswith("w0 w1")
+    assert "w399" not in message["content"]
+    assert "Stopped" in main_text(app) and app.button(key="regenerate").label == "Retry"
+    assert [m["role"] for m in stored(app)] == ["user", "assistant"]
+
+
+def test_import_opens_the_exported_conversation_as_a_new_one(app):
+    from core import export
+
+    send(app, "round trip")
+    original = stored(app)
+    data = export.to_json("round trip", original, 0.0).encode()
+    app.button(key="import_open").click().run()
+    app.file_uploader[0].set_value(("chat.json", data, "application/json")).run()
+    assert not app.exception
+    imported = stored(app)
+    assert app.session_state["conversation_id"] != original[0]["id"]
+    assert [(m["role"], m["content"], m["usage"], m["ttft"]) for m in imported] == \
+        [(m["role"], m["content"], m["usage"], m["ttft"]) for m in original]
+    assert [b.label for b in conversation_buttons(app)] == ["round trip", "round trip"]
+
+
+def test_a_file_that_is_not_an_export_is_refused_by_name(app):
+    app.button(key="import_open").click().run()
+    app.file_uploader[0].set_value(("chat.json", b"\xff\xfe not json", "application/json")).run()
+    assert not app.exception and not conversation_buttons(app)
+    assert any("not imported" in e.value for e in app.error)
