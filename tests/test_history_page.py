@@ -190,10 +190,10 @@ def test_a_reply_still_streaming_elsewhere_is_shown_as_such(app, tmp_path):
 def test_stop_mid_reply_keeps_the_partial_text_marked_stopped(app, upstream, tmp_path):
     from fake_upstream import reply
 
-    upstream.push(reply("Thinking. " * 5, " ".join(f"w{i}" for i in range(400)), delay=0.02))
+    upstream.push(reply("Thinking. " * 5, " ".join(f"w{i}" for i in range(400)), delay=0.03))
     app.chat_input[0].set_value("long one")
     with pytest.raises(RuntimeError, match="timed out"):
-        app.run(timeout=2)  # AppTest stops the script as the Stop button does (StopException)
+        app.run(timeout=3)  # AppTest stops the script as the Stop button does (StopException)
     # A plain rerun would send the chat input's value again (AppTest keeps it): reopen instead.
     app = new_app(tmp_path, {"c": app.session_state["conversation_id"]})
     message = stored(app)[-1]

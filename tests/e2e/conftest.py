@@ -77,9 +77,8 @@ def upstream():
         yield up
 
 
-@pytest.fixture
-def app_server(request, upstream, tmp_path):
-    """`streamlit run streamlit_app.py` on a free 127.0.0.1 port, pointed at the fake upstream."""
+def _app_env(upstream, tmp_path: Path) -> dict:
+    """The app's environment for the fake upstream: logs and conversations under ``tmp_path``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(APP_PREFIXES)}
     env.update({
         "COZE_WORKLOAD_IDENTITY_API_KEY": "dummy",
@@ -88,7 +87,13 @@ def app_server(request, upstream, tmp_path):
         "R1_DATA_DIR": str(tmp_path / "data"),
         "PYTHONUNBUFFERED": "1",
     })
-    with _streamlit(request, ROOT, env, tmp_path) as url:
+    return env
+
+
+@pytest.fixture
+def app_server(request, upstream, tmp_path):
+    """`streamlit run streamlit_app.py` on a free 127.0.0.1 port, pointed at the fake upstream."""
+    with _streamlit(request, ROOT, _app_env(upstream, tmp_path), tmp_path) as url:
         yield url
 
 
@@ -142,9 +147,10 @@ COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "secrets.toml", ".e
 
 
 @contextmanager
-def _streamlit(request, cwd: Path, env: dict, tmp_path: Path):
-    """`streamlit run streamlit_app.py` in ``cwd`` on a free 127.0.0.1 port; yields its URL once healthy."""
-    port = _free_port()
+def _streamlit(request, cwd: Path, env: dict, tmp_path: Path, port: int | None = None):
+    """`streamlit run streamlit_app.py` in ``cwd`` on ``port`` (else a free 127.0.0.1 port); yields
+    its URL once healthy. ``tmp_path`` takes the process's stdout and stderr."""
+    port = port or _free_port()
     stderr_path, stdout_path = tmp_path / "streamlit.stderr", tmp_path / "streamlit.stdout"
     with open(stderr_path, "wb") as err, open(stdout_path, "wb") as out:
         proc = subprocess.Popen(
@@ -256,3 +262,50 @@ def coze_server(request, coze, app_copy, tmp_path):
 def new_coze_page(browser, coze_server):
     """``new_coze_page(locale)``: a fresh browser context on the Coze-bot app, once its page is drawn."""
     yield from _pages(browser, coze_server, CHAT_READY)
+
+
+# ----- A server that can be restarted: same port, same data folder, same fake upstream ---------
+
+class RestartableServer:
+    """`streamlit run` for the fake upstream that ``restart()`` ends and starts again on the same
+    port and ``R1_DATA_DIR``, so an open page's URL (with its ``?c=``) stays valid."""
+
+    def __init__(self, request, env: dict, tmp_path: Path) -> None:
+        self.request, self.env, self.tmp_path = request, env, tmp_path
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.starts = 0
+        self._running = None
+
+    def start(self) -> None:
+        self.starts += 1
+        logs = self.tmp_path / f"server{self.starts}"  # each process keeps its own stdout/stderr
+        logs.mkdir()
+        self._running = _streamlit(self.request, ROOT, self.env, logs, port=self.port)
+        assert self._running.__enter__() == self.url
+
+    def stop(self) -> None:
+        running, self._running = self._running, None
+        if running is not None:
+            running.__exit__(None, None, None)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture
+def restartable_server(request, upstream, tmp_path):
+    """Like ``app_server``, but yields a :class:`RestartableServer` (``.url``, ``.restart()``)."""
+    server = RestartableServer(request, _app_env(upstream, tmp_path), tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def new_restartable_page(browser, restartable_server):
+    """``new_restartable_page(locale)``: a fresh browser context on the restartable server's app."""
+    yield from _pages(browser, restartable_server.url, CHAT_READY)
