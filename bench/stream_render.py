@@ -111,7 +111,7 @@ def streamlit_app(base_url: str, log_dir: str) -> Iterator[tuple[subprocess.Pope
     drop = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "R1_ROUTE", "R1_MODEL", "COZE_API_TOKEN")
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(COZE_WORKLOAD_IDENTITY_API_KEY="dummy-bench-key", COZE_INTEGRATION_MODEL_BASE_URL=base_url,
-               R1_LOG_DIR=log_dir)
+               R1_LOG_DIR=log_dir, R1_DATA_DIR=os.path.join(log_dir, "data"))  # never the checkout's data/
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = str(sock.getsockname()[1])
