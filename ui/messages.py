@@ -88,18 +88,20 @@ def show_outcome(view: View, msg: dict, last: bool) -> None:
         st.error(body, title=title, icon=":material/error:")
         if diag.fix_in_setup:
             st.page_link("pages/setup.py", label=t("chat.open_setup"), icon=":material/key:")
-    if last and status != "streaming":
-        show_actions(view, msg)
+    if status != "streaming":
+        show_actions(view, msg, last)
 
 
-def show_actions(view: View, msg: dict) -> None:
-    """Copy the answer; regenerate (or retry) the last reply; offer a bigger budget after a cut."""
+def show_actions(view: View, msg: dict, last: bool) -> None:
+    """Copy any answer; regenerate (or retry) the last reply; offer a bigger budget after a cut."""
     t = view.t
     with st.container(horizontal=True, gap="small"):
         if msg["content"]:
             with st.popover(t("chats.copy"), icon=":material/content_copy:", type="tertiary"):
                 st.caption(t("chats.copy_hint"))
                 st.code(msg["content"], language="markdown", wrap_lines=True)
+        if not last:
+            return
         again = "chats.regenerate" if msg["status"] in ("complete", "length") else "chat.retry"
         st.button(t(again), icon=":material/refresh:", type="tertiary", key="regenerate",
                   on_click=regenerate, args=(view,))
