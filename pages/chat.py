@@ -8,7 +8,7 @@ import app_state
 from core import conversation, turns
 from ui import live, sidebar
 from ui.conversation_menu import draw_header
-from ui.messages import View, show_history, watch
+from ui.messages import View, edit_button, footer, show_history, show_outcome, watch
 
 t = app_state.init()  # cheap, and the page must not rely on the router having run
 state = st.session_state
@@ -47,7 +47,7 @@ elif endpoint:
     st.title(t("chat.title"))
     st.caption(t("chat.empty", model=endpoint.model, host=endpoint.base_url))
 
-show_history(view, messages, busy)
+edit_slot = show_history(view, messages, busy)
 if messages and messages[-1]["status"] == "streaming" and not busy:
     watch(view, messages[-1])
 
@@ -69,4 +69,8 @@ if busy:
             reply.stop(time.monotonic())
             save(reply)
             conversation.log_outcome(reply)
-    st.rerun()  # redraw from the store: the finished reply and the last question get their actions
+        # Drawn in place rather than by a rerun: redrawing a long reasoning costs the browser seconds.
+        show_outcome(view, reply.to_message(), last=True)
+        st.caption(footer(t, reply.to_message()))
+    with edit_slot.container():
+        edit_button(view)

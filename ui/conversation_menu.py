@@ -25,11 +25,13 @@ def draw_header(view: View, title: str, messages: list[dict], secrets: list[str]
                   on_click=st.session_state.update, kwargs={"renaming": True})
         with st.popover("", icon=":material/download:", help=t("chats.export"), type="tertiary"):
             thinking = st.toggle(t("chats.include_thinking"), key="export_thinking")
-            st.download_button(t("chats.export_md"), export.to_markdown(
-                title, messages, thinking, t, secrets=secrets), file_name(title, "md"),
+            # Built when clicked, from the store: a reply that finished after this was drawn is in it.
+            fresh = functools.partial(view.store.messages, view.owner, view.cid)
+            st.download_button(t("chats.export_md"), lambda: export.to_markdown(
+                title, fresh(), thinking, t, secrets=secrets), file_name(title, "md"),
                 "text/markdown", icon=":material/description:", on_click="ignore", width="stretch")
-            st.download_button(t("chats.export_json"), export.to_json(
-                title, messages, time.time(), secrets=secrets), file_name(title, "json"),
+            st.download_button(t("chats.export_json"), lambda: export.to_json(
+                title, fresh(), time.time(), secrets=secrets), file_name(title, "json"),
                 "application/json", icon=":material/data_object:", on_click="ignore", width="stretch")
         st.button("", icon=":material/delete:", help=t("chats.delete"), type="tertiary", key="delete_open",
                   on_click=st.session_state.update, kwargs={"deleting": True})

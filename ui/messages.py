@@ -52,9 +52,13 @@ def send_edit(view: View) -> None:
     state.editing = False
 
 
-def show_user(view: View, msg: dict, last: bool) -> None:
-    """A question; the last one can be edited and sent again."""
+def show_user(view: View, msg: dict, last: bool):
+    """A question; the last one can be edited and sent again. Returns the slot for its Edit
+    button when a reply is about to stream (the button belongs there once the reply is done)."""
     t = view.t
+    if last is None:
+        st.markdown(to_streamlit(msg["content"]))
+        return st.empty()
     if last and st.session_state.get("editing"):
         st.text_area(t("chats.edit"), msg["content"], key="edit_text", label_visibility="collapsed")
         with st.container(horizontal=True):
@@ -64,8 +68,14 @@ def show_user(view: View, msg: dict, last: bool) -> None:
         return
     st.markdown(to_streamlit(msg["content"]))  # "$5 and $10" stays text here too
     if last:
-        st.button(t("chats.edit"), icon=":material/edit:", type="tertiary", key="edit_last",
-                  on_click=st.session_state.update, kwargs={"editing": True})
+        edit_button(view)
+    return None
+
+
+def edit_button(view: View) -> None:
+    """The Edit button under the last question."""
+    st.button(view.t("chats.edit"), icon=":material/edit:", type="tertiary", key="edit_last",
+              on_click=st.session_state.update, kwargs={"editing": True})
 
 
 def show_outcome(view: View, msg: dict, last: bool) -> None:
@@ -124,15 +134,18 @@ def show_assistant(view: View, msg: dict, last: bool) -> None:
     st.caption(footer(t, msg))
 
 
-def show_history(view: View, messages: list[dict], busy: bool) -> None:
-    """Every stored message; the last ones get their actions unless a reply is on its way."""
+def show_history(view: View, messages: list[dict], busy: bool):
+    """Every stored message; the last ones get their actions. While a reply is on its way, return
+    the slot where the last question's Edit button goes when it is done."""
+    slot = None
     for i, msg in enumerate(messages):
         last = i == len(messages) - 1 or (msg["role"] == "user" and i == len(messages) - 2)
         with st.chat_message(msg["role"]):
             if msg["role"] == "user":
-                show_user(view, msg, last and not busy)
+                slot = show_user(view, msg, None if busy and last else last)
             else:
                 show_assistant(view, msg, i == len(messages) - 1 and not busy)
+    return slot
 
 
 def watch(view: View, msg: dict) -> None:
