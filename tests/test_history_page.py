@@ -224,3 +224,12 @@ def test_a_file_that_is_not_an_export_is_refused_by_name(app):
     app.file_uploader[0].set_value(("chat.json", b"\xff\xfe not json", "application/json")).run()
     assert not app.exception and not conversation_buttons(app)
     assert any("not imported" in e.value for e in app.error)
+
+
+def test_a_blank_title_is_refused_with_a_message(app):
+    send(app, "keep my title")
+    app.button(key="rename_open").click().run()
+    [t for t in app.text_input if t.label == "Title"][0].set_value("   ")
+    [b for b in app.button if b.label == "Save"][0].click().run()
+    assert any("cannot be blank" in e.value for e in app.error)
+    assert [b.label for b in conversation_buttons(app)] == ["keep my title"]

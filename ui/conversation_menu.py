@@ -60,7 +60,9 @@ def rename_dialog(view: View, title: str) -> None:
     with st.form("rename_form", border=False):
         new_title = st.text_input(t("chats.title_label"), title, max_chars=200)
         if st.form_submit_button(t("chats.save"), type="primary"):
-            view.store.rename(view.owner, view.cid, new_title)
+            if not view.store.rename(view.owner, view.cid, new_title):
+                st.error(t("chats.title_blank"), icon=":material/error:")
+                return
             close("renaming")
             st.rerun()
 
@@ -89,7 +91,7 @@ def import_dialog(view: View) -> None:
 def _import_body(view: View) -> None:
     t = view.t
     # A new key after each import: the uploader must not hand the same file over again.
-    upload = st.file_uploader(t("chats.import_file"), type=["json"],
+    upload = st.file_uploader(t("chats.import_file"), type=["json"], max_upload_size=export.MAX_MB,
                               key=f"import_file_{st.session_state.get('imports', 0)}")
     if upload is None:
         return

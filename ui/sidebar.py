@@ -11,7 +11,10 @@ SCROLL_AFTER = 10
 # Titles read as a list only when left-aligned; Streamlit centres button labels.
 LIST_STYLE = """<style>
 [class*='st-key-conv_'] button, [class*='st-key-conv_'] button > div {justify-content: flex-start; width: 100%}
+[class*='st-key-conv_'] button {padding: 0.25rem 0.5rem; border-radius: 0.5rem}
 [class*='st-key-conv_'] button p {text-align: left; white-space: nowrap; overflow: hidden; text-overflow: ellipsis}
+.st-key-conv_OPEN button {background: rgba(151, 166, 195, 0.25)}
+.st-key-conv_OPEN button p {font-weight: 600}
 </style>"""
 
 
@@ -34,12 +37,12 @@ def draw_list(view: View) -> None:
     found = view.store.list(view.owner, query, LIST_LIMIT)
     if not found:
         st.caption(t("chats.no_match", q=query) if query.strip() else t("chats.none"))
-    st.html(LIST_STYLE)
+    st.html(LIST_STYLE.replace("OPEN", view.cid or "none"))  # the open one tinted, as the page nav does
     # A long list scrolls in its own box, so the settings below stay in reach.
     box = st.container(height=420 if len(found) > SCROLL_AFTER else "content", border=False)
     for conv in found:
         box.button(conv.title or t("chats.untitled"), key=f"conv_{conv.id}", width="stretch",
-                  type="secondary" if conv.id == view.cid else "tertiary", on_click=select, args=(conv.id,))
+                  type="tertiary", on_click=select, args=(conv.id,))
     import_dialog(view)
 
 

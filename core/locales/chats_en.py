@@ -9,6 +9,7 @@ MESSAGES = {
     "chats.rename": "Rename",
     "chats.rename_title": "Rename conversation",
     "chats.title_label": "Title",
+    "chats.title_blank": "A title cannot be blank.",
     "chats.save": "Save",
     "chats.cancel": "Cancel",
     "chats.delete": "Delete",

@@ -9,6 +9,7 @@ MESSAGES = {
     "chats.rename": "重命名",
     "chats.rename_title": "重命名对话",
     "chats.title_label": "标题",
+    "chats.title_blank": "标题不能为空。",
     "chats.save": "保存",
     "chats.cancel": "取消",
     "chats.delete": "删除",
