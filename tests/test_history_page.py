@@ -233,3 +233,29 @@ def test_a_blank_title_is_refused_with_a_message(app):
     [b for b in app.button if b.label == "Save"][0].click().run()
     assert any("cannot be blank" in e.value for e in app.error)
     assert [b.label for b in conversation_buttons(app)] == ["keep my title"]
+
+
+def signed_in(tmp_path, email):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["env_dir"] = str(tmp_path)
+    at.context = {"locale": "en-US"}
+    at.user = {"is_logged_in": True, "email": email}
+    return at.run()
+
+
+def test_signed_in_visitors_each_keep_their_own_conversations(app, clean_env, tmp_path):
+    clean_env.setenv("HOSTNAME", "streamlit")  # Community Cloud
+    alice = signed_in(tmp_path, "alice@example.com")
+    send(alice, "alice's plan")
+    assert any("saved to your account (al…@example.com)" in c.value for c in alice.sidebar.caption)
+    bob = signed_in(tmp_path, "bob@example.com")
+    assert not conversation_buttons(bob)
+    cid = alice.session_state["conversation_id"]
+    bob_with_link = AppTest.from_file(APP, default_timeout=30)
+    bob_with_link.session_state["env_dir"] = str(tmp_path)
+    bob_with_link.user = {"is_logged_in": True, "email": "bob@example.com"}
+    bob_with_link.query_params["c"] = cid
+    bob_with_link.run()
+    assert bob_with_link.session_state["conversation_id"] is None  # a shared link opens nothing
+    alice_again = signed_in(tmp_path, "alice@example.com")  # a new session (refresh, restart)
+    assert [b.label for b in conversation_buttons(alice_again)] == ["alice's plan"]
