@@ -61,13 +61,3 @@ def test_an_edited_migration_is_detected():
     with pytest.raises(migrations.SchemaMismatch, match="differs"):
         migrations.migrate(db)
 
-
-def test_the_file_database_uses_wal(tmp_path):
-    db = connect(sqlite_url(tmp_path / "nested"))
-    assert db.query("PRAGMA journal_mode")[0]["journal_mode"] == "wal"
-    assert (tmp_path / "nested" / "chats.db").exists()
-
-
-def test_only_sqlite_urls_are_built_in():
-    with pytest.raises(ValueError, match="sqlite"):
-        connect("postgresql://db/chats")
