@@ -7,6 +7,7 @@ router, so a page must never rely on the router having run first.
 
 import os
 from pathlib import Path
+from urllib.parse import unquote
 
 import streamlit as st
 
@@ -105,7 +106,7 @@ def current_conversation(store: Store, owner: str) -> str | None:
 
 def shown_path(store: Store) -> str:
     """The database file as the page names it: relative to the app folder when inside it."""
-    path = Path(store.db.url.removeprefix("sqlite:///"))
+    path = Path(unquote(store.db.url.removeprefix("sqlite:///")))
     try:
         return str(path.relative_to(APP_DIR))
     except ValueError:

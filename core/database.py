@@ -11,9 +11,10 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 MEMORY = "sqlite:///:memory:"
+DatabaseError = sqlite3.Error  # what a failed read or write raises, whatever the backend
 
 
 class Database:
@@ -40,13 +41,16 @@ class Database:
     def transaction(self) -> Iterator[Database]:
         """All statements in the block commit together, or none do."""
         with self.lock:
-            self.connection.execute("BEGIN")
+            # IMMEDIATE: take the write lock up front, so a second process waits (busy timeout)
+            # instead of failing on a stale read when it upgrades to write.
+            self.connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self
+                self.connection.execute("COMMIT")
             except BaseException:
-                self.connection.execute("ROLLBACK")
+                if self.connection.in_transaction:  # also after a failed COMMIT: never leave one open
+                    self.connection.execute("ROLLBACK")
                 raise
-            self.connection.execute("COMMIT")
 
     def close(self) -> None:
         """Close the connection (tests; the app keeps it for the life of the process)."""
@@ -56,7 +60,7 @@ class Database:
 
 def sqlite_url(folder: Path, name: str = "chats.db") -> str:
     """The URL of the SQLite file ``name`` in ``folder``."""
-    return "sqlite:///" + str(Path(folder).resolve() / name)
+    return "sqlite:///" + quote(str(Path(folder).resolve() / name))  # '#', '?', '%' in a folder name
 
 
 def connect(url: str) -> Database:
@@ -74,4 +78,10 @@ def connect(url: str) -> Database:
         connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
         connection.execute("PRAGMA synchronous=NORMAL")  # durable across a process crash in WAL
     connection.execute("PRAGMA foreign_keys=ON")
+    # SQLite's LOWER only folds ASCII; servers fold all of Unicode. Same SQL, same answers.
+    connection.create_function("lower", 1, _lower, deterministic=True)
     return Database(connection, url)
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value

@@ -16,7 +16,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("conversations and messages", (
         """CREATE TABLE conversations (
             id VARCHAR(36) PRIMARY KEY,
-            owner VARCHAR(320) NOT NULL,
+            owner VARCHAR(400) NOT NULL,
             title VARCHAR(200) NOT NULL,
             created_at DOUBLE PRECISION NOT NULL,
             updated_at DOUBLE PRECISION NOT NULL)""",
@@ -77,6 +77,8 @@ def migrate(db: Database) -> int:
                 raise SchemaMismatch(f"migration {version} ({name}) differs from the one applied")
             continue
         with db.transaction():  # a half-applied migration would leave a schema no version describes
+            if db.query("SELECT version FROM schema_migrations WHERE version = :v", {"v": version}):
+                continue  # another process applied it while this one waited for the lock
             for statement in statements:
                 db.execute(statement)
             db.execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) "

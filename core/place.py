@@ -24,14 +24,14 @@ def detect_place(environ: Mapping[str, str], app_dir: Path, server_address: str 
     """Classify this deployment from the environment, the bind address and the visitor.
 
     A visitor counts as the machine's owner when the server listens on loopback only, or when
-    the browser itself is on this machine (Streamlit reports no IP) and no reverse proxy
-    forwarded the request — behind a proxy every visitor would look local.
+    the browser itself is on this machine (Streamlit reports no IP) — unless a reverse proxy
+    forwarded the request: behind a proxy (even one on loopback) every visitor would look local.
     """
     if str(app_dir).startswith("/mount/src") or environ.get("HOSTNAME") == "streamlit":
         return Place("community-cloud", True)
     proxied = any(h in {k.lower() for k in (headers or {})} for h in FORWARD_HEADERS)
     local_visitor = client_ip is None or client_ip in LOOPBACK or client_ip.startswith("127.")
-    owner = (server_address or "") in LOOPBACK or (local_visitor and not proxied)
+    owner = not proxied and ((server_address or "") in LOOPBACK or local_visitor)
     if environ.get("COZE_WORKLOAD_IDENTITY_API_KEY"):
         return Place("coze-sandbox", not owner)
     return Place("local" if owner else "server", not owner)

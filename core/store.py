@@ -68,8 +68,8 @@ class Store:
         params: dict = {"owner": owner, "limit": limit}
         if search.strip():
             params["q"] = "%" + _escape_like(search.strip().lower()) + "%"
-            sql += (" AND (LOWER(title) LIKE :q ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages m"
-                    " WHERE m.conversation_id = c.id AND LOWER(m.content) LIKE :q ESCAPE '\\'))")
+            sql += (" AND (LOWER(title) LIKE :q ESCAPE '!' OR EXISTS (SELECT 1 FROM messages m"
+                    " WHERE m.conversation_id = c.id AND LOWER(m.content) LIKE :q ESCAPE '!'))")
         rows = self.db.query(sql + " ORDER BY updated_at DESC, created_at DESC LIMIT :limit", params)
         return [Conversation(r["id"], r["title"], r["created_at"], r["updated_at"]) for r in rows]
 
@@ -109,14 +109,12 @@ class Store:
         mid, now = str(uuid.uuid4()), self.clock()
         values = _to_row(msg)
         names = ", ".join(COLUMNS)
-        with self.db.transaction():
-            (row,) = self.db.query("SELECT COALESCE(MAX(position), -1) + 1 AS next FROM messages "
-                                   "WHERE conversation_id = :cid", {"cid": cid})
+        with self.db.transaction():  # one statement picks the position: no read-then-write race
             self.db.execute(
                 f"INSERT INTO messages (id, conversation_id, position, {names}, created_at, updated_at) "
-                f"VALUES (:id, :cid, :position, {', '.join(':' + c for c in COLUMNS)}, :created, :now)",
-                {**values, "id": mid, "cid": cid, "position": row["next"],
-                 "created": msg.get("created") or now, "now": now})
+                f"SELECT :id, :cid, COALESCE(MAX(position), -1) + 1, {', '.join(':' + c for c in COLUMNS)},"
+                " :created, :now FROM messages WHERE conversation_id = :cid",
+                {**values, "id": mid, "cid": cid, "created": msg.get("created") or now, "now": now})
             self._touch(cid, now)
         return mid
 
@@ -160,4 +158,5 @@ def _from_row(row: Mapping) -> dict:
 
 
 def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    # '!' rather than backslash: MySQL treats a backslash in a string literal as an escape itself.
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")

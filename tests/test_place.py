@@ -26,3 +26,8 @@ def test_place_is_classified(environ, app_dir, address, ip, headers, kind, share
 
 def test_a_local_reverse_proxy_does_not_make_every_visitor_the_owner():
     assert detect_place({}, HERE, "0.0.0.0", None, {"forwarded": "for=203.0.113.9"}).shared
+
+
+def test_a_proxy_in_front_of_a_loopback_bind_makes_the_deployment_shared():
+    # nginx/Caddy on the same machine, Streamlit on 127.0.0.1: the usual server setup.
+    assert detect_place({}, HERE, "127.0.0.1", None, {"X-Forwarded-For": "203.0.113.9"}).shared

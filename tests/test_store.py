@@ -1,6 +1,7 @@
 """Storage: round trips, ownership, search, truncation and crash recovery."""
 
 import itertools
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +10,8 @@ from core.database import MEMORY, sqlite_url
 from core.errors import Diagnosis
 from core.events import Usage
 from core.store import open_store, title_from
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -123,3 +126,32 @@ def test_title_from_first_message(text, title):
 def test_a_leading_rule_or_empty_heading_is_not_the_title():
     assert title_from("---\nWhat is 2+2?") == "What is 2+2?"
     assert title_from("#\n\n> \nReal question") == "Real question"
+
+
+def test_search_folds_case_beyond_ascii(store):
+    a = store.create("me", "Überblick")
+    b = store.create("me", "Привет")
+    assert [c.id for c in store.list("me", "überblick")] == [a.id]
+    assert [c.id for c in store.list("me", "ПРИВЕТ")] == [b.id]
+    assert store.list("me", "!") == []  # the LIKE escape character is literal too
+
+
+def test_concurrent_appends_from_two_processes_keep_every_message(tmp_path):
+    import subprocess
+    import sys
+
+    url = sqlite_url(tmp_path)
+    cid = open_store(url).create("me", "busy").id
+    code = ("import sys; from core import records; from core.store import open_store\n"
+            "s = open_store(sys.argv[1])\n"
+            "for i in range(100): s.append('me', sys.argv[2], records.new_message('user', str(i)))\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, url, cid], cwd=str(ROOT)) for _ in range(3)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    messages = open_store(url).messages("me", cid)
+    assert len(messages) == 300 and len({m["id"] for m in messages}) == 300
+
+
+def test_a_folder_name_with_url_characters_opens_that_folder(tmp_path):
+    folder = tmp_path / "my#data?x=1%41"
+    open_store(sqlite_url(folder)).create("me", "t")
+    assert (folder / "chats.db").exists()
