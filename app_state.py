@@ -96,7 +96,8 @@ def current_conversation(store: Store, owner: str) -> str | None:
         state.conversation_id = wanted if found else None
         state.missing_conversation = bool(wanted) and not found
     if state.get("conversation_id") and store.get(owner, state.conversation_id) is None:
-        state.conversation_id = None  # deleted (perhaps in another tab)
+        state.conversation_id = None  # deleted (perhaps in another tab): its dialogs go with it
+        state.editing = state.renaming = state.deleting = False
     if state.conversation_id:
         st.query_params["c"] = state.conversation_id
     elif "c" in st.query_params:

@@ -31,7 +31,9 @@ def from_locale(locale: str | None) -> str:
 
 def translate(lang: str, key: str, **params: object) -> str:
     """The message for ``key`` in ``lang`` (English if missing there), with params filled in."""
-    template = CATALOGUES.get(lang, {}).get(key) or CATALOGUES["en"].get(key) or key
+    template = CATALOGUES.get(lang, {}).get(key) or CATALOGUES["en"].get(key)
+    if template is None:
+        return key
     return template.format_map(_Lenient(params)) if params or "{" in template else template
 
 

@@ -9,6 +9,7 @@ imported file can never put a wrong type or an unknown status on the page.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 from core.errors import Diagnosis
@@ -20,6 +21,8 @@ STATUSES = ("complete", "length", "stopped", "interrupted", "error", "incomplete
 ROLES = ("user", "assistant")
 TEXT_FIELDS = ("content", "reasoning")
 OPTIONAL_TEXT = ("finish_reason", "model", "route")
+TEXT_LIMITS = {"finish_reason": 32, "model": 200, "route": 32}  # the columns' sizes
+KIND = re.compile(r"[a-z][a-z0-9_]{0,39}")
 NUMBERS = ("thought", "ttft", "total", "created")
 FIELDS = ("role", *TEXT_FIELDS, "status", *OPTIONAL_TEXT, *NUMBERS, "usage", "diagnosis")
 USAGE_FIELDS = ("prompt_tokens", "completion_tokens", "reasoning_tokens")
@@ -60,12 +63,13 @@ def diagnosis_from_plain(data: Mapping | None) -> Diagnosis | None:
     if data is None:
         return None
     _check(isinstance(data, Mapping) and isinstance(data.get("kind"), str), "diagnosis.kind")
+    kind = data["kind"] if KIND.fullmatch(data["kind"]) else "unknown"  # it keys an i18n message
     params = {} if data.get("params") is None else data["params"]
     _check(isinstance(params, Mapping), "diagnosis.params")
     status = data.get("status")
     _check(status is None or (isinstance(status, int) and not isinstance(status, bool)), "diagnosis.status")
     _check(isinstance(data.get("detail") or "", str), "diagnosis.detail")
-    return Diagnosis(data["kind"], {str(k): str(v) for k, v in params.items()}, status,
+    return Diagnosis(kind, {str(k): str(v) for k, v in params.items()}, status,
                      str(data.get("detail") or ""), _optional_str(data.get("request_id")))
 
 
@@ -89,7 +93,7 @@ def from_plain(data: Mapping) -> dict:
         msg[name] = data.get(name) or ""
     for name in OPTIONAL_TEXT:
         _check(data.get(name) is None or isinstance(data[name], str), name)
-        msg[name] = data.get(name)
+        msg[name] = None if data.get(name) is None else data[name][:TEXT_LIMITS[name]]
     for name in NUMBERS:
         msg[name] = _number(data.get(name), name)
     msg["usage"] = usage_from_plain(data.get("usage"))

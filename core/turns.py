@@ -6,7 +6,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
-from core import records
+from core import logs, records
+from core.database import DatabaseError
+from core.redact import redact
 from core.reply import Reply
 from core.store import Store, title_from
 
@@ -16,15 +18,16 @@ SAVE_INTERVAL = 1.0  # at most this much of a reply is lost if the process dies 
 def send(store: Store, owner: str, cid: str | None, text: str, untitled: str) -> str:
     """Append the user's message, starting a conversation titled after it if needed; return its id."""
     if cid is None or store.get(owner, cid) is None:
-        cid = store.create(owner, title_from(text) or untitled).id
+        # Titles show in the list and name export files: a token pasted as the first line is masked.
+        cid = store.create(owner, redact(title_from(text)) or untitled).id
     store.append(owner, cid, records.new_message("user", text))
     return cid
 
 
 def regenerate(store: Store, owner: str, cid: str, messages: Sequence[Mapping]) -> bool:
     """Drop the last reply so a new one can be asked for the same question."""
-    if not messages or messages[-1]["role"] != "assistant":
-        return False
+    if len(messages) < 2 or messages[-1]["role"] != "assistant" or messages[-2]["role"] != "user":
+        return False  # without a question before it there is nothing to ask again
     store.truncate(owner, cid, len(messages) - 1)
     return True
 
@@ -46,16 +49,29 @@ def last_user_index(messages: Sequence[Mapping]) -> int | None:
 
 def import_messages(store: Store, owner: str, title: str, messages: Iterable[Mapping]) -> str:
     """Store an imported conversation as a new one; return its id."""
-    cid = store.create(owner, title).id
+    cid = store.create(owner, redact(title)).id
     for msg in messages:
         store.append(owner, cid, msg)
     return cid
 
 
-def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> Callable[[Reply], None]:
-    """Store the reply as streaming at once; return the function that saves its progress."""
+def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> Callable[[Reply], bool]:
+    """Store the reply as streaming at once; return the function that saves its progress.
+
+    A save that fails (disk full, a lock held too long) is logged and reported by returning
+    False; the reply keeps streaming to the page either way.
+    """
     mid = store.append(owner, cid, reply.to_message())
-    return lambda current: store.update(mid, current.to_message())
+
+    def save(current: Reply) -> bool:
+        try:
+            store.update(mid, current.to_message())
+        except DatabaseError as exc:
+            logs.get().warning("saving reply %s failed: %s", mid, exc)
+            return False
+        return True
+
+    return save
 
 
 def saving(frames: Iterable, reply: Reply, save: Callable[[Reply], None],

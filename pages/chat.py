@@ -6,6 +6,7 @@ import streamlit as st
 
 import app_state
 from core import conversation, turns
+from core.database import DatabaseError
 from ui import live, sidebar
 from ui.conversation_menu import draw_header
 from ui.messages import View, edit_button, footer, show_history, show_outcome, watch
@@ -22,9 +23,12 @@ cid = app_state.current_conversation(store, keeping.owner)
 # (sidebar, history, empty state) then already knows about the new message.
 prompt = st.chat_input(t("chat.placeholder"), submit_mode="stop", disabled=not endpoint, key="prompt")
 if prompt and endpoint:
-    cid = state.conversation_id = turns.send(store, keeping.owner, cid, prompt, t("chats.untitled"))
-    st.query_params["c"] = cid
-    state.pending, state.editing = True, False
+    try:
+        cid = state.conversation_id = turns.send(store, keeping.owner, cid, prompt, t("chats.untitled"))
+        st.query_params["c"] = cid
+        state.pending, state.editing = True, False
+    except DatabaseError as exc:  # disk full, a read-only folder: say so, keep the page
+        st.error(t("chats.write_failed", error=exc), icon=":material/database_off:")
 
 view = View(t, store, keeping.owner, cid, default_budget)
 messages = store.messages(keeping.owner, cid) if cid else []
@@ -33,7 +37,7 @@ busy = bool(state.pending and endpoint and messages and messages[-1]["role"] == 
 with st.sidebar:
     sidebar.draw_list(view)
     sidebar.draw_settings(t, endpoint, default_budget, conversation.MAX_TOKENS_CAP)
-    sidebar.draw_keeping(t, keeping, app_state.shown_path(store), store_error)
+    sidebar.draw_keeping(t, keeping, app_state.shown_path(store), store_error, state.place.kind)
 
 if state.pop("missing_conversation", False):
     st.info(t("chats.not_found"), icon=":material/link_off:")
@@ -58,18 +62,22 @@ if busy:
                                    state.get("temperature") if endpoint.honours_temperature else None)
     client = conversation.client_for(endpoint, state.client_cache)
     reply, frame_iter = conversation.start_reply(client, endpoint, messages, options)
-    save = turns.begin_reply(store, keeping.owner, cid, reply)  # on disk before the first token
-    frame_iter = turns.saving(frame_iter, reply, save)
     with st.chat_message("assistant"):
+        save = saved = None
         try:
-            live.stream(t, reply, frame_iter)
+            save = turns.begin_reply(store, keeping.owner, cid, reply)  # on disk before the first token
+            live.stream(t, reply, turns.saving(frame_iter, reply, save))
+        except DatabaseError as exc:
+            st.error(t("chats.write_failed", error=exc), icon=":material/database_off:")
         finally:
             # Runs on Stop too (Streamlit raises StopException inside the loop): keep the partial reply.
             frame_iter.close()
             reply.stop(time.monotonic())
-            save(reply)
+            saved = save(reply) if save else None
             conversation.log_outcome(reply)
         # Drawn in place rather than by a rerun: redrawing a long reasoning costs the browser seconds.
+        if saved is False:
+            st.warning(t("chats.save_failed"), icon=":material/database_off:")
         show_outcome(view, reply.to_message(), last=True)
         st.caption(footer(t, reply.to_message()))
     with edit_slot.container():

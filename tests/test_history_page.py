@@ -259,3 +259,36 @@ def test_signed_in_visitors_each_keep_their_own_conversations(app, clean_env, tm
     assert bob_with_link.session_state["conversation_id"] is None  # a shared link opens nothing
     alice_again = signed_in(tmp_path, "alice@example.com")  # a new session (refresh, restart)
     assert [b.label for b in conversation_buttons(alice_again)] == ["alice's plan"]
+
+
+def import_plain(app, messages, title="imported"):
+    import json
+
+    data = json.dumps({"format": "r1-chat.conversation", "version": 1, "title": title,
+                       "messages": messages}).encode()
+    app.button(key="import_open").click().run()
+    app.file_uploader[0].set_value(("c.json", data, "application/json")).run()
+    assert not app.exception
+    return app
+
+
+def test_an_import_ending_in_two_questions_opens_with_one_edit_button(app):
+    import_plain(app, [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}])
+    assert [b.key for b in app.button].count("edit_last") == 1
+    assert not [b for b in app.button if b.key == "regenerate"]
+    assert app.session_state["pending"] is None  # nothing is sent by an import
+
+
+def test_an_imported_error_of_an_unknown_kind_reads_as_a_generic_error(app):
+    import_plain(app, [{"role": "user", "content": "q"},
+                       {"role": "assistant", "content": "", "status": "error",
+                        "diagnosis": {"kind": "no_such_kind_{0}", "params": {"host": "h"}}},
+                       {"role": "assistant", "content": "", "status": "error",
+                        "diagnosis": {"kind": "brand_new", "params": {"host": "h"}}}])
+    assert [e.value.startswith("**Something went wrong**") for e in app.error] == [True, True]
+
+
+def test_a_token_typed_as_the_first_message_is_masked_in_the_title(app):
+    send(app, "sk-0123456789abcdef0123456789abcdef please check this key")
+    title = conversation_buttons(app)[0].label
+    assert "0123456789abcdef0123456789abcdef" not in title and title.startswith("sk-")

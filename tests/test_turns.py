@@ -287,3 +287,11 @@ def test_by_default_a_streaming_reply_is_saved_at_least_once_a_second():
     list(turns.saving(timed_frames(clock, [0.5] * 6), Reply(model="m", started=0.0),
                       lambda _: saved.append(clock.now), clock=clock))
     assert saved == [1.0, 2.0, 3.0]
+
+
+def test_a_save_that_fails_is_reported_not_raised():
+    store = open_store(MEMORY)
+    cid = turns.send(store, "me", None, "q", "Untitled")
+    save = turns.begin_reply(store, "me", cid, Reply(model="m", started=0.0))
+    store.db.execute("PRAGMA query_only = ON")  # as a full disk or a read-only folder would
+    assert save(Reply(model="m", started=0.0)) is False

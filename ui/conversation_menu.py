@@ -7,6 +7,7 @@ import time
 import streamlit as st
 
 from core import export, turns
+from core.mathtext import to_streamlit
 from ui.messages import View
 
 
@@ -20,7 +21,7 @@ def draw_header(view: View, title: str, messages: list[dict], secrets: list[str]
     """The title with rename, export and delete beside it."""
     t = view.t
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        st.subheader(title, anchor=False, width="stretch")
+        st.subheader(to_streamlit(title), anchor=False, width="stretch")  # "$5 and $10" stays text
         st.button("", icon=":material/edit:", help=t("chats.rename"), type="tertiary", key="rename_open",
                   on_click=st.session_state.update, kwargs={"renaming": True})
         with st.popover("", icon=":material/download:", help=t("chats.export"), type="tertiary"):
@@ -74,7 +75,7 @@ def delete_dialog(view: View, title: str, count: int) -> None:
     with st.container(horizontal=True):
         if st.button(t("chats.delete"), type="primary", icon=":material/delete:", key="delete_confirm"):
             view.store.delete(view.owner, view.cid)
-            st.session_state.conversation_id = None
+            st.session_state.conversation_id = st.session_state.pending = None
             close("deleting")
             st.toast(t("chats.deleted", title=title))
             st.rerun()
@@ -101,6 +102,7 @@ def _import_body(view: View) -> None:
         st.error(t("chats.import_failed", reason=t(exc.key, **exc.params)), icon=":material/error:")
         return
     st.session_state.conversation_id = turns.import_messages(view.store, view.owner, title, messages)
+    st.session_state.pending = st.session_state.editing = None  # an import never sends anything by itself
     close("importing")
     st.session_state.imports = st.session_state.get("imports", 0) + 1
     st.toast(t("chats.imported", title=title, n=len(messages)))

@@ -37,6 +37,7 @@ def footer(t, msg: dict) -> str:
 
 def regenerate(view: View, budget: int | None = None) -> None:
     """Button callback: drop the last reply and ask for a new one on this run."""
+    st.session_state.editing = False
     if turns.regenerate(view.store, view.owner, view.cid, view.store.messages(view.owner, view.cid)):
         if budget:
             st.session_state.max_tokens = budget
@@ -91,7 +92,8 @@ def show_outcome(view: View, msg: dict, last: bool) -> None:
         st.warning(t("chat.length", n=st.session_state.get("max_tokens", view.default_budget)),
                    icon=":material/hourglass_bottom:")
     if diag is not None:
-        body = t(f"err.{diag.kind}", **diag.params)
+        key = f"err.{diag.kind}"
+        body = t(key if t(key) != key else "err.unknown", **diag.params)  # an imported kind may be unknown
         if diag.detail:
             body += "\n\n" + t("err.detail", detail=diag.detail)
         title = t("chat.incomplete") if status == "interrupted" else None
@@ -137,14 +139,19 @@ def show_assistant(view: View, msg: dict, last: bool) -> None:
 def show_history(view: View, messages: list[dict], busy: bool):
     """Every stored message; the last ones get their actions. While a reply is on its way, return
     the slot where the last question's Edit button goes when it is done."""
-    slot = None
+    slot, final = None, len(messages) - 1
+    last_user = turns.last_user_index(messages)
+    # The last question is editable only while at most its reply follows it; the last reply can
+    # be asked again only when a question precedes it (imports may hold other orders).
+    editable = last_user is not None and last_user >= final - 1
+    again = final >= 1 and messages[final]["role"] == "assistant" and messages[final - 1]["role"] == "user"
     for i, msg in enumerate(messages):
-        last = i == len(messages) - 1 or (msg["role"] == "user" and i == len(messages) - 2)
         with st.chat_message(msg["role"]):
             if msg["role"] == "user":
-                slot = show_user(view, msg, None if busy and last else last)
+                last = editable and i == last_user
+                slot = show_user(view, msg, None if busy and last else last) or slot
             else:
-                show_assistant(view, msg, i == len(messages) - 1 and not busy)
+                show_assistant(view, msg, i == final and again and not busy)
     return slot
 
 
@@ -156,8 +163,8 @@ def watch(view: View, msg: dict) -> None:
     def poll() -> None:
         latest = view.store.messages(view.owner, view.cid)
         now = latest[-1] if latest else None
-        if now is None or (now["id"], now["status"], len(now["content"])) != \
-                (msg["id"], msg["status"], len(msg["content"])):
+        if now is None or (now["id"], now["status"], len(now["content"]), len(now["reasoning"])) != \
+                (msg["id"], msg["status"], len(msg["content"]), len(msg["reasoning"])):
             st.rerun(scope="app")
 
     poll()

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.mathtext import to_streamlit
 from core.visibility import Keeping
 from ui.conversation_menu import import_dialog
 from ui.messages import View
@@ -21,7 +22,8 @@ LIST_STYLE = """<style>
 def select(cid: str | None) -> None:
     """Button callback: switch to a conversation (``None`` starts a new one)."""
     state = st.session_state
-    state.conversation_id, state.editing, state.pending = cid, False, None
+    state.conversation_id, state.pending = cid, None
+    state.editing = state.renaming = state.deleting = False  # dialogs belong to the one left
 
 
 def draw_list(view: View) -> None:
@@ -41,19 +43,20 @@ def draw_list(view: View) -> None:
     # A long list scrolls in its own box, so the settings below stay in reach.
     box = st.container(height=420 if len(found) > SCROLL_AFTER else "content", border=False)
     for conv in found:
-        box.button(conv.title or t("chats.untitled"), key=f"conv_{conv.id}", width="stretch",
+        box.button(to_streamlit(conv.title) or t("chats.untitled"), key=f"conv_{conv.id}", width="stretch",
                   type="tertiary", on_click=select, args=(conv.id,))
     import_dialog(view)
 
 
-def draw_keeping(t, keeping: Keeping, shown_path: str, error: str | None) -> None:
+def draw_keeping(t, keeping: Keeping, shown_path: str, error: str | None, place_kind: str) -> None:
     """Say where conversations are kept and who can see them; offer sign-in where it helps."""
     if error:
         st.warning(t("chats.keep.failed", error=error), icon=":material/database_off:")
     elif keeping.mode == "local":
         st.caption(t("chats.keep.local", path=shown_path))
     elif keeping.mode == "account":
-        st.caption(t("chats.keep.account", account=keeping.account))
+        ephemeral = " " + t("chats.keep.ephemeral") if place_kind == "community-cloud" else ""
+        st.caption(t("chats.keep.account", account=keeping.account) + ephemeral)
         st.button(t("chats.sign_out"), icon=":material/logout:", on_click=st.logout, type="tertiary")
     else:
         st.caption(t("chats.keep.session") + (" " + t("chats.keep.session_signin") if keeping.can_sign_in
