@@ -54,27 +54,28 @@ def shared_store(url: str) -> Store:
     return open_store(url)
 
 
-def signed_in_user() -> str | None:
-    """The signed-in visitor's stable id (e-mail, else subject) when Streamlit auth is in use."""
+def signed_in_user() -> tuple[str | None, str]:
+    """The signed-in visitor's stable key and display name when Streamlit auth is in use."""
     try:
         user = st.user
         if user.is_logged_in:
-            return str(user.get("email") or user.get("sub") or "") or None
-    except Exception:  # no [auth] configured, or an identity provider without these claims
-        return None
-    return None
+            return visibility.identity(user.to_dict())
+    except Exception:  # no [auth] configured
+        pass
+    return None, ""
 
 
 def chats() -> tuple[Store, visibility.Keeping, str | None]:
     """This visitor's conversation store, how it is kept, and an error text if the data folder failed."""
     state = st.session_state
     folder = visibility.data_dir(state.config.values["R1_DATA_DIR"].value, APP_DIR)
-    keeping = visibility.decide(state.place, folder, "auth" in read_secrets(), signed_in_user())
+    keeping = visibility.decide(state.place, folder, "auth" in read_secrets(), *signed_in_user())
     if keeping.url != MEMORY:
         try:
             return shared_store(keeping.url), keeping, None
         except Exception as exc:  # unwritable folder, a database from a newer app: say so, keep chatting
-            error = f"{folder}: {type(exc).__name__}: {exc}"
+            # Visitors of a shared deployment are not told the server's paths.
+            error = type(exc).__name__ if state.place.shared else f"{folder}: {type(exc).__name__}: {exc}"
             keeping = visibility.Keeping("session", keeping.owner, MEMORY)
     else:
         error = None

@@ -3,6 +3,7 @@ user, or only for the browser session."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,19 @@ class Keeping:
     can_sign_in: bool = False
 
 
-def decide(place: Place, data_dir: Path, auth_configured: bool, user_id: str | None) -> Keeping:
+def identity(claims: Mapping[str, object]) -> tuple[str | None, str]:
+    """A signed-in user's stable key and display name from their identity token's claims.
+
+    The key is the issuer plus subject (unique per provider, never reassigned); the e-mail alone
+    is the fallback, since with several providers configured one might vouch for any address.
+    """
+    issuer, subject, email = (str(claims.get(k) or "") for k in ("iss", "sub", "email"))
+    key = f"{issuer}|{subject}" if subject else email
+    return key or None, email or str(claims.get("name") or "") or key
+
+
+def decide(place: Place, data_dir: Path, auth_configured: bool, user_id: str | None,
+           user_label: str = "") -> Keeping:
     """Pick the storage for one visitor.
 
     On a machine only its owner reaches, everything is saved under one local owner. On a shared
@@ -35,7 +48,8 @@ def decide(place: Place, data_dir: Path, auth_configured: bool, user_id: str | N
     if not place.shared:
         return Keeping("local", LOCAL_OWNER, sqlite_url(data_dir))
     if user_id:
-        return Keeping("account", "user:" + user_id, sqlite_url(data_dir), account=_shorten(user_id))
+        return Keeping("account", "user:" + user_id, sqlite_url(data_dir),
+                       account=_shorten(user_label or user_id))
     return Keeping("session", "session", MEMORY, can_sign_in=auth_configured)
 
 

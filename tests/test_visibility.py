@@ -6,7 +6,7 @@ import pytest
 
 from core.database import MEMORY, sqlite_url
 from core.place import Place
-from core.visibility import LOCAL_OWNER, data_dir, decide
+from core.visibility import LOCAL_OWNER, data_dir, decide, identity
 
 DATA = Path("/srv/r1chat/data")
 LOCAL, SANDBOX_OWNER = Place("local", False), Place("coze-sandbox", False)
@@ -102,3 +102,18 @@ def test_data_dir_expands_the_home_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert data_dir("~/r1-data", tmp_path / "app") == tmp_path / "home" / "r1-data"
     assert data_dir("~", tmp_path / "app") == tmp_path / "home"
+
+
+def test_identity_is_issuer_and_subject_with_the_email_shown():
+    key, label = identity({"iss": "https://accounts.google.com", "sub": "1098", "email": "al@example.com"})
+    assert (key, label) == ("https://accounts.google.com|1098", "al@example.com")
+
+
+def test_identity_falls_back_to_the_email_and_needs_one_of_them():
+    assert identity({"email": "al@example.com"}) == ("al@example.com", "al@example.com")
+    assert identity({"name": "Al"})[0] is None
+
+
+def test_the_label_shown_is_the_email_not_the_key():
+    keeping = decide(SERVER, DATA, True, "https://issuer|1098", "alice@example.com")
+    assert keeping.owner == "user:https://issuer|1098" and keeping.account == "al…@example.com"

@@ -45,6 +45,8 @@ def draw_list(view: View) -> None:
     for conv in found:
         box.button(to_streamlit(conv.title) or t("chats.untitled"), key=f"conv_{conv.id}", width="stretch",
                   type="tertiary", on_click=select, args=(conv.id,))
+    if len(found) == LIST_LIMIT:
+        st.caption(t("chats.more", n=LIST_LIMIT))
     import_dialog(view)
 
 

@@ -4,6 +4,7 @@ MESSAGES = {
     "chats.new": "New chat",
     "chats.search": "Search conversations",
     "chats.none": "No conversations yet: your first message starts one.",
+    "chats.more": "Showing the newest {n}: search to find older ones.",
     "chats.no_match": "No conversation mentions “{q}”.",
     "chats.untitled": "New conversation",
     "chats.rename": "Rename",

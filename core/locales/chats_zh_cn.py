@@ -4,6 +4,7 @@ MESSAGES = {
     "chats.new": "新对话",
     "chats.search": "搜索对话",
     "chats.none": "还没有对话：发出第一条消息即开始。",
+    "chats.more": "仅显示最新的 {n} 个：搜索可找到更早的对话。",
     "chats.no_match": "没有提到“{q}”的对话。",
     "chats.untitled": "新对话",
     "chats.rename": "重命名",
