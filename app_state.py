@@ -13,6 +13,7 @@ import streamlit as st
 
 from core import config, i18n, logs, place, visibility
 from core.database import MEMORY
+from core.migrations import SchemaMismatch
 from core.store import Store, open_store
 
 APP_DIR = Path(__file__).resolve().parent
@@ -65,8 +66,9 @@ def signed_in_user() -> tuple[str | None, str]:
     return None, ""
 
 
-def chats() -> tuple[Store, visibility.Keeping, str | None]:
-    """This visitor's conversation store, how it is kept, and an error text if the data folder failed."""
+def chats() -> tuple[Store, visibility.Keeping, tuple[str, str] | None]:
+    """This visitor's conversation store, how it is kept, and (message key, detail) if the data
+    folder could not be used."""
     state = st.session_state
     folder = visibility.data_dir(state.config.values["R1_DATA_DIR"].value, APP_DIR)
     keeping = visibility.decide(state.place, folder, "auth" in read_secrets(), *signed_in_user())
@@ -75,7 +77,9 @@ def chats() -> tuple[Store, visibility.Keeping, str | None]:
             return shared_store(keeping.url), keeping, None
         except Exception as exc:  # unwritable folder, a database from a newer app: say so, keep chatting
             # Visitors of a shared deployment are not told the server's paths.
-            error = type(exc).__name__ if state.place.shared else f"{folder}: {type(exc).__name__}: {exc}"
+            detail = type(exc).__name__ if state.place.shared else f"{folder}: {type(exc).__name__}: {exc}"
+            kind = "chats.keep.mismatch" if isinstance(exc, SchemaMismatch) else "chats.keep.failed"
+            error = (kind, detail)
             keeping = visibility.Keeping("session", keeping.owner, MEMORY)
     else:
         error = None

@@ -292,3 +292,15 @@ def test_a_token_typed_as_the_first_message_is_masked_in_the_title(app):
     send(app, "sk-0123456789abcdef0123456789abcdef please check this key")
     title = conversation_buttons(app)[0].label
     assert "0123456789abcdef0123456789abcdef" not in title and title.startswith("sk-")
+
+
+def test_a_database_from_another_app_version_is_named_and_left_alone(clean_env, tmp_path, upstream):
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    store = open_store(sqlite_url(Path(os.environ["R1_DATA_DIR"])))
+    store.db.execute("UPDATE schema_migrations SET checksum = 'other' WHERE version = 1")
+    store.db.close()
+    at = new_app(tmp_path)
+    send(at, "still works")
+    assert any("another version of this app" in w.value for w in at.sidebar.warning)
+    assert "You said" in main_text(at)  # chatting goes on, in the session

@@ -50,10 +50,11 @@ def draw_list(view: View) -> None:
     import_dialog(view)
 
 
-def draw_keeping(t, keeping: Keeping, shown_path: str, error: str | None, place_kind: str) -> None:
+def draw_keeping(t, keeping: Keeping, shown_path: str, error: tuple[str, str] | None,
+                 place_kind: str) -> None:
     """Say where conversations are kept and who can see them; offer sign-in where it helps."""
     if error:
-        st.warning(t("chats.keep.failed", error=error), icon=":material/database_off:")
+        st.warning(t(error[0], error=error[1]), icon=":material/database_off:")
     elif keeping.mode == "local":
         st.caption(t("chats.keep.local", path=shown_path))
     elif keeping.mode == "account":

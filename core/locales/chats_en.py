@@ -37,6 +37,7 @@ MESSAGES = {
     "chats.keep.account": ":material/account_circle: Conversations are saved to your account ({account}); no other visitor can see them.",
     "chats.keep.session": ":material/timer: Shared deployment: conversations last for this browser session only (a refresh ends them), and no other visitor can see them.",
     "chats.keep.session_signin": "Sign in to keep future conversations (this one ends with the session: export it first).",
+    "chats.keep.mismatch": "The conversation database was written by another version of this app ({error}); it was left untouched. Conversations last for this session only. Fix: run the matching app version, or point `R1_DATA_DIR` at another folder.",
     "chats.keep.failed": "The conversation database could not be opened ({error}). Conversations last for this session only. Fix: point `R1_DATA_DIR` at a writable folder, then restart the app.",
     "chats.sign_in": "Sign in",
     "chats.sign_out": "Sign out",

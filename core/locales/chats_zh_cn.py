@@ -37,6 +37,7 @@ MESSAGES = {
     "chats.keep.account": ":material/account_circle: 对话保存在你的账号（{account}）下，其他访客看不到。",
     "chats.keep.session": ":material/timer: 共享部署：对话只在本次浏览器会话中保留（刷新即结束），其他访客看不到。",
     "chats.keep.session_signin": "登录后即可保留以后的对话（当前对话会随会话结束：请先导出）。",
+    "chats.keep.mismatch": "对话数据库由本应用的其他版本写入（{error}），未作任何改动。对话仅在本次会话中保留。修复方法：使用对应版本的应用，或把 `R1_DATA_DIR` 指向另一个文件夹。",
     "chats.keep.failed": "无法打开对话数据库（{error}）。对话仅在本次会话中保留。修复方法：把 `R1_DATA_DIR` 指向可写的文件夹，然后重启应用。",
     "chats.sign_in": "登录",
     "chats.sign_out": "退出登录",
