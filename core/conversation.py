@@ -40,7 +40,7 @@ def start_reply(client: openai.OpenAI, endpoint: Endpoint, turns: Sequence[Mappi
     """Start streaming a reply to the last user turn; return it and its page frames."""
     request = ChatRequest(build_messages(turns, options.system_prompt), options.max_tokens,
                           options.temperature)
-    reply = Reply(model=endpoint.model, started=clock(), route=endpoint.route)
+    reply = Reply(model=endpoint.model, started=clock(), route=endpoint.route, max_tokens=options.max_tokens)
     logs.get().info("request route=%s provider=%s model=%s turns=%d max_tokens=%d",
                     endpoint.route, endpoint.provider, endpoint.model,
                     len(request.messages), options.max_tokens)

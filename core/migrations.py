@@ -44,6 +44,10 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             UNIQUE (conversation_id, position))""",
         "CREATE INDEX messages_by_status ON messages (status)",
     )),
+    # A "length" finish is explained with the budget that reply had, not today's setting.
+    ("messages remember their token budget", (
+        "ALTER TABLE messages ADD COLUMN max_tokens INTEGER",
+    )),
 )
 
 LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -24,7 +24,7 @@ OPTIONAL_TEXT = ("finish_reason", "model", "route")
 TEXT_LIMITS = {"finish_reason": 32, "model": 200, "route": 32}  # the columns' sizes
 KIND = re.compile(r"[a-z][a-z0-9_]{0,39}")
 NUMBERS = ("thought", "ttft", "total", "created")
-FIELDS = ("role", *TEXT_FIELDS, "status", *OPTIONAL_TEXT, *NUMBERS, "usage", "diagnosis")
+FIELDS = ("role", *TEXT_FIELDS, "status", *OPTIONAL_TEXT, *NUMBERS, "max_tokens", "usage", "diagnosis")
 USAGE_FIELDS = ("prompt_tokens", "completion_tokens", "reasoning_tokens")
 DIAGNOSIS_FIELDS = ("kind", "params", "status", "detail", "request_id")
 
@@ -96,6 +96,10 @@ def from_plain(data: Mapping) -> dict:
         msg[name] = None if data.get(name) is None else data[name][:TEXT_LIMITS[name]]
     for name in NUMBERS:
         msg[name] = _number(data.get(name), name)
+    budget = data.get("max_tokens")
+    _check(budget is None or (isinstance(budget, int) and not isinstance(budget, bool) and budget > 0),
+           "max_tokens")
+    msg["max_tokens"] = budget
     msg["usage"] = usage_from_plain(data.get("usage"))
     msg["diagnosis"] = diagnosis_from_plain(data.get("diagnosis"))
     return msg

@@ -14,6 +14,7 @@ class Reply:
     model: str
     started: float
     route: str | None = None
+    max_tokens: int | None = None
     reasoning_parts: list[str] = field(default_factory=list)
     answer_parts: list[str] = field(default_factory=list)
     status: str = "streaming"  # complete | length | stopped | interrupted | error
@@ -84,5 +85,5 @@ class Reply:
         total = None if self.ended is None else self.ended - self.started
         return {"role": "assistant", "content": self.answer, "reasoning": self.reasoning,
                 "status": self.status, "finish_reason": self.finish_reason,
-                "diagnosis": self.diagnosis, "model": self.model, "route": self.route, "usage": self.usage,
+                "diagnosis": self.diagnosis, "model": self.model, "route": self.route, "usage": self.usage, "max_tokens": self.max_tokens,
                 "thought": self.thought_seconds, "ttft": ttft, "total": total}

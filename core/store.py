@@ -17,8 +17,8 @@ from core.migrations import migrate
 
 TITLE_CHARS = 48
 COLUMNS = ("role", "content", "reasoning", "status", "finish_reason", "model", "route",
-           "thought", "ttft", "total", "prompt_tokens", "completion_tokens", "reasoning_tokens",
-           "diagnosis")
+           "thought", "ttft", "total", "max_tokens", "prompt_tokens", "completion_tokens",
+           "reasoning_tokens", "diagnosis")
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ def _from_row(row: Mapping) -> dict:
     usage = None if row["completion_tokens"] is None and row["prompt_tokens"] is None else \
         {name: row[name] for name in records.USAGE_FIELDS}
     msg = records.new_message(row["role"], row["content"], created=row["created_at"], id=row["id"])
-    for name in COLUMNS[2:10]:
+    for name in COLUMNS[2:11]:  # reasoning … max_tokens, stored as they are
         msg[name] = row[name]
     msg["usage"] = records.usage_from_plain(usage)
     msg["diagnosis"] = records.diagnosis_from_plain(json.loads(row["diagnosis"]) if row["diagnosis"] else None)

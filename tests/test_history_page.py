@@ -304,3 +304,14 @@ def test_a_database_from_another_app_version_is_named_and_left_alone(clean_env, 
     send(at, "still works")
     assert any("another version of this app" in w.value for w in at.sidebar.warning)
     assert "You said" in main_text(at)  # chatting goes on, in the session
+
+
+def test_a_length_cut_names_the_budget_that_reply_had(app, upstream, tmp_path):
+    upstream.push(fixture("length_finish"))
+    app.number_input(key="max_tokens").set_value(3072)
+    send(app, "long")
+    cid = app.session_state["conversation_id"]
+    assert stored(app)[-1]["max_tokens"] == 3072
+    later = new_app(tmp_path, {"c": cid})  # a new session: the setting is back to its default
+    assert any("(3072)" in w.value for w in later.main.warning)
+    assert any(b.label == "Try again with 6144 tokens" for b in later.button)

@@ -35,6 +35,11 @@ def footer(t, msg: dict) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def budget_of(view: View, msg: dict) -> int:
+    """The token budget a reply had (older rows did not record it: today's setting)."""
+    return msg.get("max_tokens") or st.session_state.get("max_tokens", view.default_budget)
+
+
 def regenerate(view: View, budget: int | None = None) -> None:
     """Button callback: drop the last reply and ask for a new one on this run."""
     st.session_state.editing = False
@@ -89,7 +94,7 @@ def show_outcome(view: View, msg: dict, last: bool) -> None:
     if status == "streaming":
         st.caption(t("chats.streaming"))
     if status == "length":
-        st.warning(t("chat.length", n=st.session_state.get("max_tokens", view.default_budget)),
+        st.warning(t("chat.length", n=budget_of(view, msg)),
                    icon=":material/hourglass_bottom:")
     if diag is not None:
         key = f"err.{diag.kind}"
@@ -118,7 +123,7 @@ def show_actions(view: View, msg: dict, last: bool) -> None:
         st.button(t(again), icon=":material/refresh:", type="tertiary", key="regenerate",
                   on_click=regenerate, args=(view,))
         if msg["status"] == "length":
-            budget = conversation.raised_budget(st.session_state.get("max_tokens", view.default_budget))
+            budget = conversation.raised_budget(budget_of(view, msg))
             st.button(t("chat.continue", n=budget), icon=":material/add:", type="tertiary",
                       on_click=regenerate, args=(view, budget))
 
