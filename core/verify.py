@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 import time
-import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import httpx2
 import openai
 
 from core.client import ChatRequest, make_client, stream_reply
 from core.errors import Diagnosis, diagnose
 from core.history import build_messages
+from core.probes import Step, reach, since, tls
 from core.redact import mask, redact
 from core.reply import Reply
 from core.routes import COZE_BOT, Endpoint
@@ -22,7 +20,6 @@ from core.valuechecks import closest_models
 
 BOT_KINDS = {"bot_not_found", "bot_not_published"}
 STEPS = ("reach", "tls", "auth", "model", "stream", "reasoning", "history")
-PROBE_TIMEOUT = 5.0
 LIST_TIMEOUT = 15.0
 PROBE = "Reply with OK."
 FOLLOW_UP = "Reply with OK again."
@@ -33,17 +30,6 @@ HISTORY_TOKENS = 16
 AUTH_KINDS = {"auth", "forbidden", "balance"}
 # The request got no HTTP answer at all, so it says nothing about the key.
 NO_ANSWER_KINDS = {"timeout", "connection", "refused", "dns", "tls", "proxy"}
-
-
-@dataclass
-class Step:
-    """One checklist line: what was checked, how it went, how long it took, and why it failed."""
-
-    name: str
-    status: str  # ok | fail | skip | warn
-    seconds: float
-    diagnosis: Diagnosis | None = None
-    params: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -96,7 +82,7 @@ def verify(endpoint: Endpoint, *, on_step: Callable[[Step], None] | None = None,
            lists_models: bool = True, client: openai.OpenAI | None = None) -> Report:
     """Check ``endpoint`` step by step with the chat's own client; stop at the first hard failure."""
     checks = _Checklist(on_step)
-    for probe in (_reach, _tls):
+    for probe in (reach, tls):
         checks.add(probe(endpoint))
         if checks.failed:
             break
@@ -131,44 +117,14 @@ def _call_steps(client: openai.OpenAI, endpoint: Endpoint, lists_models: bool,
     checks.add(_history_step(client, endpoint, reply))
 
 
-def _reach(endpoint: Endpoint) -> Step:
-    host, port, proxied = _target(endpoint.base_url)
-    params = {"host": host or "?", "port": port}  # the proxy's address when going through one
-    start = time.monotonic()
-    try:
-        if not host:
-            raise OSError(f"no host in {endpoint.base_url!r}")
-        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        socket.create_connection((host, port), timeout=PROBE_TIMEOUT).close()
-    except OSError as exc:
-        return Step("reach", "fail", _since(start), _connection_diagnosis(exc, endpoint), params)
-    return Step("reach", "ok", _since(start), params=params)
-
-
-def _tls(endpoint: Endpoint) -> Step:
-    host, port, proxied = _target(endpoint.base_url)
-    if urlsplit(endpoint.base_url).scheme != "https" or proxied:
-        # Through a proxy the handshake happens inside its tunnel; the completion will tell.
-        return Step("tls", "skip", 0.0, params={"reason": "proxy" if proxied else "http"})
-    start = time.monotonic()
-    try:
-        context = httpx2.create_ssl_context()  # the same trust store the SDK verifies against
-        with socket.create_connection((host, port), timeout=PROBE_TIMEOUT) as raw, \
-                context.wrap_socket(raw, server_hostname=host):
-            pass
-    except OSError as exc:  # ssl.SSLError and certificate errors are OSErrors too
-        return Step("tls", "fail", _since(start), _connection_diagnosis(exc, endpoint), {"host": host})
-    return Step("tls", "ok", _since(start), params={"host": host})
-
-
 def _list_models(client: openai.OpenAI, endpoint: Endpoint) -> _Listing:
     start = time.monotonic()
     try:
         # Advisory, so it must not cost the chat's 120 s read timeout times its retries.
         ids = [m.id for m in client.with_options(timeout=LIST_TIMEOUT, max_retries=0).models.list()]
     except Exception as exc:  # listing is advisory: any failure but a refused key is inconclusive
-        return _Listing(None, diagnose(exc, endpoint), _since(start))
-    return _Listing(ids, None, _since(start))
+        return _Listing(None, diagnose(exc, endpoint), since(start))
+    return _Listing(ids, None, since(start))
 
 
 def _stream(client: openai.OpenAI, endpoint: Endpoint, messages: list[dict], max_tokens: int) -> Reply:
@@ -246,33 +202,6 @@ def _report(endpoint: Endpoint, steps: list[Step]) -> Report:
     last_error = redact(diagnosis.detail, [endpoint.api_key]) if diagnosis else ""
     return Report(steps, failed is None, summary(endpoint),
                   diagnosis.request_id if diagnosis else None, last_error)
-
-
-def _target(base_url: str) -> tuple[str | None, int, bool]:
-    """Where the TCP connection really goes: the host itself, or the proxy the SDK would use."""
-    try:
-        parts = urlsplit(base_url)
-        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
-        proxies = urllib.request.getproxies_environment()
-        proxy = proxies.get(parts.scheme) or proxies.get("all")
-        if host and proxy and not urllib.request.proxy_bypass_environment(host):
-            proxy_parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
-            return proxy_parts.hostname, proxy_parts.port or 80, True
-    except ValueError:  # a port that is not a number
-        return None, 0, False
-    return host, port, False
-
-
-def _connection_diagnosis(exc: OSError, endpoint: Endpoint) -> Diagnosis:
-    """Name a probe's socket error exactly as core.errors names a failed chat request."""
-    # The request is a placeholder: diagnose reads only the exception chain.
-    wrapper = openai.APIConnectionError(request=httpx2.Request("GET", "http://verify.invalid/"))
-    wrapper.__cause__ = exc
-    return diagnose(wrapper, endpoint)
-
-
-def _since(start: float) -> float:
-    return time.monotonic() - start
 
 
 def _took(reply: Reply) -> float:
