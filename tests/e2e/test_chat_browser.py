@@ -10,81 +10,37 @@ import re
 
 import pytest
 from fake_upstream import echo, reply
+from steps import (
+    ASSISTANT,
+    CAPTION,
+    CHAT_INPUT,
+    LIVE,
+    MESSAGE,
+    MODEL,
+    NAV_LINK,
+    SIDEBAR,
+    STOP,
+    THINKING,
+    THINKING_LABEL,
+    expect,
+    send,
+    settle,
+    shoot,
+    text_without_mathml,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
-MODEL = "deepseek-r1-250528"
-TIMEOUT = 15_000
-
-# Stable hooks Streamlit puts in the DOM.
-CHAT_INPUT = '[data-testid="stChatInputTextArea"]'
-SUBMIT = '[data-testid="stChatInputSubmitButton"]'  # the arrow; idle
-STOP = '[data-testid="stChatInputStopButton"]'  # what the submit button turns into while a run is live
-MESSAGE = '[data-testid="stChatMessage"]'
-ASSISTANT = '[data-testid="stChatMessage"]:has([data-testid="stChatMessageAvatarAssistant"])'
-THINKING = '[data-testid="stExpander"]'  # st.status renders as an expander
-THINKING_LABEL = '[data-testid="stExpander"] summary'
-CAPTION = '[data-testid="stCaptionContainer"]'
-SIDEBAR = '[data-testid="stSidebar"]'
-NAV_LINK = '[data-testid="stSidebarNavLink"]'
 NAV_LABEL = NAV_LINK + ' [data-testid="stMarkdownContainer"]'  # the link's text without its icon name
 # While a run is live Streamlit may keep a stale copy of a widget in the DOM: use the live one.
-LANG = '[data-testid="stSidebar"] .st-key-lang_choice:not([data-stale="true"]) [role="radiogroup"]'
-
-
-def expect():
-    from playwright.sync_api import expect as _expect
-
-    _expect.set_options(timeout=TIMEOUT)
-    return _expect
-
-
-def send(page, text: str) -> None:
-    """Type into the chat input and press Enter, as a user would."""
-    box = page.locator(CHAT_INPUT)
-    expect()(box).to_be_enabled()
-    box.fill(text)
-    box.press("Enter")
-
-
-def wait_idle(page) -> None:
-    """The run is over when the stop button has turned back into the send button."""
-    expect()(page.locator(STOP)).to_have_count(0)
-    expect()(page.locator(SUBMIT)).to_have_count(1)
+LANG = f'{SIDEBAR} .st-key-lang_choice{LIVE} [role="radiogroup"]'
 
 
 def choose_language(page, label: str) -> None:
     option = page.locator(LANG).get_by_role("radio", name=label, exact=True)
     option.click()
     expect()(option).to_have_attribute("aria-checked", "true")
-
-
-def text_without_mathml(locator) -> str:
-    """The element's text minus KaTeX's hidden MathML annotation (which holds the LaTeX source)."""
-    return locator.evaluate(
-        "el => { const c = el.cloneNode(true);"
-        " c.querySelectorAll('.katex-mathml').forEach(n => n.remove()); return c.textContent; }")
-
-
-def shoot(page, path) -> None:
-    """Screenshot the whole app: Streamlit scrolls inside its own container, so grow the viewport to
-    fit the content first (a full_page shot alone stops at the window); animations are settled."""
-    size = page.viewport_size
-    height = page.evaluate(
-        "() => Math.max(...['stMain', 'stAppViewContainer', 'stSidebarContent']"
-        ".map(id => document.querySelector(`[data-testid=\"${id}\"]`)?.scrollHeight || 0))")
-    if height > size["height"]:
-        page.set_viewport_size({"width": size["width"], "height": min(int(height), 4000)})
-        page.wait_for_timeout(200)  # let the layout settle at the new size
-    try:
-        page.screenshot(path=str(path), animations="disabled")
-    finally:
-        page.set_viewport_size(size)
-
-
-def settle(locator) -> None:
-    """Wait for CSS/Web animations inside ``locator`` (e.g. an expander opening) to finish."""
-    locator.evaluate("el => Promise.all(el.getAnimations({subtree: true}).map(a => a.finished))")
 
 
 def slow(script, delay: float):

@@ -12,7 +12,8 @@ import re
 
 import pytest
 from fake_coze import BOT_ID, TOKEN, refusal, reply
-from test_chat_browser import (
+from steps import (
+    ALERT,
     ASSISTANT,
     CAPTION,
     MESSAGE,
@@ -20,6 +21,7 @@ from test_chat_browser import (
     SIDEBAR,
     THINKING,
     expect,
+    leaks,
     send,
     settle,
     shoot,
@@ -30,7 +32,6 @@ from test_chat_browser import (
 pytestmark = pytest.mark.e2e
 
 MAIN = '[data-testid="stMainBlockContainer"]'  # the chat page has no stMain (it scrolls to the bottom)
-ALERT = '[data-testid="stAlert"]'
 PAGE_LINK = '[data-testid="stPageLink"]'
 
 REASONING = "The user asks for the square of x. I should name the power plainly and briefly."
@@ -41,12 +42,6 @@ FOLLOW_UP = "And the cube?"
 
 def chats(coze) -> list[dict]:
     return [r for r in coze.requests if r["path"].split("?")[0] == "/v3/chat"]
-
-
-def leaks(page, secret: str) -> list[str]:
-    """Where ``secret`` appears in the page's HTML, with a little context around each occurrence."""
-    html = page.content()
-    return [html[max(0, m.start() - 160): m.end() + 40] for m in re.finditer(re.escape(secret), html)]
 
 
 def test_chat_streams_through_a_coze_bot(new_coze_page, coze, artifacts):

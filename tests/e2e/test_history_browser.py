@@ -13,40 +13,37 @@ import time
 
 import pytest
 from fake_upstream import reply
+from steps import (
+    ASSISTANT,
+    CAPTION,
+    CHAT_INPUT,
+    LIVE,
+    MESSAGE,
+    MODEL,
+    SIDEBAR,
+    STOP,
+    THINKING_LABEL,
+    TIMEOUT,
+    expect,
+    send,
+    shoot,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
-MODEL = "deepseek-r1-250528"
-TIMEOUT = 15_000
 TOKEN = "dummy"  # the app_server / restartable_server fixtures' API key: never in an export
 
-# Stable hooks Streamlit puts in the DOM.
-LIVE = ':not([data-stale="true"])'  # during a rerun Streamlit may keep a stale copy of an element
+# Hooks only these tests use (the shared ones are in steps.py).
 MAIN = "#stMain"  # on a page with a chat input the <main> has no data-testid="stMain"
-APP = '[data-testid="stApp"]'
-CHAT_INPUT = '[data-testid="stChatInputTextArea"]'
-SUBMIT = '[data-testid="stChatInputSubmitButton"]'
-STOP = '[data-testid="stChatInputStopButton"]'
-MESSAGE = '[data-testid="stChatMessage"]'
 USER = '[data-testid="stChatMessage"]:has([data-testid="stChatMessageAvatarUser"])'
-ASSISTANT = '[data-testid="stChatMessage"]:has([data-testid="stChatMessageAvatarAssistant"])'
-THINKING_LABEL = '[data-testid="stExpander"] summary'
-CAPTION = '[data-testid="stCaptionContainer"]'
 MARKDOWN = '[data-testid="stMarkdownContainer"]'
 ST_MARKDOWN = '[data-testid="stMarkdown"]'  # st.markdown / st.caption, not a button's label
-SIDEBAR = '[data-testid="stSidebar"]'
 CONV = f'{SIDEBAR} [class*="st-key-conv_"]{LIVE}'  # one per conversation in the list
 TITLE = f"{MAIN} h3"  # the open conversation's title (st.subheader)
 DIALOG = '[role="dialog"]:not([data-testid="stPopoverBody"])'  # st.dialog, not a popover body
 POPOVER_BODY = '[data-testid="stPopoverBody"]'
 CID = re.compile(r"[?&]c=([0-9a-f-]{8,})")
-
-
-def expect():
-    from playwright.sync_api import expect as _expect
-
-    _expect.set_options(timeout=TIMEOUT)
-    return _expect
 
 
 def key(name: str) -> str:
@@ -61,22 +58,6 @@ def button(page, name: str):
 
 def conv(page, cid: str):
     return page.locator(f"{SIDEBAR} {key('conv_' + cid)} button")
-
-
-def send(page, text: str) -> None:
-    """Type into the chat input and press Enter, as a user would."""
-    box = page.locator(CHAT_INPUT)
-    expect()(box).to_be_enabled()
-    box.fill(text)
-    box.press("Enter")
-
-
-def wait_idle(page) -> None:
-    """The run is over when the stop button has turned back into the send button and the script
-    is not running."""
-    expect()(page.locator(STOP)).to_have_count(0)
-    expect()(page.locator(SUBMIT)).to_have_count(1)
-    expect()(page.locator(APP)).to_have_attribute("data-test-script-state", "notRunning")
 
 
 def chat(page, question: str, expect_answer: str | None = None) -> None:
@@ -110,23 +91,6 @@ def snapshot(page) -> dict:
         "thinking": texts(assistants.locator(f"{THINKING_LABEL} {MARKDOWN}")),  # no icon names
         "footers": [a.locator(CAPTION).last.inner_text().strip() for a in assistants.all()],
     }
-
-
-def shoot(page, path) -> None:
-    """Screenshot the whole app: Streamlit scrolls inside its own container, so grow the viewport to
-    fit the content first (a full_page shot alone stops at the window); animations are settled."""
-    size = page.viewport_size
-    height = page.evaluate(
-        "() => Math.max(...['stAppScrollToBottomContainer', 'stMain', 'stAppViewContainer',"
-        " 'stSidebarContent'].map(id => document.querySelector(`[data-testid=\"${id}\"]`)"
-        "?.scrollHeight || 0))")
-    if height > size["height"]:
-        page.set_viewport_size({"width": size["width"], "height": min(int(height), 4000)})
-        page.wait_for_timeout(200)  # let the layout settle at the new size
-    try:
-        page.screenshot(path=str(path), animations="disabled")
-    finally:
-        page.set_viewport_size(size)
 
 
 def open_export(page):
@@ -331,6 +295,8 @@ def test_export_and_import_round_trip(new_page, upstream, artifacts, tmp_path):
     chat(page, "How do exports work?", "Markdown for reading, JSON for importing.")
     chat(page, "And imports?")
     cid = cid_of(page)
+    # The echo reply ends in Euler's identity: read the messages once KaTeX has drawn it.
+    ex(page.locator(ASSISTANT).last.locator(".katex")).to_have_count(1)
     original = texts(page.locator(MESSAGE))
 
     body = open_export(page)
@@ -392,7 +358,10 @@ def test_export_and_import_round_trip(new_page, upstream, artifacts, tmp_path):
     ex(conv(page, imported)).not_to_have_css("background-color", "rgba(0, 0, 0, 0)")
     ex(conv(page, cid)).to_have_css("background-color", "rgba(0, 0, 0, 0)")
     wait_idle(page)
-    assert texts(page.locator(MESSAGE)) == original
+    def same_messages():  # KaTeX may still be drawing the math right after the run ends
+        assert texts(page.locator(MESSAGE)) == original
+
+    eventually(same_messages)
     shoot(page, artifacts / "history_imported_en.png")
 
 

@@ -14,29 +14,31 @@ import stat
 import pytest
 from dotenv import dotenv_values
 from fake_upstream import FakeUpstream
-from test_chat_browser import (
+from steps import (
+    ALERT,
+    APP,
     ASSISTANT,
     CAPTION,
+    LIVE,
+    MODEL,
     NAV_LINK,
     SIDEBAR,
     THINKING_LABEL,
     expect,
+    leaks,
     send,
+    settle,
     shoot,
     wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
 
-MODEL = "deepseek-r1-250528"
 KEY = "sk-e2e-setup-7f3a9c1d5b2e4f60"
 WRONG_KEY = "sk-e2e-wrong-00aa11bb22cc33dd"
 
 MAIN = '[data-testid="stMain"]'
-ALERT = '[data-testid="stAlert"]'
-# While a script runs Streamlit keeps stale copies of elements in the DOM: use the live ones.
-LIVE = ':not([data-stale="true"])'
-STATUS = f'[data-testid="stExpander"]{LIVE}'  # st.status renders as an expander
+STATUS = f'[data-testid="stExpander"]{LIVE}'  # st.status renders as an expander (the live copy)
 DATAFRAME = '[data-testid="stDataFrame"]'
 
 
@@ -51,17 +53,11 @@ def main(page):
     return page.locator(MAIN)
 
 
-def settle(locator) -> None:
-    """Wait for the animations inside ``locator`` to end; one cancelled midway (an expander that
-    re-renders while it opens) counts as ended too."""
-    locator.evaluate("el => Promise.allSettled(el.getAnimations({subtree: true}).map(a => a.finished))")
-
-
 def wait_for_run(page) -> None:
     """Let the rerun an interaction started finish. Typing into a field while the run of an earlier
     change is still in flight can lose what was typed (a callback's values land after it)."""
     page.wait_for_timeout(150)  # the script state turns to "running" a moment after the event
-    expect()(page.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state", "notRunning")
+    expect()(page.locator(APP)).to_have_attribute("data-test-script-state", "notRunning")
 
 
 def choose_preset(page, label: str, name: str) -> None:
@@ -117,16 +113,6 @@ def dataframe_row(page, variable: str) -> list[str]:
     row = grid.locator('tr[role="row"]').filter(has=cell)
     expect()(row).to_have_count(1)
     return [c.strip() for c in row.locator('td[role="gridcell"]').all_text_contents()]
-
-
-def leaks(page, secret: str, *, except_field: str | None = None) -> list[str]:
-    """Where ``secret`` appears in the page's HTML, with a little context around each occurrence;
-    ``except_field`` leaves out the value of the input with that label (what the user is typing)."""
-    html = page.content() if except_field is None else page.evaluate(
-        "label => { const c = document.documentElement.cloneNode(true);"
-        " c.querySelectorAll('input').forEach(i => { if (i.getAttribute('aria-label') === label)"
-        " i.removeAttribute('value'); }); return c.outerHTML; }", except_field)
-    return [html[max(0, m.start() - 160): m.end() + 40] for m in re.finditer(re.escape(secret), html)]
 
 
 def test_first_run_setup_verify_save_then_chat(new_setup_page, keyed_upstream, app_copy, artifacts):

@@ -1,0 +1,94 @@
+"""The DOM hooks and user steps every browser test shares.
+
+The selectors are the stable ``data-testid`` hooks Streamlit puts in the DOM; the steps are what a
+user does (type and send, wait for a run to end) and what a test needs to look (screenshot, let
+animations settle, read text without KaTeX's hidden source, find a secret in the page).
+
+Test modules import from here (``from steps import ...``): tests/e2e is on ``sys.path`` the same
+way ``fake_upstream`` is importable.
+"""
+
+from __future__ import annotations
+
+import re
+
+MODEL = "deepseek-r1-250528"  # the model the fake upstream (and the app's default route) names
+TIMEOUT = 15_000  # ms, for every expect()
+
+# Stable hooks Streamlit puts in the DOM.
+LIVE = ':not([data-stale="true"])'  # during a rerun Streamlit may keep a stale copy of an element
+APP = '[data-testid="stApp"]'
+CHAT_INPUT = '[data-testid="stChatInputTextArea"]'
+SUBMIT = '[data-testid="stChatInputSubmitButton"]'  # the arrow; idle
+STOP = '[data-testid="stChatInputStopButton"]'  # what the submit button turns into while a run is live
+MESSAGE = '[data-testid="stChatMessage"]'
+ASSISTANT = '[data-testid="stChatMessage"]:has([data-testid="stChatMessageAvatarAssistant"])'
+THINKING = '[data-testid="stExpander"]'  # st.status renders as an expander
+THINKING_LABEL = '[data-testid="stExpander"] summary'
+CAPTION = '[data-testid="stCaptionContainer"]'
+ALERT = '[data-testid="stAlert"]'
+SIDEBAR = '[data-testid="stSidebar"]'
+NAV_LINK = '[data-testid="stSidebarNavLink"]'
+
+
+def expect():
+    from playwright.sync_api import expect as _expect
+
+    _expect.set_options(timeout=TIMEOUT)
+    return _expect
+
+
+def send(page, text: str) -> None:
+    """Type into the chat input and press Enter, as a user would."""
+    box = page.locator(CHAT_INPUT)
+    expect()(box).to_be_enabled()
+    box.fill(text)
+    box.press("Enter")
+
+
+def wait_idle(page) -> None:
+    """The run is over when the stop button has turned back into the send button and the script
+    is not running."""
+    expect()(page.locator(STOP)).to_have_count(0)
+    expect()(page.locator(SUBMIT)).to_have_count(1)
+    expect()(page.locator(APP)).to_have_attribute("data-test-script-state", "notRunning")
+
+
+def shoot(page, path) -> None:
+    """Screenshot the whole app: Streamlit scrolls inside its own container, so grow the viewport to
+    fit the content first (a full_page shot alone stops at the window); animations are settled."""
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...['stAppScrollToBottomContainer', 'stMain', 'stAppViewContainer',"
+        " 'stSidebarContent'].map(id => document.querySelector(`[data-testid=\"${id}\"]`)"
+        "?.scrollHeight || 0))")
+    if height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height), 4000)})
+        page.wait_for_timeout(200)  # let the layout settle at the new size
+    try:
+        page.screenshot(path=str(path), animations="disabled")
+    finally:
+        page.set_viewport_size(size)
+
+
+def settle(locator) -> None:
+    """Wait for the animations inside ``locator`` (e.g. an expander opening) to end; one cancelled
+    midway (an expander that re-renders while it opens) counts as ended too."""
+    locator.evaluate("el => Promise.allSettled(el.getAnimations({subtree: true}).map(a => a.finished))")
+
+
+def text_without_mathml(locator) -> str:
+    """The element's text minus KaTeX's hidden MathML annotation (which holds the LaTeX source)."""
+    return locator.evaluate(
+        "el => { const c = el.cloneNode(true);"
+        " c.querySelectorAll('.katex-mathml').forEach(n => n.remove()); return c.textContent; }")
+
+
+def leaks(page, secret: str, *, except_field: str | None = None) -> list[str]:
+    """Where ``secret`` appears in the page's HTML, with a little context around each occurrence;
+    ``except_field`` leaves out the value of the input with that label (what the user is typing)."""
+    html = page.content() if except_field is None else page.evaluate(
+        "label => { const c = document.documentElement.cloneNode(true);"
+        " c.querySelectorAll('input').forEach(i => { if (i.getAttribute('aria-label') === label)"
+        " i.removeAttribute('value'); }); return c.outerHTML; }", except_field)
+    return [html[max(0, m.start() - 160): m.end() + 40] for m in re.finditer(re.escape(secret), html)]
