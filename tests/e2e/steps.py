@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from fake_upstream import reply
+
 MODEL = "deepseek-r1-250528"  # the model the fake upstream (and the app's default route) names
 TIMEOUT = 15_000  # ms, for every expect()
 
@@ -92,3 +94,17 @@ def leaks(page, secret: str, *, except_field: str | None = None) -> list[str]:
         " c.querySelectorAll('input').forEach(i => { if (i.getAttribute('aria-label') === label)"
         " i.removeAttribute('value'); }); return c.outerHTML; }", except_field)
     return [html[max(0, m.start() - 160): m.end() + 40] for m in re.finditer(re.escape(secret), html)]
+
+
+def stop_a_long_reply(page, upstream):
+    """Ask for a slow, long reply and press Stop once part of it is on screen; return its message."""
+    long_reasoning = "Let me think about this step by step. " * 8
+    long_answer = " ".join(f"Word{i:03d}" for i in range(400))
+    upstream.push(reply(long_reasoning, long_answer, delay=0.05))
+    send(page, "Tell me something long")
+    assistant = page.locator(ASSISTANT).last
+    expect()(assistant.get_by_text("Word010", exact=False)).to_be_visible()
+    expect()(page.locator(STOP)).to_be_visible()
+    page.locator(STOP).click()
+    wait_idle(page)
+    return assistant

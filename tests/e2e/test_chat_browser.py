@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from fake_upstream import echo, reply
+from fake_upstream import echo
 from steps import (
     ASSISTANT,
     CAPTION,
@@ -19,13 +19,13 @@ from steps import (
     MODEL,
     NAV_LINK,
     SIDEBAR,
-    STOP,
     THINKING,
     THINKING_LABEL,
     expect,
     send,
     settle,
     shoot,
+    stop_a_long_reply,
     text_without_mathml,
     wait_idle,
 )
@@ -134,20 +134,9 @@ def test_chinese_locale_shows_chinese_ui(new_page, upstream, artifacts):
 
 
 def test_stop_keeps_partial_reply(new_page, upstream, artifacts):
-    long_reasoning = "Let me think about this step by step. " * 8
-    long_answer = " ".join(f"Word{i:03d}" for i in range(400))
-    upstream.push(reply(long_reasoning, long_answer, delay=0.05))
     page = new_page("en-US")
     ex = expect()
-
-    send(page, "Tell me something long")
-    assistant = page.locator(ASSISTANT).last
-    ex(assistant.get_by_text("Word010", exact=False)).to_be_visible()
-
-    stop = page.locator(STOP)
-    ex(stop).to_be_visible()
-    stop.click()
-    wait_idle(page)
+    assistant = stop_a_long_reply(page, upstream)
 
     answer = assistant.locator('[data-testid="stMarkdownContainer"]').filter(has_text="Word000")
     ex(answer).to_have_count(1)

@@ -21,12 +21,12 @@ from steps import (
     MESSAGE,
     MODEL,
     SIDEBAR,
-    STOP,
     THINKING_LABEL,
     TIMEOUT,
     expect,
     send,
     shoot,
+    stop_a_long_reply,
     wait_idle,
 )
 
@@ -194,18 +194,9 @@ def test_refresh_and_server_restart_keep_the_conversation(new_restartable_page, 
 
 
 def test_stopped_reply_survives_a_refresh_marked_stopped(new_page, upstream, artifacts):
-    long_reasoning = "Let me think about this step by step. " * 8
-    long_answer = " ".join(f"Word{i:03d}" for i in range(400))
-    upstream.push(reply(long_reasoning, long_answer, delay=0.05))
     page = new_page("en-US")
     ex = expect()
-
-    send(page, "Tell me something long")
-    assistant = page.locator(ASSISTANT).last
-    ex(assistant.get_by_text("Word010", exact=False)).to_be_visible()
-    ex(page.locator(STOP)).to_be_visible()
-    page.locator(STOP).click()
-    wait_idle(page)
+    assistant = stop_a_long_reply(page, upstream)
     cid = cid_of(page)
 
     page.reload(wait_until="domcontentloaded")
