@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from core import records
 from core.redact import redact
+from core.store import title_from
 
 FORMAT = "r1-chat.conversation"
 VERSION = 1
@@ -82,13 +83,9 @@ def from_json(text: str | bytes) -> tuple[str, list[dict]]:
 
 
 def derive_title(messages: Sequence[Mapping], limit: int = 60) -> str:
-    """The first non-blank line of the first user message (else any message), cut to ``limit``."""
+    """The title of the first user message (else any message), as the sidebar would make it."""
     candidates = [m for m in messages if m.get("role") == "user"] + list(messages)
-    for msg in candidates:
-        line = next((ln.strip() for ln in (msg.get("content") or "").splitlines() if ln.strip()), "")
-        if line:
-            return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-    return ""
+    return next(filter(None, (title_from(m.get("content") or "", limit) for m in candidates)), "")
 
 
 def _parse(text: str | bytes) -> object:
@@ -125,23 +122,13 @@ def _scrub(value: object, secrets: tuple[str, ...]) -> object:
 
 def _thinking(msg: Mapping, t: Callable[..., str]) -> str:
     thought = msg["thought"]
-    summary = t("export.thinking") if thought is None else t("export.thought", s=f"{thought:.1f}")
+    summary = t("export.thinking") if thought is None else t("chat.thought", s=f"{thought:.1f}")
     body = BLOCK_BREAKERS.sub("&lt;", _closed(msg["reasoning"].strip("\n")))
     return f"<details>\n<summary>{summary}</summary>\n\n{body}\n\n</details>"
 
 
 def _footer(msg: Mapping, t: Callable[..., str]) -> str:
-    usage = msg["usage"] or {}
-    parts = [msg["model"]]
-    if usage.get("completion_tokens") is not None:
-        parts.append(t("export.tokens", n=usage["completion_tokens"]))
-    if usage.get("reasoning_tokens"):
-        parts.append(t("export.reasoning_tokens", n=usage["reasoning_tokens"]))
-    if msg["ttft"] is not None:
-        parts.append(t("export.ttft", s=f"{msg['ttft']:.1f}"))
-    if msg["total"] is not None:
-        parts.append(t("export.total", s=f"{msg['total']:.1f}"))
-    line = " · ".join(part for part in parts if part)
+    line = records.footer(msg, t)  # the same line the page shows under the reply
     return f"*{_inline(line)}*" if line else ""
 
 

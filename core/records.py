@@ -73,6 +73,21 @@ def diagnosis_from_plain(data: Mapping | None) -> Diagnosis | None:
                      str(data.get("detail") or ""), _optional_str(data.get("request_id")))
 
 
+def footer(msg: Mapping, t) -> str:
+    """The quiet line under a reply (page and export): model, tokens, first token, total time."""
+    usage = msg.get("usage")
+    usage = usage_to_plain(usage) if isinstance(usage, Usage) else usage or {}
+    parts = [msg.get("model") or ""]
+    if usage.get("completion_tokens") is not None:
+        parts.append(t("chat.tokens", n=usage["completion_tokens"]))
+        if usage.get("reasoning_tokens"):
+            parts.append(t("chat.reasoning_tokens", n=usage["reasoning_tokens"]))
+    for name, key in (("ttft", "chat.ttft"), ("total", "chat.total")):
+        if msg.get(name) is not None:
+            parts.append(t(key, s=f"{msg[name]:.1f}"))
+    return " · ".join(p for p in parts if p)
+
+
 def to_plain(msg: Mapping) -> dict:
     """A message as JSON-safe data, without its database id."""
     plain = {name: msg.get(name) for name in FIELDS}

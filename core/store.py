@@ -31,12 +31,12 @@ class Conversation:
     updated: float
 
 
-def title_from(text: str) -> str:
-    """A sidebar title from a first message: its first non-empty line, cut to a few words."""
+def title_from(text: str, limit: int = TITLE_CHARS) -> str:
+    """A sidebar title from a first message: its first non-empty line, cut to ``limit`` characters."""
     stripped = (s.strip().lstrip("#>*-_=` ").strip() for s in text.splitlines())
     line = next((s for s in stripped if s), "")  # a rule or an empty heading is not a title
     line = " ".join(line.split())
-    return line if len(line) <= TITLE_CHARS else line[:TITLE_CHARS - 1].rstrip() + "…"
+    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
 
 
 def open_store(url: str, clock: Callable[[], float] = time.time) -> Store:

@@ -5,11 +5,11 @@ import time
 import streamlit as st
 
 import app_state
-from core import conversation, turns
+from core import conversation, records, turns
 from core.database import DatabaseError
 from ui import live, sidebar
 from ui.conversation_menu import draw_header
-from ui.messages import View, edit_button, footer, show_history, show_outcome, watch
+from ui.messages import View, edit_button, show_history, show_outcome, watch
 
 t = app_state.init()  # cheap, and the page must not rely on the router having run
 state = st.session_state
@@ -78,7 +78,8 @@ if busy:
         # Drawn in place rather than by a rerun: redrawing a long reasoning costs the browser seconds.
         if saved is False:
             st.warning(t("chats.save_failed"), icon=":material/database_off:")
-        show_outcome(view, reply.to_message(), last=True)
-        st.caption(footer(t, reply.to_message()))
+        finished = reply.to_message()
+        show_outcome(view, finished, last=True)
+        st.caption(records.footer(finished, t))
     with edit_slot.container():
         edit_button(view)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core import conversation, turns
+from core import conversation, records, turns
 from core.mathtext import to_streamlit
 from core.store import Store
 
@@ -18,21 +18,6 @@ class View:
     owner: str
     cid: str | None
     default_budget: int
-
-
-def footer(t, msg: dict) -> str:
-    """The quiet line under a reply: model, tokens, time to first token, total time."""
-    parts = [msg["model"] or ""]
-    usage = msg.get("usage")
-    if usage and usage.completion_tokens is not None:
-        parts.append(t("chat.tokens", n=usage.completion_tokens))
-        if usage.reasoning_tokens:
-            parts.append(t("chat.reasoning_tokens", n=usage.reasoning_tokens))
-    if msg.get("ttft") is not None:
-        parts.append(t("chat.ttft", s=f"{msg['ttft']:.1f}"))
-    if msg.get("total") is not None:
-        parts.append(t("chat.total", s=f"{msg['total']:.1f}"))
-    return " · ".join(p for p in parts if p)
 
 
 def budget_of(view: View, msg: dict) -> int:
@@ -138,7 +123,7 @@ def show_assistant(view: View, msg: dict, last: bool) -> None:
     if msg["content"]:
         st.markdown(to_streamlit(msg["content"]))
     show_outcome(view, msg, last)
-    st.caption(footer(t, msg))
+    st.caption(records.footer(msg, t))
 
 
 def show_history(view: View, messages: list[dict], busy: bool):
