@@ -7,12 +7,11 @@ router, so a page must never rely on the router having run first.
 
 import os
 from pathlib import Path
-from urllib.parse import unquote
 
 import streamlit as st
 
 from core import config, i18n, logs, place, visibility
-from core.database import MEMORY
+from core.database import MEMORY, sqlite_path
 from core.migrations import SchemaMismatch
 from core.store import Store, open_store
 
@@ -38,6 +37,7 @@ def init():
     cfg = config.load(Path(state.env_dir), os.environ, secrets, state.session_values)
     state.config = cfg
     state.admin_password = str(secrets.get("R1_ADMIN_PASSWORD") or "") or None
+    state.auth_configured = "auth" in secrets  # an [auth] section: Streamlit sign-in is available
     client_ip = st.context.ip_address
     state.place = place.detect_place(os.environ, APP_DIR, st.get_option("server.address"),
                                      client_ip if isinstance(client_ip, str) else None,
@@ -71,7 +71,7 @@ def chats() -> tuple[Store, visibility.Keeping, tuple[str, str] | None]:
     folder could not be used."""
     state = st.session_state
     folder = visibility.data_dir(state.config.values["R1_DATA_DIR"].value, APP_DIR)
-    keeping = visibility.decide(state.place, folder, "auth" in read_secrets(), *signed_in_user())
+    keeping = visibility.decide(state.place, folder, state.auth_configured, *signed_in_user())
     if keeping.url != MEMORY:
         try:
             return shared_store(keeping.url), keeping, None
@@ -102,7 +102,7 @@ def current_conversation(store: Store, owner: str) -> str | None:
         state.missing_conversation = bool(wanted) and not found
     if state.get("conversation_id") and store.get(owner, state.conversation_id) is None:
         state.conversation_id = None  # deleted (perhaps in another tab): its dialogs go with it
-        state.editing = state.renaming = state.deleting = False
+        close_dialogs()
     if state.conversation_id:
         st.query_params["c"] = state.conversation_id
     elif "c" in st.query_params:
@@ -110,9 +110,15 @@ def current_conversation(store: Store, owner: str) -> str | None:
     return state.conversation_id
 
 
+def close_dialogs() -> None:
+    """Forget the edit box and the rename/delete dialogs: they belong to the conversation left."""
+    state = st.session_state
+    state.editing = state.renaming = state.deleting = False
+
+
 def shown_path(store: Store) -> str:
     """The database file as the page names it: relative to the app folder when inside it."""
-    path = Path(unquote(store.db.url.removeprefix("sqlite:///")))
+    path = Path(sqlite_path(store.db.url))
     try:
         return str(path.relative_to(APP_DIR))
     except ValueError:

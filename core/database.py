@@ -63,12 +63,17 @@ def sqlite_url(folder: Path, name: str = "chats.db") -> str:
     return "sqlite:///" + quote(str(Path(folder).resolve() / name))  # '#', '?', '%' in a folder name
 
 
-def connect(url: str) -> Database:
-    """Open the database at ``url``; a SQLite file and its folder are created if missing."""
+def sqlite_path(url: str) -> str:
+    """The file (or ``:memory:``) a ``sqlite:///`` URL names; other schemes are refused."""
     parts = urlsplit(url)
     if parts.scheme != "sqlite":
         raise ValueError(f"unsupported database URL scheme {parts.scheme!r}: only sqlite:/// is built in")
-    path = unquote(parts.path)[1:] if parts.path.startswith("/") else unquote(parts.path)
+    return unquote(parts.path)[1:] if parts.path.startswith("/") else unquote(parts.path)
+
+
+def connect(url: str) -> Database:
+    """Open the database at ``url``; a SQLite file and its folder are created if missing."""
+    path = sqlite_path(url)
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None: we commit each statement ourselves, so a streamed reply's text is

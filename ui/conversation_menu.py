@@ -6,6 +6,7 @@ import time
 
 import streamlit as st
 
+import app_state
 from core import export, turns
 from core.mathtext import to_streamlit
 from ui.messages import View
@@ -102,7 +103,8 @@ def _import_body(view: View) -> None:
         st.error(t("chats.import_failed", reason=t(exc.key, **exc.params)), icon=":material/error:")
         return
     st.session_state.conversation_id = turns.import_messages(view.store, view.owner, title, messages)
-    st.session_state.pending = st.session_state.editing = None  # an import never sends anything by itself
+    st.session_state.pending = None  # an import never sends anything by itself
+    app_state.close_dialogs()
     close("importing")
     st.session_state.imports = st.session_state.get("imports", 0) + 1
     st.toast(t("chats.imported", title=title, n=len(messages)))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import app_state
 from core.mathtext import to_streamlit
 from core.visibility import Keeping
 from ui.conversation_menu import import_dialog
@@ -23,7 +24,7 @@ def select(cid: str | None) -> None:
     """Button callback: switch to a conversation (``None`` starts a new one)."""
     state = st.session_state
     state.conversation_id, state.pending = cid, None
-    state.editing = state.renaming = state.deleting = False  # dialogs belong to the one left
+    app_state.close_dialogs()
 
 
 def draw_list(view: View) -> None:
