@@ -105,13 +105,16 @@ def start_first_run(page, title: str, not_ready: str, save: str) -> None:
     page.wait_for_timeout(300)  # let the grid draw its canvas
 
 
-def dataframe_row(page, variable: str) -> list[str]:
-    """The cells of one row of the settings table. The grid draws on a canvas; glide-data-grid keeps
-    a hidden copy of the visible cells as a <table> in the DOM, which is what is read here."""
+def dataframe_row(page, variable: str, showing: str) -> list[str]:
+    """The cells of one row of the settings table, once the row shows `showing`. The grid draws on a
+    canvas; glide-data-grid keeps a hidden copy of the visible cells as a <table> in the DOM, which is
+    what is read here. That copy is refreshed after the rerun's other elements (CI once read the row
+    from before Save right beside the new "Ready to chat" alert), so the row is awaited, not read once."""
     grid = main(page).locator(DATAFRAME)
     cell = page.locator('td[role="gridcell"]', has_text=re.compile(rf"^{re.escape(variable)}$"))
     row = grid.locator('tr[role="row"]').filter(has=cell)
     expect()(row).to_have_count(1)
+    expect()(row).to_contain_text(showing)
     return [c.strip() for c in row.locator('td[role="gridcell"]').all_text_contents()]
 
 
@@ -157,7 +160,7 @@ def test_first_run_setup_verify_save_then_chat(new_setup_page, keyed_upstream, a
 
     # The table now reads the key from .env.local, masked; the full key is nowhere in the page.
     ex(main(page).locator(ALERT).filter(has_text="Ready to chat")).to_be_visible()
-    row = dataframe_row(page, "OPENAI_API_KEY")
+    row = dataframe_row(page, "OPENAI_API_KEY", showing=".env.local")
     assert ".env.local" in row, row
     assert any("…" in cell and cell.endswith(KEY[-4:]) for cell in row), row
     ex(main(page).locator(DATAFRAME)).to_be_visible()
