@@ -9,31 +9,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import httpx2
 
 from core import logs, sse
-from core.errors import Diagnosis, connection_kind
+from core.coze_faults import Fault, api_fault, diagnose, stream_fault
+from core.errors import connection_kind
 from core.events import Event, Finished, Interrupted, Usage
 from core.reasoning import ReasoningParser
-from core.redact import redact
 
 CONNECT_TIMEOUT = 10.0
 MAX_MESSAGES = 100  # Coze's limit on additional_messages; more is refused with code 4004
 DELTA, COMPLETED = "conversation.message.delta", "conversation.message.completed"
-# Coze's documented codes (coze_error_codes page); 4028 is observed, not documented.
-CODE_KINDS = {
-    4000: "bad_request", 4004: "bad_request", 4010: "too_long",
-    4006: "bot_not_found", 4200: "bot_not_found", 4015: "bot_not_published",
-    4008: "daily_limit", 4009: "rate_limit", 4020: "rate_limit",
-    4011: "balance", 4019: "balance", 4022: "balance", 4028: "balance",
-    4012: "bot_model", 4013: "server", 5000: "server", 4014: "cannot_answer",
-    4100: "auth", 4101: "forbidden", 4102: "risk_control",
-}
-STATUS_KINDS = {400: "bad_request", 401: "auth", 403: "forbidden", 404: "api_not_found", 429: "rate_limit"}
-NEW_KINDS = ("bot_not_found", "bot_not_published", "daily_limit", "too_long", "bot_model",
-             "cannot_answer", "risk_control", "bot_needs_action", "api_not_found", "coze_error")
 
 
 @dataclass(frozen=True)
@@ -45,10 +32,6 @@ class CozeBot:
     api_base: str = "https://api.coze.cn"
     user_id: str = "r1-chat-user"
     read_timeout: float = 120.0
-
-
-class _Fault(Exception):
-    """A named failure (``args[0]``, a Diagnosis) found before or in the stream; it ends the reply."""
 
 
 def bot_for(endpoint) -> CozeBot:
@@ -104,16 +87,16 @@ def _reply(client: httpx2.Client, bot: CozeBot, body: dict) -> Iterator[Event]:
             _raise_for_reply(response, bot)
             yield from _events(response, bot, parser)
             return
-    except _Fault as fault:
+    except Fault as fault:
         diagnosis = fault.args[0]
     except httpx2.TimeoutException:
-        diagnosis = _diagnosis(bot, "timeout")
+        diagnosis = diagnose(bot, "timeout")
     except httpx2.TransportError as exc:
         kind = "cut_off" if started else connection_kind(exc)
-        diagnosis = _diagnosis(bot, kind, msg=f"{type(exc).__name__}: {exc}")
+        diagnosis = diagnose(bot, kind, msg=f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # a malformed event: a named interruption, never a traceback
         logs.get().exception("unexpected failure while streaming from Coze")
-        diagnosis = _diagnosis(bot, "unknown", msg=f"{type(exc).__name__}: {exc}")
+        diagnosis = diagnose(bot, "unknown", msg=f"{type(exc).__name__}: {exc}")
     yield from parser.finish()
     yield Interrupted(diagnosis)
 
@@ -130,10 +113,10 @@ def _events(response: httpx2.Response, bot: CozeBot, parser: ReasoningParser) ->
             yield Finished("stop")
             return
         if name in ("conversation.chat.failed", "error", "conversation.chat.requires_action"):
-            raise _Fault(_stream_fault(name, json.loads(data), bot, logid))
+            raise Fault(stream_fault(name, json.loads(data), bot, logid))
         if name in (DELTA, COMPLETED):
             yield from _answer(name, json.loads(data), parser, seen)
-    raise _Fault(_diagnosis(bot, "cut_off", logid=logid))
+    raise Fault(diagnose(bot, "cut_off", logid=logid))
 
 
 def _answer(name: str, message: dict, parser: ReasoningParser, seen: set) -> Iterator[Event]:
@@ -157,7 +140,7 @@ def _lines(response: httpx2.Response, bot: CozeBot) -> Iterator[str]:
             except ValueError:
                 body = None
             if isinstance(body, dict) and body.get("code"):
-                raise _Fault(_api_fault(body, response, bot))
+                raise Fault(api_fault(body, response, bot))
         yield line
 
 
@@ -170,50 +153,8 @@ def _raise_for_reply(response: httpx2.Response, bot: CozeBot) -> None:
         body = response.json()
     except ValueError:
         body = {"msg": response.text[:400]}
-    raise _Fault(_api_fault(body if isinstance(body, dict) else {}, response, bot))
-
-
-def _api_fault(body: dict, response: httpx2.Response, bot: CozeBot) -> Diagnosis:
-    code, status = _int(body.get("code")), response.status_code
-    if code in CODE_KINDS:
-        kind = CODE_KINDS[code]
-    elif code or status == 200:  # Coze's own code says more than the HTTP status
-        kind = "coze_error"
-    else:
-        kind = STATUS_KINDS.get(status) or ("server" if status >= 500 else "http")
-    detail = body.get("detail") if isinstance(body.get("detail"), dict) else {}
-    logid = response.headers.get("x-tt-logid") or detail.get("logid")
-    return _diagnosis(bot, kind, code=code, msg=str(body.get("msg") or ""), status=status,
-                      logid=logid, wait=response.headers.get("retry-after"))
-
-
-def _stream_fault(name: str, data: dict, bot: CozeBot, logid: str | None) -> Diagnosis:
-    if name == "conversation.chat.requires_action":
-        return _diagnosis(bot, "bot_needs_action", logid=logid)
-    error = (data.get("last_error") or {}) if name == "conversation.chat.failed" else data
-    error = error if isinstance(error, dict) else {"msg": str(error)}
-    code = _int(error.get("code", error.get("error_code")))
-    msg = str(error.get("msg") or error.get("error_message") or "")
-    return _diagnosis(bot, CODE_KINDS.get(code, "stream_error"), code=code, msg=msg, logid=logid)
-
-
-def _diagnosis(bot: CozeBot, kind: str, *, code: int | None = None, msg: str = "", status: int | None = None,
-               logid: str | None = None, wait: str | None = None) -> Diagnosis:
-    params = {"host": urlsplit(bot.api_base).hostname or bot.api_base, "base_url": _base(bot),
-              "key_var": "COZE_API_TOKEN", "url_var": "COZE_API_BASE", "bot_var": "COZE_BOT_ID",
-              "bot_id": bot.bot_id, "model": bot.bot_id, "read_timeout": f"{bot.read_timeout:g}",
-              "code": "" if code is None else str(code)}
-    if kind == "rate_limit":
-        params["wait"] = wait or "?"
-    return Diagnosis(kind, params, status, redact(msg, [bot.token])[:400], logid)
+    raise Fault(api_fault(body if isinstance(body, dict) else {}, response, bot))
 
 
 def _base(bot: CozeBot) -> str:
     return bot.api_base.rstrip("/")
-
-
-def _int(value: object) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -20,12 +20,9 @@ from fake_coze import (
     reply,
 )
 
-from core import coze as coze_route
 from core.coze import CozeBot, make_http, request_body, stream_bot_reply
 from core.events import AnswerDelta, Finished, Interrupted, ReasoningDelta, Usage
 from core.history import build_messages
-from core.i18n import CATALOGUES, placeholders
-from core.locales import coze_en, coze_zh_cn
 
 ASK = [{"role": "user", "content": "天空为什么是蓝色的？"}]
 
@@ -331,17 +328,3 @@ def test_the_official_sdk_reads_the_fake_stream(coze):
     assert events[-1].event == ChatEventType.CONVERSATION_CHAT_COMPLETED
     assert events[-1].chat.usage.input_count == 40
     assert coze.requests[-1]["headers"]["authorization"] == f"Bearer {TOKEN}"
-
-
-def test_every_coze_kind_has_a_message_in_both_languages():
-    kinds = {*coze_route.CODE_KINDS.values(), *coze_route.STATUS_KINDS.values(), *coze_route.NEW_KINDS,
-             "timeout", "cut_off", "stream_error", "unknown", "http", "refused", "dns", "tls", "connection"}
-    for base, extra in ((CATALOGUES["en"], coze_en.MESSAGES), (CATALOGUES["zh-CN"], coze_zh_cn.MESSAGES)):
-        catalogue = {**base, **extra}
-        assert {f"err.{k}" for k in kinds} <= set(catalogue)
-
-
-def test_coze_catalogues_match_and_only_add_the_new_kinds():
-    assert set(coze_en.MESSAGES) == set(coze_zh_cn.MESSAGES) == {f"err.{k}" for k in coze_route.NEW_KINDS}
-    for key, template in coze_en.MESSAGES.items():
-        assert placeholders(template) == placeholders(coze_zh_cn.MESSAGES[key]), key
