@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import fnmatch
 import io
 import os
 import re
@@ -16,6 +15,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 from dotenv.parser import Binding, parse_stream
+
+from core.gitignore import ensure_ignored
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Values made only of these stay unquoted so the file stays readable; anything else is single-quoted.
@@ -81,7 +82,7 @@ def _save_locked(target: Path, updates: Mapping[str, str | None]) -> SaveResult:
     values = dotenv_values(stream=io.StringIO(text))  # insurance: never write what would not read back
     if any(values.get(k) != v for k, v in updates.items()):
         raise EnvFileError("malformed", "a value would not read back as given; nothing was written")
-    gitignore_updated = _ensure_ignored(target)  # before the secret lands on disk
+    gitignore_updated = ensure_ignored(target)  # before the secret lands on disk
     new, backup = (bom + text).encode("utf-8"), None
     if new == (old or b""):  # nothing to change: keep the file and, above all, its older backup
         if old is not None:
@@ -182,31 +183,3 @@ def _locked(lock_path: Path, timeout: float) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock; the lock file stays, deleting it would race
-
-
-def _ensure_ignored(target: Path) -> bool:
-    """In a git work tree, append the file's name (and its backup's) to the folder's .gitignore if needed."""
-    folder = target.parent
-    if not any((d / ".git").exists() for d in (folder, *folder.parents)):
-        return False
-    gitignore = folder / ".gitignore"
-    old = gitignore.read_bytes() if gitignore.exists() else b""
-    patterns = old.decode("utf-8", errors="replace").splitlines()
-    missing = [n for n in (target.name, target.name + ".bak") if not _ignored(n, patterns)]
-    if missing:
-        sep = b"\n" if old and not old.endswith(b"\n") else b""
-        with open(gitignore, "ab") as f:
-            f.write(sep + "".join(f"{n}\n" for n in missing).encode("utf-8"))
-    return bool(missing)
-
-
-def _ignored(name: str, lines: list[str]) -> bool:
-    """Whether these .gitignore lines ignore ``name`` in their own folder; as in git, the last match wins."""
-    ignored = False
-    for line in (s.strip() for s in lines):
-        negate, pattern = line.startswith("!"), line.removeprefix("!").removeprefix("/").removeprefix("**/")
-        if line.startswith("#") or "/" in pattern or not pattern:  # comments, dir-only and deeper paths
-            continue
-        if fnmatch.fnmatchcase(name, pattern):
-            ignored = not negate
-    return ignored

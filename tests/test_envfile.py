@@ -335,7 +335,7 @@ def test_a_lock_held_elsewhere_gives_up_as_locked(tmp_path):
     assert path.read_bytes() == b"A=2\n"
 
 
-# --- .gitignore ---------------------------------------------------------------------------------
+# --- .gitignore (the rules themselves: tests/test_gitignore.py) -----------------------------
 
 def test_gitignore_gains_the_file_in_a_git_repo(tmp_path):
     (tmp_path / ".git").mkdir()
@@ -343,30 +343,3 @@ def test_gitignore_gains_the_file_in_a_git_repo(tmp_path):
     assert result.gitignore_updated
     assert (tmp_path / ".gitignore").read_text() == ".env.local\n.env.local.bak\n"
     assert not save(env_file(tmp_path), {"A": "2"}).gitignore_updated  # once is enough
-
-
-def test_gitignore_keeps_its_content_and_gains_a_missing_final_newline(tmp_path):
-    repo = tmp_path / "repo"
-    (repo / "app").mkdir(parents=True)
-    (repo / ".git").write_text("gitdir: ../elsewhere\n")  # a worktree or submodule has a .git file
-    (repo / "app" / ".gitignore").write_bytes(b"# mine\n__pycache__/\n.env\n!.env.local\n*.log")
-    assert save(repo / "app" / ".env.local", {"A": "1"}).gitignore_updated
-    assert (repo / "app" / ".gitignore").read_bytes() == (
-        b"# mine\n__pycache__/\n.env\n!.env.local\n*.log\n.env.local\n.env.local.bak\n")
-
-
-@pytest.mark.parametrize("patterns", [".env.local\n.env.local.bak\n", ".env*\n", "*.local\n*.bak\n",
-                                      "/.env.local*\n", "**/.env.local\n.env.local.bak\n",
-                                      "!.env.local\n.env.local*\n"])
-def test_gitignore_that_already_covers_the_file_is_untouched(tmp_path, patterns):
-    (tmp_path / ".git").mkdir()
-    (tmp_path / ".gitignore").write_text(patterns)
-    assert not save(env_file(tmp_path), {"A": "1"}).gitignore_updated
-    assert (tmp_path / ".gitignore").read_text() == patterns
-
-
-def test_gitignore_untouched_outside_git(tmp_path):
-    (tmp_path / ".gitignore").write_text("*.log\n")
-    result = save(env_file(tmp_path), {"A": "1"})
-    assert not result.gitignore_updated
-    assert (tmp_path / ".gitignore").read_text() == "*.log\n"
