@@ -24,11 +24,11 @@ CODE_KINDS = {
     4008: "daily_limit", 4009: "rate_limit", 4020: "rate_limit",
     4011: "balance", 4019: "balance", 4022: "balance", 4028: "balance",
     4012: "bot_model", 4013: "server", 5000: "server", 4014: "cannot_answer",
-    4100: "auth", 4101: "forbidden", 4102: "risk_control",
+    4100: "token_refused", 4101: "forbidden", 4102: "risk_control",
 }
 STATUS_KINDS = {400: "bad_request", 401: "auth", 403: "forbidden", 404: "api_not_found", 429: "rate_limit"}
 # Kinds only this route has; their texts live in core/locales/coze_*.py.
-NEW_KINDS = ("bot_not_found", "bot_not_published", "daily_limit", "too_long", "bot_model",
+NEW_KINDS = ("token_refused", "bot_not_found", "bot_not_published", "daily_limit", "too_long", "bot_model",
              "cannot_answer", "risk_control", "bot_needs_action", "api_not_found", "coze_error")
 
 

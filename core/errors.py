@@ -18,7 +18,7 @@ BALANCE_CODES = re.compile(r"(?i)overdue|insufficient|balance")
 STATUS_KINDS = {400: "bad_request", 401: "auth", 402: "balance", 403: "forbidden",
                 404: "not_found", 422: "bad_request", 429: "rate_limit"}
 # Kinds whose fix lives on the Setup page (token, base URL, model name).
-SETUP_KINDS = {"auth", "balance", "forbidden", "not_found", "dns", "refused", "tls",
+SETUP_KINDS = {"auth", "token_refused", "balance", "forbidden", "not_found", "dns", "refused", "tls",
                "bot_not_found", "bot_not_published", "api_not_found"}
 
 

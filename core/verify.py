@@ -27,7 +27,7 @@ FOLLOW_UP = "Reply with OK again."
 STREAM_TOKENS = 64
 HISTORY_TOKENS = 16
 # The provider refused this key or account, whichever request it was that showed it.
-AUTH_KINDS = {"auth", "forbidden", "balance"}
+AUTH_KINDS = {"auth", "token_refused", "forbidden", "balance"}
 # The request got no HTTP answer at all, so it says nothing about the key.
 NO_ANSWER_KINDS = {"timeout", "connection", "refused", "dns", "tls", "proxy"}
 

@@ -146,7 +146,7 @@ def test_history_must_end_with_the_new_user_message():
 def test_wrong_token_is_named_auth(coze):
     events = run(coze, token="pat_wrongWRONGwrong0123456789")
     diagnosis = events[-1].diagnosis
-    assert (diagnosis.kind, diagnosis.params["code"], diagnosis.request_id) == ("auth", "4100", LOGID)
+    assert (diagnosis.kind, diagnosis.params["code"], diagnosis.request_id) == ("token_refused", "4100", LOGID)
     assert diagnosis.detail == "authentication is invalid"
 
 
@@ -162,7 +162,7 @@ def test_bot_not_published_as_api_is_named():
 
 
 @pytest.mark.parametrize(("code", "kind"), [
-    (4100, "auth"), (4101, "forbidden"), (4102, "risk_control"), (4006, "bot_not_found"),
+    (4100, "token_refused"), (4101, "forbidden"), (4102, "risk_control"), (4006, "bot_not_found"),
     (4200, "bot_not_found"), (4015, "bot_not_published"), (4009, "rate_limit"), (4020, "rate_limit"),
     (4008, "daily_limit"), (4011, "balance"), (4019, "balance"), (4022, "balance"), (4028, "balance"),
     (4010, "too_long"), (4012, "bot_model"), (4013, "server"), (4014, "cannot_answer"), (5000, "server"),

@@ -18,7 +18,7 @@ def response(status: int, headers: dict | None = None) -> httpx2.Response:
 
 
 @pytest.mark.parametrize(("code", "status", "kind"), [
-    (4100, 200, "auth"), (4101, 200, "forbidden"), (4015, 200, "bot_not_published"),
+    (4100, 200, "token_refused"), (4100, 401, "token_refused"), (4101, 200, "forbidden"), (4015, 200, "bot_not_published"),
     (4200, 200, "bot_not_found"), (4028, 200, "balance"), (4013, 200, "server"),
     (4999, 200, "coze_error"),  # an unknown code of Coze's own says more than the status
     (None, 200, "coze_error"), (None, 401, "auth"), (None, 404, "api_not_found"),
@@ -56,7 +56,7 @@ def test_the_token_is_redacted_from_the_providers_message_and_the_message_is_cut
 @pytest.mark.parametrize(("name", "data", "kind", "code"), [
     ("conversation.chat.failed", {"last_error": {"code": 4011, "msg": "no balance"}}, "balance", "4011"),
     ("conversation.chat.failed", {"last_error": None}, "stream_error", ""),
-    ("error", {"error_code": 4100, "error_message": "token"}, "auth", "4100"),
+    ("error", {"error_code": 4100, "error_message": "token"}, "token_refused", "4100"),
     ("error", {"code": "not a number"}, "stream_error", ""),
     ("conversation.chat.requires_action", {}, "bot_needs_action", ""),
 ])

@@ -47,7 +47,8 @@ def test_invalid_token_is_named_with_its_variable(coze_app):
     at, fake = coze_app
     fake.push(refusal(4100))
     at.chat_input[0].set_value("hi").run()
-    assert stored(at)[-1]["diagnosis"].kind == "auth"
+    assert stored(at)[-1]["diagnosis"].kind == "token_refused"
+    assert "Coze rejected the token" in "\n".join(e.value for e in at.error)
     assert "COZE_API_TOKEN" in "\n".join(e.value for e in at.error)
     assert TOKEN not in "\n".join(e.value for e in at.error)
 

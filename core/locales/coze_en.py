@@ -1,6 +1,7 @@
 """English messages for the Coze route's own failures (COZE_API_TOKEN + COZE_BOT_ID + COZE_API_BASE)."""
 
 MESSAGES = {
+    "err.token_refused": "**Coze rejected the token** (code {code}) at `{host}`: it is invalid or expired, or it was made on the other Coze site (a coze.com token does not work on api.coze.cn, nor the reverse). Create a new personal access token and set `{key_var}` on the Setup page; keep `{url_var}` on the site where you made it.",
     "err.bot_not_found": "**Bot `{bot_id}` was not found** at `{host}` (Coze code {code}): the ID is wrong, the bot is in a workspace this token cannot see, or it lives on the other Coze site. Set `{bot_var}` to the number after `/bot/` in the bot editor's URL; make sure `{key_var}` was created with access to that bot's workspace; and use `https://api.coze.cn` for coze.cn accounts or `https://api.coze.com` for coze.com accounts in `{url_var}`.",
     "err.bot_not_published": "**Bot `{bot_id}` is not published as an API service** (Coze code {code}). In Coze, open the bot, click **Publish** (top right), tick **API** among the channels and publish; then retry. `{bot_var}` and `{key_var}` are fine.",
     "err.daily_limit": "**The bot's daily usage limit is used up** (Coze code {code}). Try again tomorrow, or raise the limit or the plan of the Coze account behind `{key_var}`.",

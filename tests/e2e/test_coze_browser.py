@@ -143,7 +143,7 @@ def test_invalid_coze_token_is_named(new_coze_page, coze, artifacts):
     assistant = page.locator(ASSISTANT).last
     error = assistant.locator(ALERT)
     ex(error).to_be_visible()
-    ex(error).to_contain_text("the token was rejected")
+    ex(error).to_contain_text("Coze rejected the token")
     ex(error).to_contain_text("COZE_API_TOKEN")
     ex(error).to_contain_text("authentication is invalid")  # Coze's own message, quoted
     link = assistant.locator(PAGE_LINK).filter(has_text="Open Setup")
