@@ -176,10 +176,15 @@ if place.kind == "community-cloud" and wizard.secrets_block(draft):
 # 4. Every setting: set or not, source, masked value, who else sets it.
 st.subheader(t("setup.values"))
 st.caption(t("setup.precedence", order=" > ".join(t(f"source.{s}") for s in SOURCES)))
+# Pixel widths that fit the centred layout (~700 px): whole variable names, then room for URLs.
+columns = {"setup.col_var": 250, "setup.col_set": 55, "setup.col_source": 95, "setup.col_value": 205,
+           "setup.col_also": 95}
 st.dataframe([{t("setup.col_var"): r["variable"], t("setup.col_set"): r["set"],
                t("setup.col_source"): t(f"source.{r['source']}") if r["source"] else "—",
                t("setup.col_value"): r["value"] or "—", t("setup.col_also"): r["also_in"]}
-              for r in cfg.rows()], hide_index=True, alt=t("setup.values"))
+              for r in cfg.rows()], hide_index=True, alt=t("setup.values"), height="content",
+             column_config={t(k): st.column_config.Column(width=w, pinned=k == "setup.col_var")
+                            for k, w in columns.items()})
 
 # 5. Which token does each route need, and why.
 st.subheader(t("setup.arch_title"))
