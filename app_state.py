@@ -6,11 +6,12 @@ router, so a page must never rely on the router having run first.
 """
 
 import os
+import uuid
 from pathlib import Path
 
 import streamlit as st
 
-from core import config, i18n, logs, place, visibility
+from core import config, conversation, i18n, logs, place, visibility
 from core.database import MEMORY, sqlite_path
 from core.migrations import SchemaMismatch
 from core.store import Store, open_store
@@ -30,7 +31,7 @@ def init():
     """Set defaults once per session, reload configuration each run; return the translator."""
     state = st.session_state
     for name, default in (("session_values", {}), ("client_cache", {}), ("pending", None),
-                          ("env_dir", APP_DIR)):
+                          ("env_dir", APP_DIR), ("visitor_id", uuid.uuid4().hex)):
         if name not in state:
             state[name] = default  # env_dir: where .env.local / .env live; tests point it elsewhere
     secrets = read_secrets()
@@ -64,6 +65,13 @@ def signed_in_user() -> tuple[str | None, str]:
     except Exception:  # no [auth] configured
         pass
     return None, ""
+
+
+def endpoint_for(keeping: visibility.Keeping):
+    """The active endpoint, carrying this visitor's own id where the upstream keeps per-user state."""
+    state = st.session_state
+    visitor = visibility.visitor_key(keeping, state.visitor_id)
+    return conversation.for_visitor(state.config.detection.endpoint, visitor)
 
 
 def chats() -> tuple[Store, visibility.Keeping, tuple[str, str] | None]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import openai
 
@@ -13,7 +14,7 @@ from core.client import ChatRequest, make_client, stream_reply
 from core.frames import Frame, frames
 from core.history import build_messages
 from core.reply import Reply
-from core.routes import Endpoint
+from core.routes import COZE_BOT, Endpoint
 
 MAX_TOKENS_CAP = 65536
 
@@ -25,6 +26,17 @@ class Options:
     system_prompt: str = ""
     max_tokens: int = 8192
     temperature: float | None = None
+
+
+def for_visitor(endpoint: Endpoint | None, visitor: str) -> Endpoint | None:
+    """The endpoint carrying this visitor's own Coze user id, unless COZE_USER_ID fixes one.
+
+    A Coze bot keeps user variables and long-term memory per user id, so visitors sharing one id
+    could read what another told the bot. The id is a hash: who the visitor is never leaves.
+    """
+    if endpoint is None or endpoint.route != COZE_BOT or endpoint.user_id:
+        return endpoint
+    return replace(endpoint, user_id="r1-" + hashlib.sha256(visitor.encode()).hexdigest()[:20])
 
 
 def client_for(endpoint: Endpoint, cache: MutableMapping) -> openai.OpenAI:

@@ -96,7 +96,7 @@ def _build_bot(get, explicit: bool) -> Detection:
         provider="coze-bot", send_thinking=False, include_usage=False,
         honours_temperature=False,  # the bot's own settings decide; the API takes no temperature
         read_timeout=_float(get("R1_READ_TIMEOUT"), 120.0), bot_id=bot_id,
-        user_id=get("COZE_USER_ID") or "r1-chat-user")
+        user_id=get("COZE_USER_ID") or "")  # empty: one per visitor (core.conversation)
     return Detection(COZE_BOT, endpoint, (), explicit)
 
 

@@ -35,7 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("COZE_API_BASE", "https://api.coze.cn", False,
             "Coze Open API host: `https://api.coze.cn`, or `https://api.coze.com` for coze.com accounts."),
     Setting("COZE_USER_ID", None, False,
-            "User id sent to the Coze bot; by default each browser session gets its own."),
+            "User id sent to the Coze bot; by default one per visitor (this machine's owner, a signed-in user, or a browser session), so a bot's memory is never shared."),
     Setting("R1_MODEL", "deepseek-r1-250528", False,
             "Model name sent to the endpoint (`deepseek-reasoner` on DeepSeek, `deepseek/deepseek-r1` on OpenRouter)."),
     Setting("R1_ROUTE", "auto", False,

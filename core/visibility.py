@@ -53,6 +53,12 @@ def decide(place: Place, data_dir: Path, auth_configured: bool, user_id: str | N
     return Keeping("session", "session", MEMORY, can_sign_in=auth_configured)
 
 
+def visitor_key(keeping: Keeping, session_id: str) -> str:
+    """Who this visitor is to an upstream that keeps per-user state: their conversations' owner,
+    or this browser session when their conversations live in the session only."""
+    return f"session:{session_id}" if keeping.mode == "session" else keeping.owner
+
+
 def data_dir(value: str | None, app_dir: Path) -> Path:
     """The data folder from its setting: relative paths are taken from the app folder."""
     folder = Path(value or "data").expanduser()

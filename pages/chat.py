@@ -14,9 +14,9 @@ from ui.messages import View, edit_button, show_history, show_outcome, watch
 t = app_state.init()  # cheap, and the page must not rely on the router having run
 state = st.session_state
 cfg = state.config
-endpoint = cfg.detection.endpoint
 default_budget = int(cfg.values["R1_MAX_TOKENS"].value or 8192)
 store, keeping, store_error = app_state.chats()
+endpoint = app_state.endpoint_for(keeping)
 cid = app_state.current_conversation(store, keeping.owner)
 
 # Read the input first: it is pinned to the bottom anyway, and everything drawn below

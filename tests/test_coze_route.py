@@ -96,3 +96,35 @@ def test_wizard_names_a_bad_token_and_an_unknown_bot(clean_env, tmp_path):
         failed = at.session_state["wiz_report"][0].failed
         assert failed.name == "model"
         assert failed.diagnosis.kind in ("bot_not_found", "bot_not_published")
+
+
+def user_ids(fake) -> list[str]:
+    return [r["json"]["user_id"] for r in fake.requests if r["path"].endswith("/v3/chat")]
+
+
+def test_each_browser_session_on_a_shared_server_is_its_own_coze_user(coze_app, clean_env):
+    """A bot keeps memory per user id: visitors who shared one could read each other's."""
+    at, fake = coze_app
+    clean_env.setenv("HOSTNAME", "streamlit")  # Community Cloud: shared, no sign-in → session only
+    other = AppTest.from_file(APP, default_timeout=30)
+    other.session_state["env_dir"] = at.session_state["env_dir"]
+    other.context = {"locale": "en-US"}
+    fake.push(reply("r", "a1"), reply("r", "a2"), reply("r", "a3"))
+    at.chat_input[0].set_value("one").run()
+    at.chat_input[0].set_value("two").run()
+    other.run().chat_input[0].set_value("three").run()
+    first, again, third = user_ids(fake)
+    assert first == again != third
+    assert all(u.startswith("r1-") and "session" not in u for u in (first, third))  # a hash, not the key
+
+
+def test_coze_user_id_when_set_is_sent_as_is(clean_env, tmp_path):
+    with FakeCoze() as fake:
+        for name, value in (("COZE_API_TOKEN", TOKEN), ("COZE_BOT_ID", BOT_ID), ("COZE_API_BASE", fake.url),
+                            ("COZE_USER_ID", "team-42")):
+            clean_env.setenv(name, value)
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.session_state["env_dir"] = str(tmp_path)
+        fake.push(reply("r", "a"))
+        at.run().chat_input[0].set_value("hi").run()
+        assert user_ids(fake) == ["team-42"]

@@ -6,7 +6,7 @@ import pytest
 
 from core.database import MEMORY, sqlite_url
 from core.place import Place
-from core.visibility import LOCAL_OWNER, data_dir, decide, identity
+from core.visibility import LOCAL_OWNER, data_dir, decide, identity, visitor_key
 
 DATA = Path("/srv/r1chat/data")
 LOCAL, SANDBOX_OWNER = Place("local", False), Place("coze-sandbox", False)
@@ -117,3 +117,11 @@ def test_identity_falls_back_to_the_email_and_needs_one_of_them():
 def test_the_label_shown_is_the_email_not_the_key():
     keeping = decide(SERVER, DATA, True, "https://issuer|1098", "alice@example.com")
     assert keeping.owner == "user:https://issuer|1098" and keeping.account == "al…@example.com"
+
+
+def test_a_visitor_is_their_owner_or_else_their_browser_session():
+    assert visitor_key(decide(LOCAL, DATA, False, None), "s1") == LOCAL_OWNER
+    assert visitor_key(decide(SERVER, DATA, True, "alice@example.com"), "s1") == "user:alice@example.com"
+    session_only = decide(CLOUD, DATA, False, None)
+    assert visitor_key(session_only, "s1") != visitor_key(session_only, "s2")  # all share owner "session"
+    assert visitor_key(session_only, "s1") == visitor_key(session_only, "s1")
