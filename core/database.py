@@ -39,8 +39,12 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """All statements in the block commit together, or none do."""
+        """All statements in the block commit together, or none do; a block inside another is a
+        savepoint, so a step that is atomic on its own can also be part of a larger whole."""
         with self.lock:
+            if self.connection.in_transaction:  # only this thread can be in it: we hold the lock
+                yield from self._savepoint()
+                return
             # IMMEDIATE: take the write lock up front, so a second process waits (busy timeout)
             # instead of failing on a stale read when it upgrades to write.
             self.connection.execute("BEGIN IMMEDIATE")
@@ -51,6 +55,17 @@ class Database:
                 if self.connection.in_transaction:  # also after a failed COMMIT: never leave one open
                     self.connection.execute("ROLLBACK")
                 raise
+
+    def _savepoint(self) -> Iterator[Database]:
+        self.connection.execute("SAVEPOINT nested")
+        try:
+            yield self
+        except BaseException:
+            if self.connection.in_transaction:  # some errors (a full disk) already undid it all
+                self.connection.execute("ROLLBACK TO nested")
+                self.connection.execute("RELEASE nested")
+            raise
+        self.connection.execute("RELEASE nested")
 
     def close(self) -> None:
         """Close the connection (tests; the app keeps it for the life of the process)."""

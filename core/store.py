@@ -54,6 +54,10 @@ class Store:
     def __init__(self, db: Database, clock: Callable[[], float] = time.time):
         self.db, self.clock = db, clock
 
+    def transaction(self):
+        """Several store calls that must happen together or not at all (see Database.transaction)."""
+        return self.db.transaction()
+
     def create(self, owner: str, title: str) -> Conversation:
         """A new, empty conversation."""
         now, cid = self.clock(), str(uuid.uuid4())
@@ -118,11 +122,13 @@ class Store:
             self._touch(cid, now)
         return mid
 
-    def update(self, mid: str, msg: Mapping) -> None:
-        """Overwrite a message's fields (a streaming reply is saved this way about once a second)."""
+    def update(self, mid: str, msg: Mapping) -> bool:
+        """Overwrite a message's fields (a streaming reply is saved this way about once a second);
+        False when the message is gone (its conversation was deleted or edited elsewhere)."""
         sets = ", ".join(f"{c} = :{c}" for c in COLUMNS)
-        self.db.execute(f"UPDATE messages SET {sets}, updated_at = :now WHERE id = :id",
-                        {**_to_row(msg), "id": mid, "now": self.clock()})
+        changed = self.db.execute(f"UPDATE messages SET {sets}, updated_at = :now WHERE id = :id",
+                                  {**_to_row(msg), "id": mid, "now": self.clock()})
+        return changed > 0
 
     def truncate(self, owner: str, cid: str, keep: int) -> int:
         """Delete every message after the first ``keep`` (regenerate, edit); return how many went."""

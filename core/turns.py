@@ -17,10 +17,11 @@ SAVE_INTERVAL = 1.0  # at most this much of a reply is lost if the process dies 
 
 def send(store: Store, owner: str, cid: str | None, text: str, untitled: str) -> str:
     """Append the user's message, starting a conversation titled after it if needed; return its id."""
-    if cid is None or store.get(owner, cid) is None:
-        # Titles show in the list and name export files: a token pasted as the first line is masked.
-        cid = store.create(owner, redact(title_from(text)) or untitled).id
-    store.append(owner, cid, records.new_message("user", text))
+    with store.transaction():  # never a new conversation without its first message
+        if cid is None or store.get(owner, cid) is None:
+            # Titles show in the list and name export files: a token pasted as the first line is masked.
+            cid = store.create(owner, redact(title_from(text)) or untitled).id
+        store.append(owner, cid, records.new_message("user", text))
     return cid
 
 
@@ -37,8 +38,10 @@ def edit_last(store: Store, owner: str, cid: str, messages: Sequence[Mapping], t
     index = last_user_index(messages)
     if index is None or not text.strip():
         return False
-    store.update(messages[index]["id"], {**messages[index], "content": text})
-    store.truncate(owner, cid, index + 1)
+    with store.transaction():
+        if not store.update(messages[index]["id"], {**messages[index], "content": text}):
+            return False  # changed in another tab meanwhile
+        store.truncate(owner, cid, index + 1)
     return True
 
 
@@ -49,9 +52,10 @@ def last_user_index(messages: Sequence[Mapping]) -> int | None:
 
 def import_messages(store: Store, owner: str, title: str, messages: Iterable[Mapping]) -> str:
     """Store an imported conversation as a new one; return its id."""
-    cid = store.create(owner, redact(title)).id
-    for msg in messages:
-        store.append(owner, cid, msg)
+    with store.transaction():  # a failure halfway leaves no half-imported conversation
+        cid = store.create(owner, redact(title)).id
+        for msg in messages:
+            store.append(owner, cid, msg)
     return cid
 
 
@@ -65,11 +69,12 @@ def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> Callable[[R
 
     def save(current: Reply) -> bool:
         try:
-            store.update(mid, current.to_message())
+            if store.update(mid, current.to_message()):
+                return True
+            logs.get().warning("reply %s is gone (its conversation was changed elsewhere)", mid)
         except DatabaseError as exc:
             logs.get().warning("saving reply %s failed: %s", mid, exc)
-            return False
-        return True
+        return False
 
     return save
 

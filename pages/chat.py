@@ -45,8 +45,9 @@ if not endpoint:
     st.warning(t("chat.not_configured", missing=", ".join(cfg.detection.missing)),
                icon=":material/key_off:")
     st.page_link("pages/setup.py", label=t("chat.open_setup"), icon=":material/key:")
-if cid:
-    draw_header(view, store.get(keeping.owner, cid).title, messages, cfg.secrets())
+current = store.get(keeping.owner, cid) if cid else None  # None too if deleted in another tab meanwhile
+if current:
+    draw_header(view, current.title, messages, cfg.secrets())
 elif endpoint:
     st.title(t("chat.title"))
     st.caption(t("chat.empty", model=endpoint.model, host=endpoint.base_url))
@@ -69,6 +70,8 @@ if busy:
             live.stream(t, reply, turns.saving(frame_iter, reply, save))
         except DatabaseError as exc:
             st.error(t("chats.write_failed", error=exc), icon=":material/database_off:")
+        except KeyError:  # the conversation was deleted in another tab just before its reply began
+            st.info(t("chats.not_found"), icon=":material/link_off:")
         finally:
             # Runs on Stop too (Streamlit raises StopException inside the loop): keep the partial reply.
             frame_iter.close()

@@ -45,3 +45,28 @@ def test_sessions_on_other_threads_share_the_connection_safely(tmp_path):
     for thread in threads:
         thread.join()
     assert db.query("SELECT COUNT(*) AS c FROM t") == [{"c": 800}]
+
+
+def test_a_transaction_inside_another_undoes_only_itself_when_it_fails():
+    db = connect(MEMORY)
+    db.execute("CREATE TABLE t (n INTEGER)")
+    with db.transaction():
+        db.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(RuntimeError), db.transaction():
+            db.execute("INSERT INTO t VALUES (2)")
+            raise RuntimeError("inner")
+        with db.transaction():
+            db.execute("INSERT INTO t VALUES (3)")
+    assert [r["n"] for r in db.query("SELECT n FROM t ORDER BY n")] == [1, 3]
+    assert not db.connection.in_transaction
+
+
+def test_a_failure_after_an_inner_transaction_undoes_it_too():
+    db = connect(MEMORY)
+    db.execute("CREATE TABLE t (n INTEGER)")
+    with pytest.raises(RuntimeError), db.transaction():
+        with db.transaction():
+            db.execute("INSERT INTO t VALUES (1)")
+        raise RuntimeError("outer")
+    assert db.query("SELECT n FROM t") == []
+

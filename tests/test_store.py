@@ -96,7 +96,7 @@ def test_truncate_keeps_the_messages_before_it(store):
 def test_update_overwrites_a_streaming_reply(store):
     conv = store.create("me", "t")
     mid = store.append("me", conv.id, records.new_message("assistant", "", status="streaming"))
-    store.update(mid, reply(status="complete"))
+    assert store.update(mid, reply(status="complete"))
     (msg,) = store.messages("me", conv.id)
     assert (msg["status"], msg["content"], msg["usage"]) == ("complete", "The answer is $x^2$.", Usage(12, 340, 300))
 
@@ -155,3 +155,12 @@ def test_a_folder_name_with_url_characters_opens_that_folder(tmp_path):
     folder = tmp_path / "my#data?x=1%41"
     open_store(sqlite_url(folder)).create("me", "t")
     assert (folder / "chats.db").exists()
+
+
+def test_update_of_a_message_that_is_gone_says_so(store):
+    conv = store.create("me", "t")
+    mid = store.append("me", conv.id, records.new_message("assistant", "", status="streaming"))
+    store.truncate("me", conv.id, 0)  # edited or regenerated in another tab
+    assert store.update(mid, reply(status="complete")) is False
+    assert store.messages("me", conv.id) == []
+

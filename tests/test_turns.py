@@ -295,3 +295,35 @@ def test_a_save_that_fails_is_reported_not_raised():
     save = turns.begin_reply(store, "me", cid, Reply(model="m", started=0.0))
     store.db.execute("PRAGMA query_only = ON")  # as a full disk or a read-only folder would
     assert save(Reply(model="m", started=0.0)) is False
+
+
+def test_a_reply_whose_row_went_elsewhere_is_reported_not_saved(store):
+    """Another tab edited the question (dropping this reply's row): saving must not claim success."""
+    cid = turns.send(store, "me", None, "q", "Untitled")
+    save = turns.begin_reply(store, "me", cid, Reply(model="m", started=0.0))
+    assert turns.edit_last(store, "me", cid, store.messages("me", cid), "q, edited")
+    assert save(Reply(model="m", started=0.0)) is False
+    assert contents(store, "me", cid) == [("user", "q, edited")]
+
+
+def test_an_import_that_fails_halfway_leaves_no_conversation(store, monkeypatch):
+    real_append, calls = store.append, itertools.count()
+
+    def append_then_fail(owner, cid, msg):
+        if next(calls) == 2:
+            raise OSError("disk full")  # as a failing write would, on the third message
+        return real_append(owner, cid, msg)
+
+    monkeypatch.setattr(store, "append", append_then_fail)
+    with pytest.raises(OSError):
+        conversation(store, "me", user("a"), assistant("b"), user("c"), assistant("d"))
+    assert store.list("me") == []
+
+
+def test_editing_a_question_whose_row_is_gone_changes_nothing(store):
+    cid = conversation(store, "me", user("q"), assistant("a"))
+    stale = store.messages("me", cid)
+    store.truncate("me", cid, 0)  # deleted in another tab
+    assert turns.edit_last(store, "me", cid, stale, "new") is False
+    assert contents(store, "me", cid) == []
+

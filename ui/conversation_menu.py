@@ -8,6 +8,7 @@ import streamlit as st
 
 import app_state
 from core import export, turns
+from core.database import DatabaseError
 from core.mathtext import to_streamlit
 from ui.messages import View
 
@@ -102,7 +103,11 @@ def _import_body(view: View) -> None:
     except export.ImportRejected as exc:
         st.error(t("chats.import_failed", reason=t(exc.key, **exc.params)), icon=":material/error:")
         return
-    st.session_state.conversation_id = turns.import_messages(view.store, view.owner, title, messages)
+    try:
+        st.session_state.conversation_id = turns.import_messages(view.store, view.owner, title, messages)
+    except DatabaseError as exc:  # a full disk: nothing was imported (one transaction), say so
+        st.error(t("chats.write_failed", error=exc), icon=":material/database_off:")
+        return
     st.session_state.pending = None  # an import never sends anything by itself
     app_state.close_dialogs()
     close("importing")

@@ -135,6 +135,8 @@ def show_history(view: View, messages: list[dict], busy: bool):
     # be asked again only when a question precedes it (imports may hold other orders).
     editable = last_user is not None and last_user >= final - 1
     again = final >= 1 and messages[final]["role"] == "assistant" and messages[final - 1]["role"] == "user"
+    if messages and messages[final]["status"] == "streaming":  # another tab is still writing it
+        editable = again = False
     for i, msg in enumerate(messages):
         with st.chat_message(msg["role"]):
             if msg["role"] == "user":
