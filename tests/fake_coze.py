@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from fake_server import FakeServer, send_sse
+from fake_server import FakeServer, hold_before, send_sse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "coze"
 TOKEN = "pat_fake-test-token-0123456789-abcdefghij"  # not shaped like a real PAT
@@ -53,6 +54,7 @@ class Script:
     content_type: str = "application/json"  # of ``body``
     cut: bool = False  # drop the connection mid-body
     stall: float = 0.0  # after the events, send nothing for this long
+    hold: tuple[int, threading.Event] | None = None  # (event index, gate): see fake_server.hold_before
 
 
 def event(name: str, data: object) -> str:
@@ -188,3 +190,13 @@ def _handler(coze: FakeCoze):
                 coze.hangups += 1
 
     return Handler
+
+
+def hold_answer(script: Script) -> threading.Event:
+    """Hold ``script`` before its first answer delta until the returned Event is set."""
+
+    def is_answer(raw: str) -> bool:
+        name, _, data = raw.partition("\ndata:")
+        return name == "event:conversation.message.delta" and bool(json.loads(data).get("content"))
+
+    return hold_before(script, is_answer)

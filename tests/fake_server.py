@@ -44,6 +44,15 @@ class FakeServer:
         self.stop()
 
 
+def hold_before(script, first) -> threading.Event:
+    """Make ``script`` wait, before its first event for which ``first(event)`` is true, until the
+    returned Event is set: a test can look at a live phase (thinking) for as long as it needs."""
+    index = next(i for i, e in enumerate(script.events) if first(e))
+    gate = threading.Event()
+    script.hold = (index, gate)
+    return gate
+
+
 def send_sse(handler, script, headers: dict) -> bool:
     """Stream ``script.events`` as a chunked SSE body with its faults; False if the client hung up."""
     handler.send_response(200)
@@ -51,7 +60,9 @@ def send_sse(handler, script, headers: dict) -> bool:
         handler.send_header(key, value)
     handler.end_headers()
     try:
-        for event in script.events:
+        for i, event in enumerate(script.events):
+            if script.hold and script.hold[0] == i:
+                script.hold[1].wait(30)
             if script.delay:
                 time.sleep(script.delay)
             data = (event + "\n\n").encode()

@@ -4,11 +4,12 @@ shapes from tests/fixtures, and injected faults. Tests queue what the next reque
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from fake_server import FakeServer, send_sse
+from fake_server import FakeServer, hold_before, send_sse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PREFIXES = ("/api/v3", "/v1", "/api/v1")  # where real providers mount the OpenAI-compatible API
@@ -25,6 +26,7 @@ class Script:
     headers: dict = field(default_factory=dict)
     cut: bool = False  # drop the connection mid-body, without the final chunk
     stall: float = 0.0  # after the events, send nothing for this long
+    hold: tuple[int, threading.Event] | None = None  # (event index, gate): see fake_server.hold_before
 
 
 def chunk(delta: dict, finish: str | None = None, model: str = "deepseek-r1-250528") -> str:
@@ -131,3 +133,16 @@ def _handler(upstream: FakeUpstream):
                                     "x-request-id": "req-fake-0001"})
 
     return Handler
+
+
+def hold_answer(script: Script) -> threading.Event:
+    """Hold ``script`` before its first answer chunk until the returned Event is set."""
+
+    def is_answer(raw: str) -> bool:
+        body = raw.removeprefix("data: ")
+        if not body.startswith("{"):
+            return False
+        choices = json.loads(body).get("choices") or [{}]
+        return bool(choices[0].get("delta", {}).get("content"))
+
+    return hold_before(script, is_answer)

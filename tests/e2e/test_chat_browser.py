@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from fake_upstream import echo
+from fake_upstream import echo, hold_answer
 from steps import (
     ASSISTANT,
     CAPTION,
@@ -51,7 +51,9 @@ def slow(script, delay: float):
 def test_reply_streams_reasoning_then_answer_with_math(new_page, upstream, artifacts):
     question = "What is Euler's identity?"
     # The default echo reply, slowed so the live "Thinking…" phase is observable.
-    upstream.push(slow(echo([{"role": "user", "content": question}]), 0.15))
+    script = slow(echo([{"role": "user", "content": question}]), 0.15)
+    answer_gate = hold_answer(script)  # thinking stays live until the checks below are done
+    upstream.push(script)
     page = new_page("en-US")
     ex = expect()
 
@@ -64,6 +66,7 @@ def test_reply_streams_reasoning_then_answer_with_math(new_page, upstream, artif
     ex(thinking.locator("summary")).to_contain_text("Thinking")
     ex(thinking.get_by_text("The user wrote:")).to_be_visible()
     shoot(page, artifacts / "chat_en_thinking.png")
+    answer_gate.set()
 
     # Done thinking: the label turns into the elapsed time and the block collapses.
     ex(thinking.locator("summary")).to_have_text(re.compile(r"Thought for \d+(\.\d+)? s"))

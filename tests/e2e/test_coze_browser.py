@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from fake_coze import BOT_ID, TOKEN, refusal, reply
+from fake_coze import BOT_ID, TOKEN, hold_answer, refusal, reply
 from steps import (
     ALERT,
     ASSISTANT,
@@ -46,7 +46,9 @@ def chats(coze) -> list[dict]:
 
 def test_chat_streams_through_a_coze_bot(new_coze_page, coze, artifacts):
     # Slowed so the live "Thinking…" phase is observable.
-    coze.push(reply(REASONING, ANSWER, delay=0.08))
+    script = reply(REASONING, ANSWER, delay=0.08)
+    answer_gate = hold_answer(script)  # thinking stays live until the checks below are done
+    coze.push(script)
     page = new_coze_page("en-US")
     ex = expect()
 
@@ -71,6 +73,7 @@ def test_chat_streams_through_a_coze_bot(new_coze_page, coze, artifacts):
     thinking = assistant.locator(THINKING)
     ex(thinking.locator("summary")).to_contain_text("Thinking")
     ex(thinking.get_by_text("The user asks", exact=False)).to_be_visible()
+    answer_gate.set()
 
     # Done thinking: the label turns into the elapsed time.
     ex(thinking.locator("summary")).to_have_text(re.compile(r"Thought for \d+(\.\d+)? s"))

@@ -162,6 +162,9 @@ def test_refresh_and_server_restart_keep_the_conversation(new_restartable_page, 
         # The thinking is folded away, as it was once the reply finished.
         for details in p.locator(ASSISTANT).locator('[data-testid="stExpander"] details').all():
             ex(details).not_to_have_attribute("open", "")
+        # Each echo answer ends in Euler's identity; until KaTeX has loaded (after a reload, in a
+        # fresh browser) Streamlit draws a grey placeholder instead of the message's text.
+        ex(p.locator(ASSISTANT).locator(".katex")).to_have_count(2)
         assert snapshot(p) == before  # questions, answers, thinking labels, timings and usage
 
     page.reload(wait_until="domcontentloaded")
@@ -338,8 +341,9 @@ def test_export_and_import_round_trip(new_page, upstream, artifacts, tmp_path):
     exported.write_text(raw, encoding="utf-8")
     dialog.locator('input[type="file"]').set_input_files(str(exported))
     ex(dialog).to_have_count(0)
-    ex(page.locator(MESSAGE)).to_have_count(4)
+    # First: a toast leaves after 4 s.
     ex(page.locator('[data-testid="stToast"]')).to_contain_text("Imported “How do exports work?” (4 messages)")
+    ex(page.locator(MESSAGE)).to_have_count(4)
     ex(page.locator(CONV)).to_have_count(2)
     ex(page.locator(f"{CONV} button")).to_have_text(["How do exports work?"] * 2)
     imported = cid_of(page)
@@ -461,10 +465,10 @@ def test_rename_delete_and_search(new_page, artifacts):
     button(page, "delete_open").click()
     button(page, "delete_confirm").click()
     ex(dialog).to_have_count(0)
+    ex(page.locator('[data-testid="stToast"]')).to_contain_text("Deleted “Banana facts”.")  # first: it leaves after 4 s
     ex(conv(page, bananas)).to_have_count(0)
     ex(page.locator(CONV)).to_have_count(1)
     ex(conv(page, apples)).to_be_visible()
-    ex(page.locator('[data-testid="stToast"]')).to_contain_text("Deleted “Banana facts”.")
     ex(page.locator(MESSAGE)).to_have_count(0)
     ex(page.locator(f"{MAIN} h1")).to_have_text("DeepSeek-R1")
     ex(page).not_to_have_url(CID)
