@@ -20,9 +20,12 @@ SUFFIX = "/chat/completions"
 DOUBLED = re.compile(r"(?i)(/[^/]+(?:/[^/]+)*?)\1+(?=/|$)")  # /v1/v1, /api/v3/api/v3
 # Prefixes that mark a key as some other provider's; longest first so "sk-or-" beats "sk-".
 FOREIGN_PREFIXES = tuple(sorted({p.key_prefix for p in PRESETS if p.key_prefix}, key=len, reverse=True))
+# The words only count at the start of a segment ("your-api-key", "sk-xxxx…"): a random key may
+# contain "your" or "todo" by chance, but seldom right after a separator.
 PLACEHOLDER = re.compile(
     r"(?i)^(?:sk-|pat_|sat_|sk-or-v1-)?(?:x+|\.{2,}|…|\*+|0+|123\d*|test|none|null|empty|key|token|"
-    r"secret|api[-_]?key)$|your|change[-_]?me|replace|placeholder|<[^>]*>|\$\{|\{\{|xxxx|todo")
+    r"secret|api[-_]?key)$|<[^>]*>|\$\{|\{\{"
+    r"|(?<![a-z0-9])(?:your|change[-_]?me|replace|placeholder|xxxx|todo)")
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,8 @@ def _is_remote(host: str) -> bool:
 
 def with_scheme(url: str) -> str:
     """``url`` with an http(s) scheme: http for a loopback host, https otherwise."""
-    rest = re.sub(r"(?i)^(?:[a-z][a-z0-9+.-]*://|https?:/*)", "", url).lstrip("/")
+    # Also the typos "https//" and "https:://"; "host:8000/v1" has no scheme to strip.
+    rest = re.sub(r"(?i)^(?:[a-z][a-z0-9+.-]*:+//|https?(?::+|//))", "", url).lstrip("/")
     host = urlsplit("//" + rest).hostname or ""
     return ("http://" if host in LOOPBACK else "https://") + rest
 
