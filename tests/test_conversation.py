@@ -7,7 +7,15 @@ import pytest
 from fake_upstream import error
 
 from core import logs
-from core.conversation import MAX_TOKENS_CAP, Options, client_for, log_outcome, raised_budget, start_reply
+from core.conversation import (
+    MAX_TOKENS_CAP,
+    Options,
+    client_for,
+    for_visitor,
+    log_outcome,
+    raised_budget,
+    start_reply,
+)
 from core.errors import Diagnosis
 from core.events import AnswerDelta, Finished, Interrupted, ReasoningDelta
 from core.reply import Reply
@@ -149,3 +157,18 @@ def test_a_cut_reply_is_offered_double_the_budget_at_least_4096_at_most_the_cap(
 def test_the_default_options_send_no_system_prompt_and_no_temperature_within_the_cap():
     assert Options() == Options(system_prompt="", max_tokens=8192, temperature=None)
     assert Options().max_tokens <= MAX_TOKENS_CAP
+
+
+def test_each_visitor_is_a_different_coze_user_and_stays_the_same_one():
+    bot = endpoint("https://api.coze.cn", route="coze-bot", bot_id="7400000000000000001")
+    alice, bob = for_visitor(bot, "user:alice"), for_visitor(bot, "user:bob")
+    assert alice.user_id != bob.user_id and alice.user_id == for_visitor(bot, "user:alice").user_id
+    assert alice.user_id.startswith("r1-") and "alice" not in alice.user_id  # a hash, not who it is
+
+
+def test_a_fixed_coze_user_id_and_other_routes_are_left_alone():
+    fixed = endpoint("https://api.coze.cn", route="coze-bot", user_id="team-42")
+    assert for_visitor(fixed, "user:alice") is fixed
+    openai_route = endpoint("https://api.deepseek.com")
+    assert for_visitor(openai_route, "user:alice") is openai_route
+    assert for_visitor(None, "user:alice") is None
