@@ -18,9 +18,9 @@ def mask(value: str | None) -> str:
     """Show a few leading and the last 4 characters of a secret, never the whole of it."""
     if not value:
         return ""
-    if len(value) <= 12:
-        return "•" * 8
     head = 6 if value[:4] in ("pat_", "sat_") or value.startswith("sk-") else 4
+    if len(value) <= 2 * (head + 4):  # head and tail would show half of a short secret or more
+        return "•" * 8
     return f"{value[:head]}…{value[-4:]}"
 
 

@@ -18,15 +18,25 @@ LONG = "secretvalue-" + "q" * 10
     ("", ""),
     ("short", "•" * 8),
     ("x" * 12, "•" * 8),
-    ("x" * 8 + "wxyz" + "!", "xxxx…xyz!"),
+    ("x" * 8 + "wxyz" + "!", "•" * 8),  # 13: head and tail would be more than half of it
+    ("sk-" + "x" * 16, "•" * 8),
+    ("x" * 13 + "wxyz", "xxxx…wxyz"),
     (LONG, "secr…qqqq"),
     (SK, "sk-a1b…c3d4"),
     (PAT, "pat_Qz…QzQz"),
     ("sat_" + "m" * 20, "sat_mm…mmmm"),
-], ids=["none", "empty", "short", "twelve", "thirteen", "plain", "sk", "pat", "sat"])
+], ids=["none", "empty", "short", "twelve", "thirteen", "short-sk", "seventeen", "plain", "sk", "pat", "sat"])
 def test_a_value_is_masked_to_a_few_leading_and_its_last_four(value, masked):
     shown = mask(value)
     assert shown == masked
+
+
+def test_a_mask_shows_less_than_half_of_any_secret():
+    for length in range(1, 60):
+        value = "".join(chr(ord("a") + i % 26) for i in range(length))
+        for shaped in (value, "sk-" + value, "pat_" + value):
+            shown = sum(c != "•" for c in mask(shaped).replace("…", ""))
+            assert shown * 2 < len(shaped), f"a value of length {len(shaped)} shows {shown} characters"
 
 
 def test_a_mask_never_holds_the_whole_value_whatever_its_length():
@@ -62,7 +72,7 @@ def test_empty_or_very_short_secrets_are_not_replaced(secret):
     ('{"api_key": "' + "Z9" * 10 + '"}', "Z9" * 10),
     ("OPENAI_API_KEY=" + "k" * 20, "k" * 20),
     ("x-api-key: " + "k" * 20, "k" * 20),
-    ("token='" + "t0" * 8 + "'", "t0" * 8),
+    ("token='" + "t0" * 12 + "'", "t0" * 12),
 ], ids=["sk", "bearer-sk", "bearer-jwt", "sk-or", "pat", "json-api-key", "env-line", "header", "token-quoted"])
 def test_token_shaped_strings_are_scrubbed_without_being_told(text, token):
     scrubbed = redact(text)
