@@ -33,6 +33,11 @@ class CozeBot:
     user_id: str = "r1-chat-user"
     read_timeout: float = 120.0
 
+    @property
+    def base(self) -> str:
+        """The API host without a trailing slash, as paths are appended to it and shown in fixes."""
+        return self.api_base.rstrip("/")
+
 
 def bot_for(endpoint) -> CozeBot:
     """The CozeBot behind a Coze bot route's Endpoint (see core.routes)."""
@@ -81,7 +86,7 @@ def stream_bot_reply(bot: CozeBot, messages: list[dict],
 def _reply(client: httpx2.Client, bot: CozeBot, body: dict) -> Iterator[Event]:
     parser, started = ReasoningParser(), False
     try:
-        with client.stream("POST", _base(bot) + "/v3/chat", json=body,
+        with client.stream("POST", bot.base + "/v3/chat", json=body,
                            headers={"Authorization": f"Bearer {bot.token}"}) as response:
             started = True
             _raise_for_reply(response, bot)
@@ -154,7 +159,3 @@ def _raise_for_reply(response: httpx2.Response, bot: CozeBot) -> None:
     except ValueError:
         body = {"msg": response.text[:400]}
     raise Fault(api_fault(body if isinstance(body, dict) else {}, response, bot))
-
-
-def _base(bot: CozeBot) -> str:
-    return bot.api_base.rstrip("/")

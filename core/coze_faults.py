@@ -65,7 +65,7 @@ def stream_fault(name: str, data: dict, bot: CozeBot, logid: str | None) -> Diag
 def diagnose(bot: CozeBot, kind: str, *, code: int | None = None, msg: str = "", status: int | None = None,
              logid: str | None = None, wait: str | None = None) -> Diagnosis:
     """A Diagnosis whose fix names the Coze settings; the provider's message is redacted and cut."""
-    params = {"host": urlsplit(bot.api_base).hostname or bot.api_base, "base_url": bot.api_base.rstrip("/"),
+    params = {"host": urlsplit(bot.api_base).hostname or bot.api_base, "base_url": bot.base,
               "key_var": "COZE_API_TOKEN", "url_var": "COZE_API_BASE", "bot_var": "COZE_BOT_ID",
               "bot_id": bot.bot_id, "model": bot.bot_id, "read_timeout": f"{bot.read_timeout:g}",
               "code": "" if code is None else str(code)}
