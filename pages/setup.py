@@ -82,6 +82,11 @@ def use_preset() -> None:
 if "wiz_preset" not in state:
     start = wizard.initial_draft(cfg)
     state.wiz_preset, state.wiz_base_url, state.wiz_model = start.preset_id, start.base_url, start.model
+elif state.get("wiz_lang") != state.lang:
+    # The browser keeps the chosen option's label in the language it was drawn in; setting the
+    # value again sends the label anew.
+    state.wiz_preset = state.wiz_preset
+state.wiz_lang = state.lang
 
 st.subheader(t("setup.wizard"))
 st.selectbox(t("setup.preset"), [p.id for p in PRESETS], key="wiz_preset", on_change=use_preset,

@@ -133,6 +133,8 @@ def test_chinese_locale_shows_chinese_ui(new_page, upstream, artifacts):
     ex(sidebar.locator(NAV_LABEL)).to_have_text(["Chat", "Setup"])
     ex(sidebar).to_contain_text("Language")
     ex(main).not_to_contain_text("可以开始对话")
+    # The chosen preset's label is redrawn too, not left in the language it was chosen in.
+    ex(main.get_by_role("combobox", name="Route or provider")).to_have_value("Coze sandbox (nothing to set)")
     shoot(page, artifacts / "setup_en.png")
 
 
