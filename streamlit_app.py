@@ -21,9 +21,9 @@ with st.sidebar:
 
 ready = state.config.ready
 pages = [
-    st.Page("pages/chat.py", title=t("nav.chat"), icon=":material/forum:", default=ready,
+    st.Page("app_pages/chat.py", title=t("nav.chat"), icon=":material/forum:", default=ready,
             help=t("nav.chat_help")),
-    st.Page("pages/setup.py", title=t("nav.setup"), icon=":material/key:", default=not ready,
+    st.Page("app_pages/setup.py", title=t("nav.setup"), icon=":material/key:", default=not ready,
             help=t("nav.setup_help")),
 ]
 st.navigation(pages).run()

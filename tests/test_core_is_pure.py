@@ -22,7 +22,7 @@ def test_core_never_imports_streamlit():
 
 
 def test_pages_do_no_http_or_file_io():
-    pages = Path(__file__).resolve().parent.parent / "pages"
+    pages = Path(__file__).resolve().parent.parent / "app_pages"
     banned = {"openai", "httpx", "httpx2", "requests", "urllib", "socket", "dotenv", "pathlib"}
     for page in pages.glob("*.py"):
         assert not {m.split(".")[0] for m in imported_modules(page)} & banned, page.name

@@ -58,7 +58,7 @@ def open_setup(tmp_path):
     at.session_state["env_dir"] = str(tmp_path)
     at.context = {"locale": "en-US"}
     at.run()
-    return at.switch_page("pages/setup.py").run()
+    return at.switch_page("app_pages/setup.py").run()
 
 
 def fill_bot(at, token, base, bot_id=BOT_ID):
@@ -81,7 +81,7 @@ def test_wizard_verifies_saves_and_the_bot_answers(clean_env, tmp_path):
         click(at, "Save")
         saved = (tmp_path / ".env.local").read_text()
         assert f"COZE_BOT_ID={BOT_ID}" in saved and "COZE_API_TOKEN=" in saved
-        at.switch_page("pages/chat.py").run()
+        at.switch_page("app_pages/chat.py").run()
         assert at.session_state["config"].detection.route == "coze-bot"
         at.chat_input[0].set_value("hello").run()
         assert stored(at)[-1]["status"] == "complete"

@@ -21,7 +21,7 @@ def test_placeholders_match(key):
 
 def test_every_key_used_by_the_pages_exists():
     pattern = re.compile(r"""\bt\(\s*f?["']([a-z_.]+)["']""")
-    sources = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    sources = [ROOT / "streamlit_app.py", *sorted((ROOT / "app_pages").glob("*.py"))]
     used = {key for path in sources for key in pattern.findall(path.read_text(encoding="utf-8"))}
     dynamic = {k for k in used if k.endswith(".")}  # f-string prefixes like "err." or "route."
     assert used - dynamic <= set(i18n.CATALOGUES["en"])

@@ -59,7 +59,7 @@ def test_unconfigured_app_opens_on_setup_without_a_traceback(clean_env, tmp_path
     assert "OPENAI_API_KEY" in all_text(at)
 
 
-@pytest.mark.parametrize("page", ["pages/chat.py", "pages/setup.py"])
+@pytest.mark.parametrize("page", ["app_pages/chat.py", "app_pages/setup.py"])
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_every_page_runs_without_an_exception(app, page, locale):
     app.context = {"locale": locale}
@@ -148,7 +148,7 @@ def test_chinese_locale_speaks_chinese(app):
 
 
 def test_setup_shows_sources_and_masks_the_token(app):
-    app.switch_page("pages/setup.py").run()
+    app.switch_page("app_pages/setup.py").run()
     table = app.dataframe[0].value
     row = table[table["Variable"] == "COZE_WORKLOAD_IDENTITY_API_KEY"].iloc[0]
     assert row["Source"] == "process env" and row["Value"] != TOKEN

@@ -18,7 +18,7 @@ def open_setup(tmp_path, locale="en-US", secrets=None):
     for name, value in (secrets or {}).items():
         at.secrets[name] = value
     at.run()
-    at.switch_page("pages/setup.py").run()
+    at.switch_page("app_pages/setup.py").run()
     assert not at.exception
     return at
 
@@ -90,7 +90,7 @@ def test_save_then_chat_answers(clean_env, tmp_path, keyed_upstream):
     env_file = tmp_path / ".env.local"
     assert env_file.exists() and oct(env_file.stat().st_mode & 0o777) == "0o600"
     assert KEY not in page_text(at)
-    at.switch_page("pages/chat.py").run()
+    at.switch_page("app_pages/chat.py").run()
     at.chat_input[0].set_value("hello").run()
     assert stored(at)[-1]["status"] == "complete"
 

@@ -89,7 +89,7 @@ def show_outcome(view: View, msg: dict, last: bool) -> None:
         title = t("chat.incomplete") if status == "interrupted" else None
         st.error(body, title=title, icon=":material/error:")
         if diag.fix_in_setup:
-            st.page_link("pages/setup.py", label=t("chat.open_setup"), icon=":material/key:")
+            st.page_link("app_pages/setup.py", label=t("chat.open_setup"), icon=":material/key:")
     if status != "streaming":
         show_actions(view, msg, last)
 

@@ -37,7 +37,7 @@ if detection.endpoint:
     alert(t("setup.ready", route=t(f"route.{ep.route}"), host=ep.base_url, model=ep.model),
           icon=":material/warning:" if blocking else ":material/check_circle:",
           title=t("setup.configured_with_errors_title" if blocking else "setup.ready_title"))
-    st.page_link("pages/chat.py", label=t("setup.go_chat"), icon=":material/forum:")
+    st.page_link("app_pages/chat.py", label=t("setup.go_chat"), icon=":material/forum:")
 elif detection.route:
     st.warning(t("setup.route_missing", route=t(f"route.{detection.route}"),
                  missing=", ".join(detection.missing)), icon=":material/warning:",

@@ -44,7 +44,7 @@ if state.pop("missing_conversation", False):
 if not endpoint:
     st.warning(t("chat.not_configured", missing=", ".join(cfg.detection.missing)),
                icon=":material/key_off:")
-    st.page_link("pages/setup.py", label=t("chat.open_setup"), icon=":material/key:")
+    st.page_link("app_pages/setup.py", label=t("chat.open_setup"), icon=":material/key:")
 current = store.get(keeping.owner, cid) if cid else None  # None too if deleted in another tab meanwhile
 if current:
     draw_header(view, current.title, messages, cfg.secrets())
