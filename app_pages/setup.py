@@ -1,9 +1,13 @@
 """Setup page: where am I, what is set and from where, what looks wrong, and a wizard to fix it."""
 
+import hashlib
+from dataclasses import dataclass, replace
+
 import streamlit as st
 
 import app_state
 from core import checks, diagnostics, verify, wizard
+from core.binding import ROUTE_KEYS
 from core.presets import BY_ID, COZE_TOKEN_URL, PRESETS
 from core.redact import mask
 from core.settings import SOURCES
@@ -23,60 +27,103 @@ def show_finding(finding) -> None:
     ALERTS.get(finding.severity, st.info)(message + "\n\n" + fix)
 
 
+def draw_status(findings) -> None:
+    """Where am I, does the active route work, and every finding by name with its fix."""
+    st.markdown(t("setup.where", place=t(f"place.{place.kind}")))
+    blocking = any(f.severity == "error" for f in findings)
+    if detection.endpoint:
+        ep = detection.endpoint
+        alert = st.warning if blocking else st.success  # configured, but an error below will stop the chat
+        alert(t("setup.ready", route=t(f"route.{ep.route}"), host=ep.base_url, model=ep.model),
+              icon=":material/warning:" if blocking else ":material/check_circle:",
+              title=t("setup.configured_with_errors_title" if blocking else "setup.ready_title"))
+        st.page_link("app_pages/chat.py", label=t("setup.go_chat"), icon=":material/forum:")
+    elif detection.route:
+        st.warning(t("setup.route_missing", route=t(f"route.{detection.route}"),
+                     missing=", ".join(detection.missing)), icon=":material/warning:",
+                   title=t("setup.not_ready_title"))
+    else:
+        st.info(t("setup.unconfigured"), icon=":material/key:", title=t("setup.not_ready_title"))
+    if place.shared:
+        st.caption(t("setup.shared_note"))
+    if findings:
+        st.subheader(t("setup.findings"))
+    for finding in findings:
+        show_finding(finding)
+
+
+def active_route_works() -> bool:
+    """Whether the last Verify on this page proved the configuration in use now."""
+    verified = state.get("wiz_report")
+    return bool(verified) and verified.report.ok and verified.fingerprint == wizard.fingerprint(detection.endpoint)
+
+
 st.title(t("setup.title"))
 
-# 1. Where am I, and does the active route work.
-findings = checks.find_problems(cfg.values, cfg.layers, detection, place,
-                                just_saved=state.get("just_saved"),
-                                admin_password_set=bool(state.admin_password))
-st.markdown(t("setup.where", place=t(f"place.{place.kind}")))
-blocking = any(f.severity == "error" for f in findings)
-if detection.endpoint:
-    ep = detection.endpoint
-    alert = st.warning if blocking else st.success  # configured, but an error below will stop the chat
-    alert(t("setup.ready", route=t(f"route.{ep.route}"), host=ep.base_url, model=ep.model),
-          icon=":material/warning:" if blocking else ":material/check_circle:",
-          title=t("setup.configured_with_errors_title" if blocking else "setup.ready_title"))
-    st.page_link("app_pages/chat.py", label=t("setup.go_chat"), icon=":material/forum:")
-elif detection.route:
-    st.warning(t("setup.route_missing", route=t(f"route.{detection.route}"),
-                 missing=", ".join(detection.missing)), icon=":material/warning:",
-               title=t("setup.not_ready_title"))
-else:
-    st.info(t("setup.unconfigured"), icon=":material/key:", title=t("setup.not_ready_title"))
-if place.shared:
-    st.caption(t("setup.shared_note"))
+# 1. Where am I, does the active route work, and what looks wrong (redrawn once a Verify settles it).
+findings = checks.find_problems(cfg.values, cfg.layers, detection, place, just_saved=state.get("just_saved"),
+                                admin_password_set=bool(state.admin_password), held=cfg.held)
+status_slot = st.empty()
+with status_slot.container():
+    draw_status(checks.settle(findings, active_route_works()))
 
-# 2. Misconfigurations, each by name with its fix.
-if findings:
-    st.subheader(t("setup.findings"))
-for finding in findings:
-    show_finding(finding)
 
-# 3. The wizard: choose, enter, verify, save.
+# 2. The wizard: choose, enter, verify, save.
+@dataclass(frozen=True)
+class Verified:
+    """The last Verify's report, what it checked, and a digest of the endpoint it proved."""
+
+    report: verify.Report
+    host: str
+    model: str
+    fingerprint: str
+
+
 def show_saved(saved) -> None:
-    """Where the last Save put the values, or why it could not."""
+    """Where the last Save put the values — by name, the key masked — or why it could not."""
     if saved is None:
         return
     path = f"{state.env_dir}/{wizard.ENV_FILE}"
-    if saved.error is not None:
+    if saved.where == "refused":
+        held = saved.held
+        st.error(t("setup.save_refused", setting=held.key, home=held.home, target=held.target),
+                 icon=":material/key_off:")
+    elif saved.error is not None:
         reason = t(f"save.{saved.error.kind}", line=saved.error.line or "?")
         st.error(t("setup.save_error", path=path, reason=reason), icon=":material/error:")
     elif saved.where == "file":
-        st.success(t("setup.saved_file", path=path), icon=":material/save:")
+        st.success(t("setup.saved_file", path=path, what=wizard.described(saved.values)), icon=":material/save:")
         if saved.result.backup:
             st.caption(t("setup.saved_backup", path=saved.result.backup))
         if saved.result.gitignore_updated:
             st.caption(t("setup.saved_gitignore", name=wizard.ENV_FILE))
+    elif saved.where == "session":
+        st.info(t("setup.saved_session", what=wizard.described(saved.values)), icon=":material/info:")
     else:
-        st.info(t(f"setup.saved_{saved.where}"), icon=":material/info:")
+        st.info(t("setup.saved_nothing"), icon=":material/info:")
 
 
 def use_preset() -> None:
     """Preset changed: fill in its base URL and model."""
     preset = BY_ID[state.wiz_preset]
     state.wiz_base_url, state.wiz_model = preset.base_url, preset.model
-    state.wiz_report = None  # a checklist of another provider would mislead
+
+
+def reuse_box(held) -> str:
+    """The session key of the owner's "send my key to the new host" box, one per pair of hosts."""
+    return "wiz_reuse_" + hashlib.sha256(f"{held.home} {held.target}".encode()).hexdigest()[:12]
+
+
+def read_draft() -> tuple[wizard.Draft, object]:
+    """The form exactly as it is on screen — also inside a button callback, before any rerun —
+    and the configured key it would need for another host, if it brings none of its own."""
+    preset = BY_ID[state.wiz_preset]
+    token = "" if preset.route == "coze-sandbox" else state.get("wiz_token", "")
+    draft = wizard.Draft(preset.id, token, state.get("wiz_base_url", ""), state.get("wiz_model", ""))
+    held = None if token.strip() else wizard.held_key(draft, state.config)
+    if held and not state.place.shared and state.get(reuse_box(held)):
+        return wizard.reuse_key(draft, state.config), None  # the owner confirmed it, naming both hosts
+    return draft, held
 
 
 if "wiz_preset" not in state:
@@ -94,38 +141,44 @@ st.selectbox(t("setup.preset"), [p.id for p in PRESETS], key="wiz_preset", on_ch
 preset = BY_ID[state.wiz_preset]
 if preset.route == "coze-sandbox":
     st.info(t("setup.sandbox_nothing"), icon=":material/cloud_done:")
-    token = ""
 else:
     bot = preset.route == "coze-bot"  # its fields: a personal access token, the API host, the bot id
-    key_var = "COZE_API_TOKEN" if bot else "OPENAI_API_KEY"
-    current = cfg.values[key_var].value
-    token = st.text_input(t("setup.coze_token" if bot else "setup.token"), type="password", key="wiz_token",
-                          help=t("setup.token_help"), placeholder=t("setup.token_keep", masked=mask(current))
-                          if current else t("setup.token_placeholder"))
+    current = cfg.values[ROUTE_KEYS[preset.route]].value
+    st.text_input(t("setup.coze_token" if bot else "setup.token"), type="password", key="wiz_token",
+                  help=t("setup.token_help"), placeholder=t("setup.token_keep", masked=mask(current))
+                  if current else t("setup.token_placeholder"))
     st.text_input(t("setup.coze_base" if bot else "setup.base_url"), key="wiz_base_url")
     url = state.wiz_base_url.strip().rstrip("/") + "/v3/chat" if bot else checks.request_url(state.wiz_base_url)
     st.caption(t("setup.request_url", url=url))
 st.text_input(t("setup.bot_id" if preset.route == "coze-bot" else "setup.model"), key="wiz_model")
-draft = wizard.Draft(preset.id, token, state.wiz_base_url, state.wiz_model)
+draft, held = read_draft()
 if preset.route == "openai":
-    for finding in checks.token_problems("OPENAI_API_KEY", token) + checks.base_url_problems(
+    for finding in checks.token_problems("OPENAI_API_KEY", draft.token) + checks.base_url_problems(
             "OPENAI_BASE_URL", state.wiz_base_url, preset):
         show_finding(finding)
 elif preset.route == "coze-bot":
-    for finding in checks.token_problems("COZE_API_TOKEN", token):
+    for finding in checks.token_problems("COZE_API_TOKEN", draft.token):
         show_finding(finding)
+if held and place.shared:  # a visitor's host never gets the server's key
+    st.warning(t("setup.key_held_shared", setting=held.key, home=held.home, target=held.target),
+               icon=":material/key_off:")
+elif held or (draft.token and state.get("wiz_token", "") == ""):  # the owner may send it on purpose
+    shown = held or wizard.held_key(replace(draft, token=""), cfg)
+    st.checkbox(t("setup.reuse_key", setting=shown.key, masked=mask(cfg.values[shown.key].value),
+                  home=shown.home, target=shown.target), key=reuse_box(shown))
 
-writable = wizard.may_write_files(place, state.admin_password, state.get("admin_entry", ""))
 if place.shared:
     st.text_input(t("setup.admin"), type="password", key="admin_entry", help=t("setup.admin_help"))
 
 
 def save_draft() -> None:
-    """Save button: store the draft, then empty the key field so the key leaves the page."""
-    outcome = wizard.save(draft, state.env_dir, state.session_values, writable)
+    """Save button: store the form as it is at the click, then empty the key field."""
+    draft, held = read_draft()
+    writable = wizard.may_write_files(state.place, state.admin_password, state.get("admin_entry", ""))
+    outcome = wizard.save(draft, state.env_dir, state.session_values, writable, held)
     state.wiz_saved, state.just_saved = outcome, outcome.values if outcome.where == "file" else None
-    if outcome.error is None:
-        state.wiz_token = ""
+    if outcome.error is None and outcome.where in ("file", "session"):
+        state.wiz_token = ""  # the key leaves the page; the placeholder shows its masked fingerprint
 
 
 with st.container(horizontal=True):
@@ -145,9 +198,10 @@ def show_step(box, step) -> None:
     (box.error if step.status == "fail" else box.caption)(diagnostics.describe(step, t))
 
 
-def show_report(report, endpoint_url: str, model: str, box=None) -> None:
+def show_report(verified: Verified, box=None) -> None:
     """The checklist of the last Verify: live while it runs, then kept on the page."""
-    label = t("setup.verified_ok" if report.ok else "setup.verified_fail", host=endpoint_url, model=model)
+    report = verified.report
+    label = t("setup.verified_ok" if report.ok else "setup.verified_fail", host=verified.host, model=verified.model)
     if box is None:
         box = st.status(label, state="complete" if report.ok else "error", expanded=not report.ok)
         for step in report.steps:
@@ -160,19 +214,28 @@ def show_report(report, endpoint_url: str, model: str, box=None) -> None:
         st.code(diagnostics.diagnostics(report, place.kind, diagnostics.versions()), language="text")
 
 
+def run_verify(target) -> None:
+    """Verify the form's endpoint live; when it is the one in use, let the result settle the findings."""
+    ep = target.endpoint
+    live = st.status(t("setup.verifying", host=ep.base_url), expanded=True)
+    report = verify.verify(ep, on_step=lambda step: show_step(live, step), lists_models=preset.lists_models,
+                           known_models=preset.models)
+    state.wiz_report = Verified(report, ep.base_url, ep.model, wizard.fingerprint(ep))
+    show_report(state.wiz_report, box=live)
+    if active_route_works():
+        with status_slot.container():
+            draw_status(checks.settle(findings, True))
+
+
+target = wizard.draft_config(draft, cfg).detection
 if verify_clicked:
-    target = wizard.detect_draft(draft, cfg)
     if target.endpoint is None:
         st.error(t("setup.no_endpoint", missing=", ".join(target.missing)))
         state.wiz_report = None
     else:
-        ep = target.endpoint
-        live = st.status(t("setup.verifying", host=ep.base_url), expanded=True)
-        report = verify.verify(ep, on_step=lambda step: show_step(live, step), lists_models=preset.lists_models)
-        state.wiz_report = (report, ep.base_url, ep.model)
-        show_report(report, ep.base_url, ep.model, box=live)
-elif state.get("wiz_report"):
-    show_report(*state.wiz_report)
+        run_verify(target)
+elif state.get("wiz_report") and state.wiz_report.fingerprint == wizard.fingerprint(target.endpoint):
+    show_report(state.wiz_report)  # only while it describes what the form (or the saved file) holds
 
 if place.kind == "community-cloud" and wizard.secrets_block(draft):
     st.markdown(t("setup.cloud_block"))

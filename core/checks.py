@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import urlsplit
 
+from core.binding import ROUTE_KEYS, Held
 from core.place import Place
-from core.presets import COZE_PAT_PREFIXES, preset_for
+from core.presets import COZE_PAT_PREFIXES, COZE_TOKEN_URL, preset_for
 from core.redact import mask
 from core.routes import COZE_BOT, COZE_SANDBOX, LOOPBACK, Detection, identify
 from core.settings import ENV_FILES, Layers, Resolved
@@ -36,17 +37,24 @@ def explain(finding: Finding, t) -> tuple[str, str]:
 
 OPENAI_KEY, OPENAI_URL = "OPENAI_API_KEY", "OPENAI_BASE_URL"
 WORKLOAD_KEY, COZE_URL = "COZE_WORKLOAD_IDENTITY_API_KEY", "COZE_INTEGRATION_MODEL_BASE_URL"
-COZE_TOKEN = "COZE_API_TOKEN"  # read by Coze front-end examples, never by this app
+COZE_TOKEN = "COZE_API_TOKEN"  # the Coze bot route's personal access token
 TOKEN_SETTINGS = (OPENAI_KEY, WORKLOAD_KEY, COZE_TOKEN)
 PLATFORM_SOURCES = ("secrets", "environ")  # set by whoever deployed the app, not by the visitor
 
 
+# Findings that guess from a key's shape; a reply through the route proves the guess wrong.
+GUESSES = {"coze_pat_on_openai_route", "non_coze_key_on_coze", "key_prefix_mismatch", "sandbox_key_prefix",
+           "coze_token_not_pat", "token_placeholder"}
+
+
 def find_problems(values: Mapping[str, Resolved], layers: Layers, detection: Detection, place: Place,
-                  *, just_saved: Mapping[str, str] | None = None,
-                  admin_password_set: bool = False) -> list[Finding]:
+                  *, just_saved: Mapping[str, str] | None = None, admin_password_set: bool = False,
+                  held: tuple[Held, ...] = ()) -> list[Finding]:
     """Every named misconfiguration in this configuration, errors first, then warnings, then info."""
     found = [Finding("env_file_unreadable", None, "warning", {"file": name, "problem": why})
              for name, why in layers.problems]
+    found += [Finding("key_held", h.key, "error" if h.key == _key_of(detection) else "warning", {
+        "setting": h.key, "url_setting": h.url, "home": h.home, "target": h.target}) for h in held]
     found += _shadowing(values, layers, just_saved or {})
     found += _coze_tokens(values, layers, detection)
     found += _paste_errors(values, layers, detection)
@@ -54,6 +62,18 @@ def find_problems(values: Mapping[str, Resolved], layers: Layers, detection: Det
     found += _base_urls(values, detection)
     found += _exposure(values, detection, place, admin_password_set)
     return sorted(found, key=lambda f: RANK.get(f.severity, len(RANK)))
+
+
+def settle(findings: list[Finding], route_works: bool) -> list[Finding]:
+    """Findings as they stand once Verify or the doctor has proved (or not) that the route works.
+
+    A working route has no error beside it: guesses from a key's shape are dropped, and any other
+    error is at most a warning (it did not stop the chat).
+    """
+    if not route_works:
+        return findings
+    kept = [f for f in findings if f.kind not in GUESSES]
+    return [replace(f, severity="warning") if f.severity == "error" else f for f in kept]
 
 
 def _shadowing(values: Mapping[str, Resolved], layers: Layers, just_saved: Mapping[str, str]) -> list[Finding]:
@@ -113,18 +133,23 @@ def _key_mismatches(values: Mapping[str, Resolved], layers: Layers, detection: D
         params = {"setting": OPENAI_KEY, "value": mask(key), "host": urlsplit(url).hostname or url}
         if key.startswith(COZE_PAT_PREFIXES) and provider != "coze":
             out.append(Finding("coze_pat_on_openai_route", OPENAI_KEY, "error", params))
-        elif provider == "coze" and foreign_prefix(key):
-            out.append(Finding("non_coze_key_on_coze", OPENAI_KEY, "error", {**params, "prefix": foreign_prefix(key)}))
+        elif provider == "coze" and _non_coze_prefix(key):
+            out.append(Finding("non_coze_key_on_coze", OPENAI_KEY, "error", {**params, "prefix": _non_coze_prefix(key)}))
         elif preset.key_prefix and foreign_prefix(key) != preset.key_prefix:  # sk-or- on DeepSeek too
             out.append(Finding("key_prefix_mismatch", OPENAI_KEY, "warning", {
                 **params, "prefix": preset.key_prefix, "provider": preset.name, "key_url": preset.key_url}))
     coze_host = urlsplit(_value(values, COZE_URL) or "").hostname or "coze.cn"
     for name in (WORKLOAD_KEY, COZE_TOKEN):
         value = bare_token(_lookup(layers, name)[1] or "")
-        if foreign_prefix(value):
-            out.append(_demote(Finding("non_coze_key_on_coze", name, "error", {
-                "setting": name, "value": mask(value), "prefix": foreign_prefix(value), "host": coze_host}),
-                name == _key_of(detection)))
+        prefix = _non_coze_prefix(value)
+        if not prefix:
+            continue
+        params = {"setting": name, "value": mask(value), "prefix": prefix, "host": coze_host}
+        if name == WORKLOAD_KEY:  # the platform injects it, in a format of its own choosing
+            out.append(Finding("sandbox_key_prefix", name, "warning", params))
+        else:
+            out.append(_demote(Finding("coze_token_not_pat", name, "error",
+                                       {**params, "token_url": COZE_TOKEN_URL}), name == _key_of(detection)))
     return out
 
 
@@ -168,9 +193,14 @@ def _value(values: Mapping[str, Resolved], name: str) -> str | None:
     return r.value if r else None
 
 
+def _non_coze_prefix(key: str) -> str:
+    """Another provider's prefix on a key meant for Coze (Coze's own ``pat_``/``sat_`` are fine)."""
+    return "" if key.startswith(COZE_PAT_PREFIXES) else foreign_prefix(key)
+
+
 def _key_of(detection: Detection) -> str:
     """The key variable the active (or, with no route yet, the likely) route reads."""
-    return {COZE_SANDBOX: WORKLOAD_KEY, COZE_BOT: COZE_TOKEN}.get(detection.route or "", OPENAI_KEY)
+    return ROUTE_KEYS.get(detection.route or "", OPENAI_KEY)
 
 
 def _demote(finding: Finding, active: bool) -> Finding:

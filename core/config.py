@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.binding import Held, held_keys, without_keys
 from core.redact import mask
 from core.routes import Detection, detect
 from core.settings import Layers, Resolved, gather, resolve
@@ -18,6 +19,7 @@ class Config:
     values: dict[str, Resolved]
     detection: Detection
     layers: Layers
+    held: tuple[Held, ...] = ()  # keys not sent to the URL a visitor typed (core.binding)
 
     @property
     def problems(self) -> list[tuple[str, str]]:
@@ -44,6 +46,16 @@ class Config:
 def load(app_dir: Path, environ: Mapping[str, str], secrets: Mapping[str, object] | None = None,
          session: Mapping[str, str] | None = None) -> Config:
     """Read every source (see ``core.settings.resolve`` for precedence) and detect the route."""
-    layers = gather(app_dir, environ, secrets, session)
+    return from_layers(gather(app_dir, environ, secrets, session))
+
+
+def from_layers(layers: Layers) -> Config:
+    """Resolve ``layers`` and detect the route, never pairing an owner's key with a visitor's URL.
+
+    ``values`` show every source truthfully (the Setup table); the route is detected as if a held
+    key were not set, so the chat, Verify and the doctor never send it to the other host.
+    """
     values = resolve(layers)
-    return Config(values, detect(values), layers)
+    held = held_keys(values, layers)
+    bound = resolve(without_keys(layers, {h.key for h in held})) if held else values
+    return Config(values, detect(bound), layers, tuple(held))

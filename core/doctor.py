@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import i18n, logs
-from core.checks import explain, find_problems
+from core.checks import explain, find_problems, settle
 from core.config import Config, load
 from core.diagnostics import describe
 from core.doctor_text import (
@@ -22,13 +22,14 @@ from core.doctor_text import (
     SECRETS_FILE,
     Output,
     plain,
+    print_findings,
     print_result,
     print_survey,
 )
 from core.place import Place, detect_place
-from core.presets import BY_ID, preset_for
+from core.presets import BY_ID, Preset, preset_for
 from core.redact import redact
-from core.routes import COZE_SANDBOX, Endpoint
+from core.routes import COZE_BOT, COZE_SANDBOX, Endpoint
 from core.verify import Report, summary, verify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,12 +62,16 @@ def main(argv: list[str] | None = None) -> int:
     if endpoint and not args.no_verify:
         if not args.json:
             out.heading(t("doctor.verify"))
-        on_step = None if args.json else out.step
-        report = verify(endpoint, on_step=on_step, lists_models=lists_models(endpoint))
+        preset = preset_of(endpoint)
+        report = verify(endpoint, on_step=None if args.json else out.step,
+                        lists_models=preset.lists_models, known_models=preset.models)
+        # A route that answered has no error beside it (the guesses it disproved are dropped).
+        survey.findings = settle(survey.findings, report.ok)
     code = exit_code(survey, report)
     if args.json:
         print(json.dumps(as_json(survey, report, code, t), ensure_ascii=False, indent=2))
     else:
+        print_findings(out, survey.findings)
         print_result(out, report, code)
     return code
 
@@ -99,10 +104,11 @@ def survey_config(app_dir: Path, environ: Mapping[str, str]) -> Survey:
     return Survey(config, place, findings, problem)
 
 
-def lists_models(endpoint: Endpoint) -> bool:
-    """Whether this endpoint's provider answers ``GET /models`` (the Coze gateway does not)."""
-    preset = BY_ID["coze-sandbox"] if endpoint.route == COZE_SANDBOX else preset_for(endpoint.base_url)
-    return preset.lists_models
+def preset_of(endpoint: Endpoint) -> Preset:
+    """The preset behind an endpoint: whether it answers ``GET /models`` and the names it serves."""
+    if endpoint.route in (COZE_SANDBOX, COZE_BOT):
+        return BY_ID[endpoint.route]
+    return preset_for(endpoint.base_url)
 
 
 def exit_code(survey: Survey, report: Report | None) -> int:

@@ -68,10 +68,14 @@ def print_survey(out: Output, survey) -> None:
         source = t(f"source.{row['source']}") if row["source"] else t("doctor.unset")
         also = f"  ({t('doctor.also_in', sources=row['also_in'])})" if row["also_in"] else ""
         out.line(f"{mark} {row['variable']:<32} {pad(source, 14)} {row['value'] or '—'}{also}", 2)
+
+def print_findings(out: Output, findings: list) -> None:
+    """Every finding with its fix, after Verify has settled which of them still stand."""
+    t = out.t
     out.heading(t("doctor.findings"))
-    if not survey.findings:
+    if not findings:
         out.line(t("doctor.no_findings"), 2)
-    for f in survey.findings:
+    for f in findings:
         status = SEVERITY_MARKS.get(f.severity, "skip")
         message, fix = explain(f, t)
         out.line(f"{out.paint(MARKS[status], status)} {message}", 2)

@@ -22,20 +22,30 @@ class Preset:
     key_url: str  # where to get a key
     lists_models: bool
     needs_key: bool = True
+    other_models: tuple[str, ...] = ()  # more names it serves R1 under, for "did you mean"
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """Every model name this preset is known to serve, its default first."""
+        return tuple(m for m in (self.model, *self.other_models) if m)
 
 
 PRESETS: tuple[Preset, ...] = (
     Preset("coze-sandbox", "Coze sandbox", "coze-sandbox", "https://integration.coze.cn/api/v3",
-           "deepseek-r1-250528", "/api/v3", "", "https://www.coze.cn/", False),
+           "deepseek-r1-250528", "/api/v3", "", "https://www.coze.cn/", False,
+           other_models=("deepseek-r1-250120",)),
     Preset("ark", "Volcengine Ark 火山方舟", "openai", "https://ark.cn-beijing.volces.com/api/v3",
            "deepseek-r1-250528", "/api/v3", "",
-           "https://console.volcengine.com/ark/region:ark+cn-beijing/apiKey", True),
+           "https://console.volcengine.com/ark/region:ark+cn-beijing/apiKey", True,
+           other_models=("deepseek-r1-250120",)),
     Preset("deepseek", "DeepSeek", "openai", "https://api.deepseek.com", "deepseek-reasoner",
-           "", "sk-", "https://platform.deepseek.com/api_keys", True),
+           "", "sk-", "https://platform.deepseek.com/api_keys", True, other_models=("deepseek-chat",)),
     Preset("openrouter", "OpenRouter", "openai", "https://openrouter.ai/api/v1",
-           "deepseek/deepseek-r1", "/api/v1", "sk-or-", "https://openrouter.ai/settings/keys", True),
+           "deepseek/deepseek-r1", "/api/v1", "sk-or-", "https://openrouter.ai/settings/keys", True,
+           other_models=("deepseek/deepseek-r1-0528",)),
     Preset("siliconflow", "SiliconFlow 硅基流动", "openai", "https://api.siliconflow.cn/v1",
-           "deepseek-ai/DeepSeek-R1", "/v1", "sk-", "https://cloud.siliconflow.cn/account/ak", True),
+           "deepseek-ai/DeepSeek-R1", "/v1", "sk-", "https://cloud.siliconflow.cn/account/ak", True,
+           other_models=("Pro/deepseek-ai/DeepSeek-R1",)),
     Preset("ollama", "Ollama (local)", "openai", "http://localhost:11434/v1", "deepseek-r1",
            "/v1", "", "https://ollama.com/library/deepseek-r1", True, needs_key=False),
     Preset("coze-bot", "Coze bot (COZE_API_TOKEN)", "coze-bot", "https://api.coze.cn", "", "", "pat_",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -16,9 +16,11 @@ from core.probes import Step, reach, since, tls
 from core.redact import mask, redact
 from core.reply import Reply
 from core.routes import COZE_BOT, Endpoint
+from core.settings import BY_ENV
 from core.valuechecks import closest_models
 
 BOT_KINDS = {"bot_not_found", "bot_not_published"}
+DEFAULT_MODEL = BY_ENV["R1_MODEL"].default
 STEPS = ("reach", "tls", "auth", "model", "stream", "reasoning", "history")
 LIST_TIMEOUT = 15.0
 PROBE = "Reply with OK."
@@ -28,8 +30,6 @@ STREAM_TOKENS = 64
 HISTORY_TOKENS = 16
 # The provider refused this key or account, whichever request it was that showed it.
 AUTH_KINDS = {"auth", "token_refused", "forbidden", "balance"}
-# The request got no HTTP answer at all, so it says nothing about the key.
-NO_ANSWER_KINDS = {"timeout", "connection", "refused", "dns", "tls", "proxy"}
 
 
 @dataclass
@@ -79,15 +79,19 @@ class _Checklist:
 
 
 def verify(endpoint: Endpoint, *, on_step: Callable[[Step], None] | None = None,
-           lists_models: bool = True, client: openai.OpenAI | None = None) -> Report:
-    """Check ``endpoint`` step by step with the chat's own client; stop at the first hard failure."""
+           lists_models: bool = True, known_models: Sequence[str] = (),
+           client: openai.OpenAI | None = None) -> Report:
+    """Check ``endpoint`` step by step with the chat's own client; stop at the first hard failure.
+
+    ``known_models`` (the preset's names) give "did you mean" when the provider lists none.
+    """
     checks = _Checklist(on_step)
     for probe in (reach, tls):
         checks.add(probe(endpoint))
         if checks.failed:
             break
     else:
-        _call_steps(client or make_client(endpoint), endpoint, lists_models, checks)
+        _call_steps(client or make_client(endpoint), endpoint, lists_models, known_models, checks)
     checks.skip_rest()
     return _report(endpoint, checks.steps)
 
@@ -101,15 +105,15 @@ def summary(endpoint: Endpoint) -> dict:
 
 
 def _call_steps(client: openai.OpenAI, endpoint: Endpoint, lists_models: bool,
-                checks: _Checklist) -> None:
+                known_models: Sequence[str], checks: _Checklist) -> None:
     listing = _list_models(client, endpoint) if lists_models else _Listing()
     if listing.diagnosis and listing.diagnosis.kind in AUTH_KINDS:
         checks.add(Step("auth", "fail", listing.seconds, listing.diagnosis))
         return
-    # Some providers (OpenRouter, Ollama) list models without a key, so the completion is
-    # what proves the key: auth and model are settled once it has answered.
+    # Some providers (OpenRouter, Ollama) list models without a key, so only the completion
+    # proves the key: auth and model are settled once it has answered.
     reply = _stream(client, endpoint, [{"role": "user", "content": PROBE}], STREAM_TOKENS)
-    for step in (_auth_step(listing, reply), _model_step(endpoint, listing, reply),
+    for step in (_auth_step(endpoint, reply), _model_step(endpoint, listing, reply, known_models),
                  _stream_step(reply), _reasoning_step(reply)):
         checks.add(step)
         if checks.failed:
@@ -135,30 +139,48 @@ def _stream(client: openai.OpenAI, endpoint: Endpoint, messages: list[dict], max
     return reply
 
 
-def _auth_step(listing: _Listing, reply: Reply) -> Step:
+def _auth_step(endpoint: Endpoint, reply: Reply) -> Step:
+    """Token accepted only when an answer proved it: a 404, a wrong path or a model listing that
+    needs no key prove nothing."""
     diagnosis = reply.diagnosis
     if diagnosis and diagnosis.kind in AUTH_KINDS:
         return Step("auth", "fail", _took(reply), diagnosis)
-    if diagnosis and diagnosis.kind in NO_ANSWER_KINDS and listing.ids is None:
-        return Step("auth", "skip", 0.0, params={"reason": "unproven"})
-    if listing.ids is not None:
-        return Step("auth", "ok", listing.seconds)
-    return Step("auth", "ok", (reply.first_token or reply.ended) - reply.started)
+    # Coze checks the token before it looks up the bot, so "no such bot" means the token passed.
+    proven_by_bot = endpoint.route == COZE_BOT and diagnosis is not None and diagnosis.kind in BOT_KINDS
+    if _answered(reply) or proven_by_bot:
+        return Step("auth", "ok", (reply.first_token or reply.ended or reply.started) - reply.started)
+    return Step("auth", "skip", 0.0, params={"reason": "unproven"})
 
 
-def _model_step(endpoint: Endpoint, listing: _Listing, reply: Reply) -> Step:
+def _answered(reply: Reply) -> bool:
+    """Whether the provider streamed anything back: a delta or a finish reason."""
+    return reply.first_token is not None or reply.finish_reason is not None
+
+
+def _model_step(endpoint: Endpoint, listing: _Listing, reply: Reply, known_models: Sequence[str]) -> Step:
     if endpoint.route == COZE_BOT:
         return _bot_step(endpoint, reply)
+    rejected = reply.diagnosis is not None and reply.diagnosis.kind == "not_found"
     if not listing.ids:  # not asked, not answered, or an empty list: the completion decides
-        return Step("model", "skip", 0.0, params={"reason": "no_list"})
+        return _unlisted_model_step(endpoint, reply, known_models) if rejected else \
+            Step("model", "skip", 0.0, params={"reason": "no_list"})
     params = {"model": endpoint.model, "models": len(listing.ids)}
     if endpoint.model in listing.ids:
         return Step("model", "ok", 0.0, params=params)
     params["closest"] = closest_models(endpoint.model, listing.ids)
-    if reply.diagnosis and reply.diagnosis.kind == "not_found":
+    if rejected:
         return Step("model", "fail", 0.0, reply.diagnosis, params)
     # Not listed yet accepted happens (Ark's ep-… endpoint ids), so this alone is only a warning.
     return Step("model", "warn", 0.0, params=params)
+
+
+def _unlisted_model_step(endpoint: Endpoint, reply: Reply, known_models: Sequence[str]) -> Step:
+    """A rejected model on a provider without a list: the closest of the names we know of."""
+    known = [m for m in dict.fromkeys([*known_models, DEFAULT_MODEL]) if m != endpoint.model]
+    closest = closest_models(endpoint.model, known)
+    if not closest:  # the model is one we know: the 404 is about something else (the stream step says)
+        return Step("model", "skip", 0.0, params={"reason": "no_list"})
+    return Step("model", "fail", 0.0, reply.diagnosis, {"model": endpoint.model, "closest": closest})
 
 
 def _bot_step(endpoint: Endpoint, reply: Reply) -> Step:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core import envfile
-from core.config import Config
+from core.binding import ROUTE_KEYS, Held
+from core.config import Config, from_layers
 from core.place import Place
 from core.presets import BY_ID, Preset, preset_for
 from core.redact import mask
-from core.routes import COZE_BOT, COZE_SANDBOX, Detection, detect
-from core.settings import SETTINGS, Resolved
+from core.routes import COZE_BOT, COZE_SANDBOX, Endpoint
+from core.settings import SETTINGS, Layers, Resolved
 
 ENV_FILE = ".env.local"
 
@@ -23,7 +25,7 @@ class Draft:
     """What the user entered: a preset, and a token / base URL / model (blank token = keep)."""
 
     preset_id: str
-    token: str
+    token: str = field(repr=False)
     base_url: str
     model: str
 
@@ -37,10 +39,11 @@ class Draft:
 class SaveOutcome:
     """Where Save put the values, or why it could not."""
 
-    where: str  # "file" | "session" | "nothing"
-    values: dict[str, str]
+    where: str  # "file" | "session" | "nothing" | "refused"
+    values: dict[str, str] = field(repr=False)
     result: envfile.SaveResult | None = None
     error: envfile.EnvFileError | None = None
+    held: Held | None = None  # refused: the draft moved a configured key's host without a key
 
 
 def initial_draft(config: Config) -> Draft:
@@ -59,9 +62,9 @@ def initial_draft(config: Config) -> Draft:
 
 
 def draft_values(draft: Draft) -> dict[str, str]:
-    """The variables a Save of this draft writes (nothing for the sandbox: the platform injects it)."""
+    """The variables a Save of this draft writes (the sandbox's key and URL are the platform's)."""
     if draft.preset.route == COZE_SANDBOX:
-        return {}
+        return {"R1_MODEL": draft.model.strip()} if draft.model.strip() else {}
     if draft.preset.route == COZE_BOT:
         values = {"COZE_API_BASE": draft.base_url.strip(), "COZE_BOT_ID": draft.model.strip()}
         if draft.token.strip():
@@ -73,15 +76,42 @@ def draft_values(draft: Draft) -> dict[str, str]:
     return values
 
 
-def detect_draft(draft: Draft, config: Config) -> Detection:
-    """The route and endpoint this draft would give, on top of what is configured now."""
-    values = {name: r.value for name, r in config.values.items()}
-    values.update(draft_values(draft))
+def draft_config(draft: Draft, config: Config) -> Config:
+    """The configuration this draft would give: its values as a top layer over today's sources.
+
+    The draft is what a visitor typed, so a key from below is held back from a host it changed
+    (``core.binding``).
+    """
+    values = {k: v for k, v in draft_values(draft).items() if v}
     values["R1_ROUTE"] = draft.preset.route
-    if draft.preset.route == COZE_SANDBOX:
-        values["R1_MODEL"] = draft.model.strip() or values.get("R1_MODEL")
-    by_name = {s.env: Resolved(s, values.get(s.env), "session") for s in SETTINGS}
-    return detect(by_name)
+    return from_layers(Layers({"draft": values, **config.layers.sources}, list(config.layers.problems)))
+
+
+def held_key(draft: Draft, config: Config) -> Held | None:
+    """The configured key this draft would need for another host, if it brings none of its own."""
+    key = ROUTE_KEYS[draft.preset.route]
+    return next((h for h in draft_config(draft, config).held if h.key == key), None)
+
+
+def reuse_key(draft: Draft, config: Config) -> Draft:
+    """The draft carrying the configured key itself: the owner confirmed sending it to the new host."""
+    resolved = config.values.get(ROUTE_KEYS[draft.preset.route])
+    return replace(draft, token=resolved.value or "") if resolved else draft
+
+
+def fingerprint(endpoint: Endpoint | None) -> str:
+    """A digest of what a Verify proves (route, URL, key, model, bot), to tell whether it still applies."""
+    if endpoint is None:
+        return ""
+    parts = (endpoint.route, endpoint.base_url, endpoint.api_key, endpoint.model, endpoint.bot_id)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def described(values: Mapping[str, str]) -> str:
+    """The written variables by name, a secret with its masked fingerprint: what the file now holds."""
+    secret = {s.env for s in SETTINGS if s.secret}
+    return ", ".join(f"`{name}` ({mask(value)})" if name in secret else f"`{name}`"
+                     for name, value in values.items())
 
 
 def may_write_files(place: Place, admin_password: str | None, entered: str) -> bool:
@@ -92,8 +122,14 @@ def may_write_files(place: Place, admin_password: str | None, entered: str) -> b
 
 
 def save(draft: Draft, app_dir: Path, session_values: MutableMapping[str, str], writable: bool,
-         ) -> SaveOutcome:
-    """Store the draft: in ``.env.local`` when ``writable``, else for this browser session only."""
+         held: Held | None = None) -> SaveOutcome:
+    """Store the draft: in ``.env.local`` when ``writable``, else for this browser session only.
+
+    A draft that would pair a configured key with another host (``held``) is refused: saved, it
+    would hand that key to the new host on the next chat.
+    """
+    if held is not None and not draft.token.strip():
+        return SaveOutcome("refused", {}, held=held)
     values = draft_values(draft)
     if not values:
         return SaveOutcome("nothing", values)

@@ -21,9 +21,14 @@ class FakeServer:
 
     def __init__(self, handler_class) -> None:
         self.requests: list[dict] = []
+        self.gets: list[dict] = []  # GET requests (a model list), kept apart so `requests` stays the chats
         self.scripts: deque = deque()
         self.server = _QuietServer(("127.0.0.1", 0), handler_class)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def carrying(self, secret: str) -> int:
+        """How many requests of any kind reached this server with ``secret`` in a header."""
+        return sum(secret in " ".join(r["headers"].values()) for r in self.requests + self.gets)
 
     def push(self, *scripts):
         self.scripts.extend(scripts)

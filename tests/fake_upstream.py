@@ -102,6 +102,7 @@ def _handler(upstream: FakeUpstream):
             pass
 
         def do_GET(self) -> None:
+            upstream.gets.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}})
             if self.path.rstrip("/") in {p + "/models" for p in PREFIXES}:
                 data = [{"id": m, "object": "model", "owned_by": "fake"} for m in upstream.models]
                 return self._json(200, {"object": "list", "data": data})

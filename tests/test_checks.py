@@ -4,6 +4,7 @@ import openai
 import pytest
 
 from core import checks, i18n
+from core.binding import Held
 from core.locales import checks_en, checks_zh_cn
 from core.place import Place
 from core.presets import BY_ID
@@ -209,16 +210,50 @@ def test_sk_key_sent_to_coze_is_an_error(tmp_path):
     assert [(f.setting, f.severity, f.params["prefix"]) for f in found] == [("OPENAI_API_KEY", "error", "sk-")]
 
 
-def test_sk_key_as_the_sandbox_key_is_an_error(tmp_path):
-    found = of(scan(tmp_path, environ={"COZE_WORKLOAD_IDENTITY_API_KEY": OR_KEY,
-                                       "COZE_INTEGRATION_MODEL_BASE_URL": COZE_URL}), "non_coze_key_on_coze")
-    assert [(f.setting, f.severity, f.params["prefix"]) for f in found] == [
-        ("COZE_WORKLOAD_IDENTITY_API_KEY", "error", "sk-or-")]
+def test_an_sk_shaped_sandbox_key_is_at_most_a_warning_never_another_providers_key(tmp_path):
+    found = scan(tmp_path, environ={"COZE_WORKLOAD_IDENTITY_API_KEY": OR_KEY,
+                                    "COZE_INTEGRATION_MODEL_BASE_URL": COZE_URL})
+    assert [(f.kind, f.setting, f.severity, f.params["prefix"]) for f in found] == [
+        ("sandbox_key_prefix", "COZE_WORKLOAD_IDENTITY_API_KEY", "warning", "sk-or-")]
 
 
 def test_sk_key_in_coze_api_token_is_flagged(tmp_path):
-    found = of(scan(tmp_path, {"COZE_API_TOKEN": SK}), "non_coze_key_on_coze")
+    found = of(scan(tmp_path, {"COZE_API_TOKEN": SK, "COZE_BOT_ID": "7000"}), "coze_token_not_pat")
     assert [(f.setting, f.severity) for f in found] == [("COZE_API_TOKEN", "error")]
+
+
+@pytest.mark.parametrize("layer", ["environ", "secrets", "session"])
+def test_a_pat_in_coze_api_token_on_the_bot_route_is_not_a_finding(tmp_path, layer):
+    found = scan(tmp_path, **{layer: {"COZE_API_TOKEN": PAT, "COZE_BOT_ID": "7340000000000000000"}})
+    assert found == []
+
+
+def test_a_pat_sent_to_the_coze_integration_url_is_not_another_providers_key(tmp_path):
+    found = scan(tmp_path, {"OPENAI_API_KEY": PAT, "OPENAI_BASE_URL": COZE_URL})
+    assert of(found, "non_coze_key_on_coze") == []
+
+
+# --- once a reply proves the route works -----------------------------------------------------------------
+
+def test_a_working_route_drops_the_guesses_and_keeps_no_error(tmp_path):
+    found = scan(tmp_path, {"OPENAI_API_KEY": PAT, "OPENAI_BASE_URL": ARK, "R1_MODEL": "m"},
+                 environ={"COZE_API_TOKEN": SK})
+    assert "error" in {f.severity for f in found}
+    settled = checks.settle(found, route_works=True)
+    assert of(settled, "coze_pat_on_openai_route") == []
+    assert "error" not in {f.severity for f in settled}
+    assert checks.settle(found, route_works=False) == found
+
+
+def test_a_held_key_is_named_with_both_hosts(tmp_path):
+    from core import config
+
+    cfg = config.load(tmp_path, {}, secrets={"OPENAI_API_KEY": SK, "OPENAI_BASE_URL": ARK},
+                      session={"OPENAI_BASE_URL": "https://collector.example/v1"})
+    found = checks.find_problems(cfg.values, cfg.layers, cfg.detection, CLOUD, held=cfg.held)
+    held = of(found, "key_held")
+    assert [(f.severity, f.params["home"], f.params["target"]) for f in held] == [
+        ("error", "https://ark.cn-beijing.volces.com", "https://collector.example")]
 
 
 def test_key_without_the_providers_prefix_is_a_warning(tmp_path):
@@ -369,7 +404,7 @@ KINDS = {"shadowed_by_environ", "coze_token_unused", "workload_key_outside_sandb
          "token_placeholder", "coze_pat_on_openai_route", "non_coze_key_on_coze", "key_prefix_mismatch",
          "url_chat_completions_suffix", "url_path_doubled", "url_path_missing", "url_trailing_space",
          "url_http_remote", "url_not_http", "model_not_listed", "platform_key_public",
-         "admin_password_missing", "env_file_unreadable"}
+         "admin_password_missing", "env_file_unreadable", "sandbox_key_prefix", "coze_token_not_pat", "key_held"}
 SEEDED = [SK, SK2, PAT, OR_KEY, WORKLOAD]
 
 
@@ -382,6 +417,9 @@ def every_finding(tmp_path):
     (tmp_path / "c").mkdir()
     routes = scan(tmp_path / "b") + scan(tmp_path / "c", {"OPENAI_API_KEY": PAT, "OPENAI_BASE_URL": ARK})
     routes += scan(tmp_path / "d", {"OPENAI_API_KEY": WORKLOAD, "OPENAI_BASE_URL": "https://openrouter.ai/api/v1"})
+    routes += scan(tmp_path / "d", environ={"OPENAI_API_KEY": SK, "COZE_INTEGRATION_MODEL_BASE_URL": COZE_URL,
+                                            "COZE_API_TOKEN": OR_KEY, "OPENAI_BASE_URL": COZE_URL},
+                   held=(Held("OPENAI_API_KEY", "OPENAI_BASE_URL", ARK, "https://collector.example"),))
     tokens = [f for raw in (f"\ufeff{SK}\n", f"{SK[:9]}\n{SK[9:]}", f"{SK[:9]}\u3000{SK[9:]} ", "sk-xxxx", f"“{PAT}”")
               for f in checks.token_problems("OPENAI_API_KEY", raw)]
     urls = [f for raw in (f" http://api.x.com{ARK[-7:]}/api/v3/chat/completions", "api.deepseek.com",

@@ -75,7 +75,7 @@ def click(at, label):
 def test_wizard_verifies_saves_and_the_bot_answers(clean_env, tmp_path):
     with FakeCoze() as fake:
         at = click(fill_bot(open_setup(tmp_path), TOKEN, fake.url), "Verify")
-        report = at.session_state["wiz_report"][0]
+        report = at.session_state["wiz_report"].report
         assert report.ok and not at.exception
         assert {s.name: s.status for s in report.steps}["model"] == "ok"  # the bot exists and answered
         click(at, "Save")
@@ -90,10 +90,10 @@ def test_wizard_verifies_saves_and_the_bot_answers(clean_env, tmp_path):
 def test_wizard_names_a_bad_token_and_an_unknown_bot(clean_env, tmp_path):
     with FakeCoze() as fake:
         at = click(fill_bot(open_setup(tmp_path), "pat_wrong-token-0123456789", fake.url), "Verify")
-        assert not at.session_state["wiz_report"][0].ok
+        assert not at.session_state["wiz_report"].report.ok
         assert "COZE_API_TOKEN" in "\n".join(str(e.value) for e in at.error)
         at = click(fill_bot(at, TOKEN, fake.url, bot_id="7499999999999999999"), "Verify")
-        failed = at.session_state["wiz_report"][0].failed
+        failed = at.session_state["wiz_report"].report.failed
         assert failed.name == "model"
         assert failed.diagnosis.kind in ("bot_not_found", "bot_not_published")
 

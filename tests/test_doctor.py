@@ -145,3 +145,24 @@ def test_malformed_secrets_toml_is_reported_not_a_crash(tmp_path):
     result = doctor(tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "secrets.toml" in result.stdout and "not valid TOML" in result.stdout
+
+
+def test_a_working_coze_bot_route_has_no_error_beside_all_good(tmp_path):
+    from fake_coze import BOT_ID, FakeCoze
+    from fake_coze import TOKEN as PAT
+
+    with FakeCoze() as coze:
+        result = doctor(tmp_path, COZE_API_TOKEN=PAT, COZE_BOT_ID=BOT_ID, COZE_API_BASE=coze.url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All good" in result.stdout and "✗" not in result.stdout
+    assert "No problems found" in result.stdout or "non_coze" not in result.stdout
+    assert PAT not in result.stdout
+
+
+def test_a_guess_the_reply_disproves_is_gone_once_verify_passes(tmp_path, upstream):
+    # A key without the provider's usual prefix is a guess; the fake accepts it, so it was wrong.
+    pat_like = "pat_" + "Q" * 36
+    result = doctor(tmp_path, OPENAI_API_KEY=pat_like, OPENAI_BASE_URL=upstream.url + "/v1")
+    assert result.returncode == 0, result.stdout
+    assert "✗" not in result.stdout and "All good" in result.stdout
+    assert "Coze personal access token" not in result.stdout

@@ -4,7 +4,16 @@ import pytest
 
 from core import config
 from core.doctor import Survey
-from core.doctor_text import EXIT_OK, EXIT_UNCONFIGURED, Output, pad, plain, print_result, print_survey
+from core.doctor_text import (
+    EXIT_OK,
+    EXIT_UNCONFIGURED,
+    Output,
+    pad,
+    plain,
+    print_findings,
+    print_result,
+    print_survey,
+)
 from core.errors import Diagnosis
 from core.place import Place
 from core.redact import mask
@@ -119,7 +128,9 @@ def test_the_closing_line_is_green_only_on_success(capsys, code, colour):
 def test_the_survey_shows_the_route_every_setting_and_each_finding_with_its_fix(tmp_path, capsys):
     cfg = config.load(tmp_path, {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": DEEPSEEK})
     finding = Finding("token_quoted", "OPENAI_API_KEY", "error", {"setting": "OPENAI_API_KEY", "value": MASKED})
-    print_survey(Output(t, cfg.secrets(), False), Survey(cfg, Place("local", False), [finding], "bad toml"))
+    output = Output(t, cfg.secrets(), False)
+    print_survey(output, Survey(cfg, Place("local", False), [finding], "bad toml"))
+    print_findings(output, [finding])
     printed = capsys.readouterr().out
     leaked = KEY in printed
     assert not leaked, "full token in the survey"  # first, so no later failure prints it
@@ -139,6 +150,8 @@ def test_the_survey_shows_the_route_every_setting_and_each_finding_with_its_fix(
 ])
 def test_the_survey_says_what_an_unusable_route_still_needs(tmp_path, capsys, environ, route_line):
     cfg = config.load(tmp_path, environ)
-    print_survey(Output(t, [], False), Survey(cfg, Place("server", True), [], None))
+    output = Output(t, [], False)
+    print_survey(output, Survey(cfg, Place("server", True), [], None))
+    print_findings(output, [])
     lines = capsys.readouterr().out.splitlines()
     assert lines[2] == route_line and lines[-1] == "  doctor.no_findings"

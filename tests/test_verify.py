@@ -110,6 +110,41 @@ def test_wrong_base_path_is_named_not_found(upstream):
     assert statuses(report)["reasoning"] == "skip" and not report.ok
 
 
+def test_a_404_never_proves_the_token(upstream):
+    report = verify(endpoint(upstream.url + "/nope"))
+    assert statuses(report)["auth"] == "skip" and step(report, "auth").params == {"reason": "unproven"}
+
+
+def test_a_base_url_ending_in_chat_completions_never_proves_the_token(upstream):
+    report = verify(endpoint(upstream.base_url + "/chat/completions"))
+    assert statuses(report)["auth"] != "ok" and not report.ok
+
+
+def test_a_model_list_without_a_key_does_not_prove_the_token(upstream):
+    upstream.push(error("deepseek_401"))  # the list answers anyone; the completion refuses the key
+    report = verify(endpoint(upstream.base_url))
+    assert step(report, "auth").status == "fail" and step(report, "auth").diagnosis.kind == "auth"
+
+
+@pytest.mark.parametrize(("model", "known", "suggested"), [
+    ("deepseek-r1-0528", ("deepseek-r1-250528", "deepseek-r1-250120"), "deepseek-r1-250528"),
+    ("deepseek-reasonr", ("deepseek-reasoner", "deepseek-chat"), "deepseek-reasoner"),
+])
+def test_a_rejected_model_without_a_list_gets_the_presets_closest_names(upstream, model, known, suggested):
+    upstream.push(error("ark_404_model"))
+    report = verify(endpoint(upstream.base_url, model=model), lists_models=False, known_models=known)
+    model_step = step(report, "model")
+    assert model_step.status == "fail" and model_step.params["closest"][0] == suggested
+    assert f"{suggested}" in describe(model_step, i18n.translator("en"))
+    assert statuses(report)["auth"] == "skip"  # a 404 proved nothing about the key
+
+
+def test_a_rejected_model_we_know_is_left_to_the_stream_step(upstream):
+    upstream.push(error("ark_404_model"))
+    report = verify(endpoint(upstream.base_url), lists_models=False, known_models=("deepseek-r1-250528",))
+    assert statuses(report)["model"] == "skip" and statuses(report)["stream"] == "fail"
+
+
 def test_provider_without_model_listing_skips_the_model_step(upstream):
     report = verify(endpoint(upstream.base_url), lists_models=False)
     assert step(report, "model").params == {"reason": "no_list"}

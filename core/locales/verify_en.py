@@ -17,7 +17,7 @@ MESSAGES = {
     "verify.skip.http": "Plain `http://`: no TLS to check.",
     "verify.skip.proxy": "Through a proxy: the TLS handshake happens inside its tunnel, so the test reply checks it.",
     "verify.skip.no_list": "This provider does not list its models; the test reply decides.",
-    "verify.skip.unproven": "No answer came back, so the token could not be checked.",
+    "verify.skip.unproven": "No reply came back, so nothing proved the token yet (a 404 or a refused request says nothing about it).",
     "verify.note.reach.ok": "Connected to `{host}:{port}`.",
     "verify.note.tls.ok": "The certificate of `{host}` is valid.",
     "verify.note.auth.ok": "The provider accepted the token.",

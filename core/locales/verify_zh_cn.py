@@ -17,7 +17,7 @@ MESSAGES = {
     "verify.skip.http": "使用明文 `http://`，无需检查 TLS。",
     "verify.skip.proxy": "经由代理连接：TLS 握手在代理隧道内完成，由测试回复来检验。",
     "verify.skip.no_list": "该服务商不提供模型列表，由测试回复来判断。",
-    "verify.skip.unproven": "没有收到任何响应，无法检验令牌。",
+    "verify.skip.unproven": "没有收到回复，因此还无法证明令牌有效（404 或被拒绝的请求都不能说明令牌是否正确）。",
     "verify.note.reach.ok": "已连接到 `{host}:{port}`。",
     "verify.note.tls.ok": "`{host}` 的证书有效。",
     "verify.note.auth.ok": "服务商接受了该令牌。",
