@@ -43,7 +43,7 @@ def init():
     state.place = place.detect_place(os.environ, APP_DIR, st.get_option("server.address"),
                                      client_ip if isinstance(client_ip, str) else None,
                                      dict(st.context.headers or {}))
-    log_dir = Path(cfg.values["R1_LOG_DIR"].value or "logs")
+    log_dir = cfg.values["R1_LOG_DIR"].typed  # a Path: the default for a bad value (a NUL, an unknown ~user)
     logs.setup(log_dir if log_dir.is_absolute() else APP_DIR / log_dir, cfg.secrets())
     if "lang" not in state:
         state.lang = i18n.from_locale(st.context.locale)
@@ -78,7 +78,7 @@ def chats() -> tuple[Store, visibility.Keeping, tuple[str, str] | None]:
     """This visitor's conversation store, how it is kept, and (message key, detail) if the data
     folder could not be used."""
     state = st.session_state
-    folder = visibility.data_dir(state.config.values["R1_DATA_DIR"].value, APP_DIR)
+    folder = visibility.data_dir(str(state.config.values["R1_DATA_DIR"].typed), APP_DIR)  # the default if bad
     keeping = visibility.decide(state.place, folder, state.auth_configured, *signed_in_user())
     if keeping.url != MEMORY:
         try:

@@ -14,7 +14,7 @@ from ui.messages import View, edit_button, show_history, show_outcome, watch
 t = app_state.init()  # cheap, and the page must not rely on the router having run
 state = st.session_state
 cfg = state.config
-default_budget = int(cfg.values["R1_MAX_TOKENS"].value or 8192)
+default_budget = cfg.values["R1_MAX_TOKENS"].typed  # an int in range: the default for a bad value
 store, keeping, store_error = app_state.chats()
 endpoint = app_state.endpoint_for(keeping)
 cid = app_state.current_conversation(store, keeping.owner)
@@ -36,7 +36,7 @@ busy = bool(state.pending and endpoint and messages and messages[-1]["role"] == 
 
 with st.sidebar:
     sidebar.draw_list(view)
-    sidebar.draw_settings(t, endpoint, default_budget, conversation.MAX_TOKENS_CAP)
+    sidebar.draw_settings(t, endpoint, default_budget)
     sidebar.draw_keeping(t, keeping, app_state.shown_path(store), store_error, state.place.kind)
 
 if state.pop("missing_conversation", False):

@@ -15,8 +15,7 @@ from core.frames import Frame, frames
 from core.history import build_messages
 from core.reply import Reply
 from core.routes import COZE_BOT, Endpoint
-
-MAX_TOKENS_CAP = 65536
+from core.settings import MAX_TOKENS_CAP  # one cap: R1_MAX_TOKENS's maximum in the settings table
 
 
 @dataclass(frozen=True)

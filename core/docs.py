@@ -8,27 +8,37 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from core.settings import SETTINGS
+from core.settings import SETTINGS, Setting
 
 BEGIN, END = "<!-- settings:begin -->", "<!-- settings:end -->"
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def type_text(setting: Setting) -> str:
+    """The setting's declared type and range in words, as the table's Type column shows it."""
+    kind = setting.kind
+    if kind in ("int", "float"):
+        return f"{'integer' if kind == 'int' else 'number'}, {setting.minimum:g}–{setting.maximum:g}"
+    if kind == "choice":
+        return "one of " + ", ".join(f"`{c}`" for c in setting.choices)
+    return {"url": "http(s) URL", "path": "folder path"}.get(kind, kind)  # "text", "secret"
+
+
 def markdown_table() -> str:
     """The README's configuration table."""
-    rows = ["| Variable | Default | Secret | What it is |", "|---|---|---|---|"]
+    rows = ["| Variable | Default | Type | What it is |", "|---|---|---|---|"]
     for s in SETTINGS:
         default = f"`{s.default}`" if s.default else "—"
-        rows.append(f"| `{s.env}` | {default} | {'yes' if s.secret else 'no'} | {s.help} |")
+        rows.append(f"| `{s.env}` | {default} | {type_text(s)} | {s.help} |")
     return "\n".join(rows)
 
 
 def env_example() -> str:
-    """The text of `.env.example`: every setting, commented, with its help."""
+    """The text of `.env.example`: every setting, commented, with its help and type."""
     lines = ["# Copy to .env.local (git-ignored) and fill in what your route needs.",
              "# Inside a Coze sandbox nothing is needed: the platform injects the COZE_* variables.", ""]
     for s in SETTINGS:
-        lines.append("# " + re.sub(r"`", "", s.help))
+        lines.append("# " + re.sub(r"`", "", s.help) + f" [{re.sub(r'`', '', type_text(s))}]")
         lines.append(f"# {s.env}={s.default or ''}")
         lines.append("")
     return "\n".join(lines)

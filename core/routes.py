@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from core.settings import Resolved
+from core.settings import BY_ENV, Resolved, typed_value
 
 COZE_SANDBOX = "coze-sandbox"
 COZE_BOT = "coze-bot"
@@ -21,7 +21,7 @@ class Endpoint:
 
     route: str
     base_url: str
-    api_key: str
+    api_key: str = field(repr=False)  # a token never appears in full, not even in a repr
     model: str
     provider: str
     send_thinking: bool
@@ -56,7 +56,7 @@ PROVIDERS = (
 
 def identify(base_url: str) -> tuple[str, bool, bool]:
     """Name the provider behind a base URL and the request options it accepts."""
-    host = (urlsplit(base_url).hostname or "").lower()
+    host = host_of(base_url).lower()
     for suffix, name, thinking, usage in PROVIDERS:
         if host == suffix or host.endswith("." + suffix):
             return name, thinking, usage
@@ -69,8 +69,8 @@ def identify(base_url: str) -> tuple[str, bool, bool]:
 def detect(values: Mapping[str, Resolved]) -> Detection:
     """Pick the route: an explicit R1_ROUTE wins; else the Coze sandbox, a complete Coze bot
     setting, then OpenAI-compatible — and a half-set Coze bot route says what it misses."""
-    get = {name: r.value for name, r in values.items()}.get
-    choice = (get("R1_ROUTE") or "auto").lower()
+    get = _reader(values)
+    choice = get("R1_ROUTE")  # typed: lower case, and "auto" for a value that is not a route
     explicit = choice in ROUTES
     sandbox = get("COZE_WORKLOAD_IDENTITY_API_KEY") and get("COZE_INTEGRATION_MODEL_BASE_URL")
     bot = (get("COZE_API_TOKEN"), get("COZE_BOT_ID"))
@@ -86,16 +86,22 @@ def detect(values: Mapping[str, Resolved]) -> Detection:
     return Detection(None, None, ("OPENAI_API_KEY", "OPENAI_BASE_URL"), False)
 
 
+def _reader(values: Mapping[str, Resolved]) -> Callable[[str], object]:
+    """Each setting's typed value, the default for a bad one or for one missing from ``values``."""
+    typed = {name: r.typed for name, r in values.items()}
+    return lambda name: typed[name] if name in typed else typed_value(BY_ENV[name], BY_ENV[name].default)[0]
+
+
 def _build_bot(get, explicit: bool) -> Detection:
     token, bot_id, base = get("COZE_API_TOKEN"), get("COZE_BOT_ID"), get("COZE_API_BASE")
     missing = tuple(n for n, v in (("COZE_API_TOKEN", token), ("COZE_BOT_ID", bot_id)) if not v)
     if missing:
         return Detection(COZE_BOT, None, missing, explicit)
     endpoint = Endpoint(
-        route=COZE_BOT, base_url=base or "https://api.coze.cn", api_key=token, model=bot_id,
+        route=COZE_BOT, base_url=base, api_key=token, model=bot_id,
         provider="coze-bot", send_thinking=False, include_usage=False,
         honours_temperature=False,  # the bot's own settings decide; the API takes no temperature
-        read_timeout=_float(get("R1_READ_TIMEOUT"), 120.0), bot_id=bot_id,
+        read_timeout=get("R1_READ_TIMEOUT"), bot_id=bot_id,
         user_id=get("COZE_USER_ID") or "")  # empty: one per visitor (core.conversation)
     return Detection(COZE_BOT, endpoint, (), explicit)
 
@@ -116,17 +122,18 @@ def _build(route: str, get, names: tuple[str, str], explicit: bool) -> Detection
         send_thinking=thinking, include_usage=usage,
         # deepseek-reasoner documents that it ignores temperature; don't offer a dead control.
         honours_temperature=not (provider == "deepseek" and "reasoner" in model),
-        read_timeout=_float(get("R1_READ_TIMEOUT"), 120.0),
+        read_timeout=get("R1_READ_TIMEOUT"),
     )
     return Detection(route, endpoint, (), explicit)
 
 
 def _is_loopback(url: str) -> bool:
-    return (urlsplit(url).hostname or "") in LOOPBACK
+    return host_of(url) in LOOPBACK
 
 
-def _float(text: str | None, fallback: float) -> float:
+def host_of(url: str) -> str:
+    """The URL's host name, or "" when there is none or the URL cannot be parsed ("http://[::1")."""
     try:
-        return max(1.0, float(text)) if text else fallback
+        return urlsplit(url).hostname or ""
     except ValueError:
-        return fallback
+        return ""

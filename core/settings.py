@@ -1,55 +1,73 @@
-"""The one table of settings, and their resolution from every source."""
+"""The one table of settings — each with its type and range — and their resolution from every source."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
+
+from core.redact import mask
+
+MAX_TOKENS_CAP = 65536  # the largest output budget offered anywhere (sidebar, retries)
+KINDS = ("text", "secret", "url", "int", "float", "choice", "path")
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One configurable value: its variable, default, and whether it is secret."""
+    """One configurable value: its variable, default, type (``kind``) with its range, and help."""
 
     env: str
     default: str | None
-    secret: bool
+    kind: str  # one of KINDS; "secret" values are masked everywhere
     help: str
+    minimum: float | None = None  # int and float kinds: inclusive bounds
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()  # choice kind: the accepted values, lower case
+
+    @property
+    def secret(self) -> bool:
+        """Whether the value is a credential that is only ever shown masked."""
+        return self.kind == "secret"
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("COZE_WORKLOAD_IDENTITY_API_KEY", None, True,
+    Setting("COZE_WORKLOAD_IDENTITY_API_KEY", None, "secret",
             "Injected by the Coze sandbox; authenticates the sandbox route. Never set it by hand."),
-    Setting("COZE_INTEGRATION_MODEL_BASE_URL", None, False,
+    Setting("COZE_INTEGRATION_MODEL_BASE_URL", None, "url",
             "Injected by the Coze sandbox, e.g. `https://integration.coze.cn/api/v3`."),
-    Setting("OPENAI_API_KEY", None, True,
+    Setting("OPENAI_API_KEY", None, "secret",
             "Key for an OpenAI-compatible provider that serves R1 (Ark, DeepSeek, OpenRouter, SiliconFlow)."),
-    Setting("OPENAI_BASE_URL", None, False,
+    Setting("OPENAI_BASE_URL", None, "url",
             "That provider's base URL, e.g. `https://ark.cn-beijing.volces.com/api/v3`."),
-    Setting("COZE_API_TOKEN", None, True,
+    Setting("COZE_API_TOKEN", None, "secret",
             "Coze personal access token (`pat_…`) for the Coze bot route; not needed inside the sandbox."),
-    Setting("COZE_BOT_ID", None, False,
+    Setting("COZE_BOT_ID", None, "text",
             "The Coze bot to chat with (published to the API); with `COZE_API_TOKEN` it selects the Coze bot route."),
-    Setting("COZE_API_BASE", "https://api.coze.cn", False,
+    Setting("COZE_API_BASE", "https://api.coze.cn", "url",
             "Coze Open API host: `https://api.coze.cn`, or `https://api.coze.com` for coze.com accounts."),
-    Setting("COZE_USER_ID", None, False,
+    Setting("COZE_USER_ID", None, "text",
             "User id sent to the Coze bot; by default one per visitor (this machine's owner, a signed-in user, or a browser session), so a bot's memory is never shared."),
-    Setting("R1_MODEL", "deepseek-r1-250528", False,
+    Setting("R1_MODEL", "deepseek-r1-250528", "text",
             "Model name sent to the endpoint (`deepseek-reasoner` on DeepSeek, `deepseek/deepseek-r1` on OpenRouter)."),
-    Setting("R1_ROUTE", "auto", False,
-            "`auto`, `coze-sandbox`, `coze-bot` or `openai`; an explicit choice beats auto-detection."),
-    Setting("R1_MAX_TOKENS", "8192", False,
-            "Default output budget per reply, reasoning included; adjustable in the sidebar."),
-    Setting("R1_READ_TIMEOUT", "120", False,
-            "Seconds to wait *between* streamed chunks before giving up (not a limit on the whole reply)."),
-    Setting("R1_LOG_DIR", "logs", False,
+    Setting("R1_ROUTE", "auto", "choice",
+            "The route to chat through; an explicit choice beats auto-detection, which `auto` keeps.",
+            choices=("auto", "coze-sandbox", "coze-bot", "openai")),
+    Setting("R1_MAX_TOKENS", "8192", "int",
+            "Default output budget per reply, reasoning included; adjustable in the sidebar.",
+            minimum=256, maximum=MAX_TOKENS_CAP),
+    Setting("R1_READ_TIMEOUT", "120", "float",
+            "Seconds to wait *between* streamed chunks before giving up (not a limit on the whole reply).",
+            minimum=1, maximum=3600),  # under a second no provider starts; an hour is a hung connection
+    Setting("R1_LOG_DIR", "logs", "path",
             "Folder for the rotating log file, relative to the app folder unless absolute."),
-    Setting("R1_DATA_DIR", "data", False,
+    Setting("R1_DATA_DIR", "data", "path",
             "Folder for the conversation database (`chats.db`, SQLite), relative to the app folder "
             "unless absolute. On a shared deployment only signed-in users' conversations are kept there."),
-    Setting("R1_ADMIN_PASSWORD", None, True,
+    Setting("R1_ADMIN_PASSWORD", None, "secret",
             "Set in `st.secrets` on a shared deployment: whoever enters it on Setup may save server files."),
 )
 
@@ -58,15 +76,108 @@ SOURCES = ("session", "secrets", "environ", ".env.local", ".env", "default")
 ENV_FILES = (".env.local", ".env")
 
 
+Parsed = tuple[object, str | None]  # (the typed value, None), or (None, why the text is not one)
+# ASCII digits only: Python's int() reads "４０９６" as 4096, but no shell or other tool does.
+INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")  # no "inf", "nan", "1_000"
+
+
+def parse(setting: Setting, text: str) -> Parsed:
+    """Turn ``text`` into ``setting``'s typed value: ``(value, None)``, or ``(None, why not)``."""
+    return PARSERS[setting.kind](setting, text.strip())
+
+
+def _text(setting: Setting, text: str) -> Parsed:
+    return text, None
+
+
+def _url(setting: Setting, text: str) -> Parsed:
+    # Only the shape, the same test as base_url_problems' url_not_http (core.valuechecks), which
+    # holds the detailed checks: a path doubled or missing, a /chat/completions suffix, plain http.
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:  # "http://[::1": an unclosed bracket
+        return None, "not a URL"
+    if parts.scheme not in ("http", "https") or not host:
+        return None, "not an http(s) URL with a host"
+    return text, None
+
+
+def _int(setting: Setting, text: str) -> Parsed:
+    if not INTEGER.fullmatch(text):
+        return None, "not a whole number"
+    return _in_range(setting, int(text))
+
+
+def _float(setting: Setting, text: str) -> Parsed:
+    if not NUMBER.fullmatch(text):
+        return None, "not a number"
+    return _in_range(setting, float(text))
+
+
+def _in_range(setting: Setting, number: float) -> Parsed:
+    if setting.minimum is not None and number < setting.minimum:
+        return None, f"below {setting.minimum:g}"
+    if setting.maximum is not None and number > setting.maximum:
+        return None, f"above {setting.maximum:g}"
+    return number, None
+
+
+def _choice(setting: Setting, text: str) -> Parsed:
+    low = text.lower()
+    return (low, None) if low in setting.choices else (None, "not one of " + ", ".join(setting.choices))
+
+
+def _path(setting: Setting, text: str) -> Parsed:
+    if not text or any(not c.isprintable() for c in text):  # a NUL makes every file call raise
+        return None, "empty or contains control characters"
+    try:
+        return Path(text).expanduser(), None
+    except RuntimeError:  # "~nobody/data": a home folder that does not exist
+        return None, "unknown home folder"
+
+
+PARSERS: dict[str, Callable[[Setting, str], Parsed]] = {
+    "text": _text, "secret": _text, "url": _url, "int": _int, "float": _float, "choice": _choice,
+    "path": _path}
+
+
+def typed_value(setting: Setting, value: str | None) -> Parsed:
+    """The value consumers use for ``value`` and, if it is not valid, why: a bad value gives the default."""
+    if value is None:
+        return None, None
+    typed, problem = parse(setting, value)
+    if problem is None:
+        return typed, None
+    # With no default (the two route base URLs) the text stays as written: "unset" would report a
+    # written URL as missing, and base_url_problems already names the URL the chat would call.
+    return (parse(setting, setting.default)[0] if setting.default is not None else value), problem
+
+
 @dataclass(frozen=True)
 class Resolved:
-    """A setting's winning value, where it came from, and every source that set it."""
+    """A setting's winning value, where it came from, every source that set it, and its typed value."""
 
     setting: Setting
-    value: str | None
+    value: str | None  # the cleaned text, for display
     source: str | None
     present_in: tuple[str, ...] = ()
     raw: str | None = None  # exactly as written in the winning source, for paste-error checks
+    typed: object = field(init=False, compare=False)  # what the app uses: the default if value is bad
+    problem: str | None = field(init=False, compare=False)  # why value is bad, None when it is fine
+
+    def __post_init__(self) -> None:
+        typed, problem = typed_value(self.setting, self.value)
+        object.__setattr__(self, "typed", typed)
+        object.__setattr__(self, "problem", problem)
+
+    def __repr__(self) -> str:
+        # A token never appears in full, not even in a traceback or a debugger.
+        shown = (lambda v: repr(mask(str(v))) if v is not None else "None") if self.setting.secret else repr
+        return (f"Resolved({self.setting.env}, value={shown(self.value)}, source={self.source!r}, "
+                f"present_in={self.present_in!r}, raw={shown(self.raw)}, typed={shown(self.typed)}, "
+                f"problem={self.problem!r})")
 
 
 @dataclass
@@ -75,6 +186,11 @@ class Layers:
 
     sources: dict[str, Mapping[str, str]]
     problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        # The sources hold the whole process environment and every secret: name them, count them.
+        counts = {name: len(values) for name, values in self.sources.items()}
+        return f"Layers(sources={counts!r}, problems={self.problems!r})"
 
 
 def read_env_file(path: Path) -> tuple[dict[str, str], str | None]:

@@ -1,18 +1,19 @@
-"""Checks of one typed value — a token, a base URL, a model name — as the Setup form and
-``core.checks`` use them: paste errors and path mistakes, each a named Finding."""
+"""Checks of one typed value — a token, a base URL, a model name, a number out of range — as the
+Setup form and ``core.checks`` use them: paste errors and path mistakes, each a named Finding."""
 
 from __future__ import annotations
 
 import difflib
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from core.presets import PRESETS, Preset
 from core.redact import mask
 from core.routes import LOOPBACK
+from core.settings import Resolved
 
 RANK = {"error": 0, "warning": 1, "info": 2}
 QUOTES = "'\"`“”‘’「」"
@@ -75,13 +76,15 @@ def base_url_problems(setting: str, raw: str, preset: Preset | None) -> list[Fin
         return []
     url = raw.strip()
     kinds: list[tuple[str, str, dict]] = [("url_trailing_space", "info", {})] if url != raw else []
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    parts = _split(url)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:  # = the url kind's test
         kinds.append(("url_not_http", "error", {}))
-        parts = urlsplit(with_scheme(url))
+        parts = _split(with_scheme(url))
     elif parts.scheme == "http" and _is_remote(parts.hostname or ""):
         kinds.append(("url_http_remote", "warning", {"host": parts.hostname}))
         parts = parts._replace(scheme="https")
+    if parts is None:  # "http://[::1": an unclosed bracket no client can parse, so nothing to suggest
+        parts = urlsplit("")._replace(path=url)
     path = parts.path
     if path.rstrip("/").lower().endswith(SUFFIX):
         kinds.append(("url_chat_completions_suffix", "error", {}))
@@ -98,6 +101,14 @@ def base_url_problems(setting: str, raw: str, preset: Preset | None) -> list[Fin
     suggested = urlunsplit(parts._replace(path=path))
     common = {"setting": setting, "value": url, "request_url": request_url(url), "suggested": suggested}
     return [Finding(kind, setting, severity, {**common, **extra}) for kind, severity, extra in kinds]
+
+
+def _split(url: str) -> SplitResult | None:
+    """``url`` in its parts, or None when it cannot be parsed at all."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
 
 
 def request_url(base_url: str) -> str:
@@ -119,6 +130,36 @@ def model_problems(model: str, available: Sequence[str]) -> list[Finding]:
     params = {"setting": "R1_MODEL", "model": model, "closest": ", ".join(near),
               "suggested": near[0] if near else "", "count": len(available)}
     return [Finding("model_not_listed", "R1_MODEL", "warning", params)]
+
+
+def setting_problems(values: Mapping[str, Resolved]) -> list[Finding]:
+    """One warning per value that is not of its setting's declared type or range; the app uses the default."""
+    out = []
+    for name, r in values.items():
+        # Without a default nothing falls back: those are the route base URLs, whose mistakes
+        # base_url_problems names in detail (the url kind's own check), so they get no second finding.
+        if r.problem is None or r.setting.default is None:
+            continue
+        out.append(Finding(f"bad_{r.setting.kind}", name, "warning", _bad_value_params(r)))
+    return out
+
+
+def _bad_value_params(r: Resolved) -> dict:
+    """A bad value's message values; the range words live in each language's ``check.bad_<kind>``."""
+    s = r.setting
+    shown = mask(r.value) if s.secret else _printable(r.value or "")
+    params = {"setting": s.env, "value": shown, "source": r.source, "default": s.default}
+    if s.kind in ("int", "float"):
+        params.update(minimum=f"{s.minimum:g}", maximum=f"{s.maximum:g}")
+    if s.kind == "choice":
+        params["choices"] = ", ".join(f"`{c}`" for c in s.choices)
+    return params
+
+
+def _printable(text: str, limit: int = 80) -> str:
+    """``text`` for a message: control characters spelled out, at most ``limit`` characters."""
+    text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def bare_token(raw: str) -> str:
@@ -147,7 +188,7 @@ def with_scheme(url: str) -> str:
     """``url`` with an http(s) scheme: http for a loopback host, https otherwise."""
     # Also the typos "https//" and "https:://"; "host:8000/v1" has no scheme to strip.
     rest = re.sub(r"(?i)^(?:[a-z][a-z0-9+.-]*:+//|https?(?::+|//))", "", url).lstrip("/")
-    host = urlsplit("//" + rest).hostname or ""
+    host = (_split("//" + rest) or urlsplit("")).hostname or ""
     return ("http://" if host in LOOPBACK else "https://") + rest
 
 

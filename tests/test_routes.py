@@ -99,3 +99,15 @@ def test_complete_openai_route_wins_over_a_half_set_coze_bot(tmp_path):
 def test_coze_api_base_points_the_bot_route_elsewhere(tmp_path):
     d = detection(tmp_path, {**BOT, "COZE_API_BASE": "https://api.coze.com"})
     assert d.endpoint.base_url == "https://api.coze.com"
+
+
+def test_endpoint_repr_shows_no_key(tmp_path):
+    token = "sk-" + "0123456789abcdef" * 2  # built at run time: no token-shaped literal in the repo
+    d = detection(tmp_path, {"OPENAI_API_KEY": token, "OPENAI_BASE_URL": "https://api.deepseek.com"})
+    assert token not in repr(d.endpoint) and token not in repr(d)
+    assert "api.deepseek.com" in repr(d.endpoint)
+
+
+def test_an_unparseable_base_url_is_a_custom_provider_not_a_crash(tmp_path):
+    d = detection(tmp_path, {"OPENAI_API_KEY": "sk-test-abcdef123456", "OPENAI_BASE_URL": "http://[::1"})
+    assert (d.endpoint.base_url, d.endpoint.provider) == ("http://[::1", "custom")

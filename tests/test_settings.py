@@ -90,3 +90,20 @@ def test_env_file_values_keep_quotes_hashes_and_equals(tmp_path):
 def test_secret_settings_are_the_keys():
     assert {s.env for s in SETTINGS if s.secret} == {"COZE_WORKLOAD_IDENTITY_API_KEY", "OPENAI_API_KEY",
                                                      "COZE_API_TOKEN", "R1_ADMIN_PASSWORD"}
+
+
+# Built at run time, so no token-shaped literal sits in the repo.
+TOKEN = "sk-" + "0123456789abcdef" * 2
+
+
+def test_resolved_repr_masks_a_secret_but_shows_other_values(tmp_path):
+    got = resolve(gather(tmp_path, {KEY: f" {TOKEN} ", "R1_MODEL": "deepseek-reasoner"}))
+    assert TOKEN not in repr(got[KEY]) and TOKEN[3:] not in repr(got[KEY])
+    assert "deepseek-reasoner" in repr(got["R1_MODEL"])
+
+
+def test_layers_repr_shows_no_value_from_any_source(tmp_path):
+    write(tmp_path / ".env.local", f"COZE_API_TOKEN={TOKEN}\n")
+    layers = gather(tmp_path, {KEY: TOKEN}, secrets={"R1_ADMIN_PASSWORD": TOKEN}, session={KEY: TOKEN})
+    assert TOKEN not in repr(layers) and TOKEN[3:] not in repr(layers)
+    assert "environ" in repr(layers)

@@ -4,6 +4,7 @@ import streamlit as st
 
 import app_state
 from core.mathtext import to_streamlit
+from core.settings import BY_ENV
 from core.visibility import Keeping
 from ui.conversation_menu import import_dialog
 from ui.messages import View
@@ -69,12 +70,14 @@ def draw_keeping(t, keeping: Keeping, shown_path: str, error: tuple[str, str] | 
             st.button(t("chats.sign_in"), icon=":material/login:", on_click=st.login)
 
 
-def draw_settings(t, endpoint, default_budget: int, max_cap: int) -> None:
+def draw_settings(t, endpoint, default_budget: int) -> None:
     """System prompt, token budget and temperature for the next replies."""
+    budget = BY_ENV["R1_MAX_TOKENS"]  # the bounds R1_MAX_TOKENS is checked against, so the default fits
     with st.expander(t("chats.settings"), icon=":material/tune:"):
         st.text_area(t("chat.system_prompt"), key="system_prompt", placeholder=t("chat.system_placeholder"))
         if not (endpoint and endpoint.route == "coze-bot"):  # a Coze bot's own settings decide its budget
-            st.number_input(t("chat.max_tokens"), 256, max_cap, default_budget, step=1024,
+            st.number_input(t("chat.max_tokens"), int(budget.minimum), int(budget.maximum), default_budget,
+                            step=1024,
                             key="max_tokens", help=t("chat.max_tokens_help"))
         if endpoint and endpoint.honours_temperature:
             st.slider(t("chat.temperature"), 0.0, 2.0, 0.6, 0.1, key="temperature")

@@ -61,6 +61,21 @@ MESSAGES = {
     "check.url_not_http": "`{setting}` (`{value}`) is not an http(s) URL, so the SDK cannot call it (it would try `{request_url}`).",
     "check.url_not_http.fix": "Write the full URL with its scheme: `{setting}={suggested}`.",
 
+    "check.bad_int": "`{setting}` is `{value}` (in `{source}`), which is not a whole number from {minimum} to {maximum}. The app uses the default, `{default}`, instead.",
+    "check.bad_int.fix": "Set a whole number from {minimum} to {maximum} in `{source}`, e.g. `{setting}={default}`, or remove `{setting}` there to keep the default.",
+
+    "check.bad_float": "`{setting}` is `{value}` (in `{source}`), which is not a number from {minimum} to {maximum}. The app uses the default, `{default}`, instead.",
+    "check.bad_float.fix": "Set a number from {minimum} to {maximum} in `{source}`, e.g. `{setting}={default}`, or remove `{setting}` there to keep the default.",
+
+    "check.bad_choice": "`{setting}` is `{value}` (in `{source}`), which is not one of {choices}. The app uses the default, `{default}`, instead.",
+    "check.bad_choice.fix": "Set one of {choices} in `{source}`, e.g. `{setting}={default}`, or remove `{setting}` there to keep the default.",
+
+    "check.bad_path": "`{setting}` is `{value}` (in `{source}`), which is not a usable folder path: it contains a control character, or starts with `~name` for a user that does not exist. The app uses the default, `{default}`, instead.",
+    "check.bad_path.fix": "Set a folder path in `{source}` — absolute, or relative to the app folder — e.g. `{setting}={default}`, or remove `{setting}` there to keep the default.",
+
+    "check.bad_url": "`{setting}` is `{value}` (in `{source}`), which is not an http(s) URL with a host. The app uses the default, `{default}`, instead.",
+    "check.bad_url.fix": "Write the full URL with its scheme in `{source}`, e.g. `{setting}={default}`, or remove `{setting}` there to keep the default.",
+
     "check.model_not_listed": "Model `{model}` (`{setting}`) is not among the {count} models this endpoint lists, so the chat will likely fail with 404 or “model not found”.",
     "check.model_not_listed.fix": "Set `{setting}` to a name the endpoint lists. Closest: {closest}.",
 

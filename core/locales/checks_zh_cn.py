@@ -61,6 +61,21 @@ MESSAGES = {
     "check.url_not_http": "`{setting}`（`{value}`）不是 http(s) 地址，SDK 无法调用（它会尝试 `{request_url}`）。",
     "check.url_not_http.fix": "写出带协议头的完整地址：`{setting}={suggested}`。",
 
+    "check.bad_int": "`{setting}` 的值 `{value}`（来自 `{source}`）不是 {minimum} 到 {maximum} 之间的整数，应用改用默认值 `{default}`。",
+    "check.bad_int.fix": "在 `{source}` 中把它设为 {minimum} 到 {maximum} 之间的整数，例如 `{setting}={default}`；或从 `{source}` 中删掉 `{setting}`，使用默认值。",
+
+    "check.bad_float": "`{setting}` 的值 `{value}`（来自 `{source}`）不是 {minimum} 到 {maximum} 之间的数值，应用改用默认值 `{default}`。",
+    "check.bad_float.fix": "在 `{source}` 中把它设为 {minimum} 到 {maximum} 之间的数值，例如 `{setting}={default}`；或从 `{source}` 中删掉 `{setting}`，使用默认值。",
+
+    "check.bad_choice": "`{setting}` 的值 `{value}`（来自 `{source}`）不是 {choices} 之一，应用改用默认值 `{default}`。",
+    "check.bad_choice.fix": "在 `{source}` 中把它设为 {choices} 之一，例如 `{setting}={default}`；或从 `{source}` 中删掉 `{setting}`，使用默认值。",
+
+    "check.bad_path": "`{setting}` 的值 `{value}`（来自 `{source}`）不是可用的文件夹路径：其中含有控制字符，或以一个不存在的用户的 `~用户名` 开头。应用改用默认值 `{default}`。",
+    "check.bad_path.fix": "在 `{source}` 中把它设为一个文件夹路径（绝对路径，或相对于应用所在文件夹的路径），例如 `{setting}={default}`；或从 `{source}` 中删掉 `{setting}`，使用默认值。",
+
+    "check.bad_url": "`{setting}` 的值 `{value}`（来自 `{source}`）不是带主机名的 http(s) 地址，应用改用默认值 `{default}`。",
+    "check.bad_url.fix": "在 `{source}` 中写出带协议头的完整地址，例如 `{setting}={default}`；或从 `{source}` 中删掉 `{setting}`，使用默认值。",
+
     "check.model_not_listed": "模型 `{model}`（`{setting}`）不在该接口列出的 {count} 个模型中，对话很可能返回 404 或“模型不存在”。",
     "check.model_not_listed.fix": "把 `{setting}` 改成接口列出的名称。最接近的有：{closest}。",
 
