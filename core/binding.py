@@ -64,7 +64,11 @@ def without_keys(layers: Layers, keys: set[str]) -> Layers:
 
 def origin(url: str) -> str:
     """``scheme://host[:port]`` of a URL, lower-cased; the whole text when it has no host."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.hostname  # noqa: B018 — raises on a broken IPv6 literal ("http://[::1")
+    except ValueError:
+        return url.strip().lower()
     if not parts.hostname:
         return url.strip().lower()
     port = _port(parts)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from urllib.parse import urlsplit
 
 from core.binding import ROUTE_KEYS, Held
 from core.place import Place
 from core.presets import COZE_PAT_PREFIXES, COZE_TOKEN_URL, preset_for
 from core.redact import mask
-from core.routes import COZE_BOT, COZE_SANDBOX, LOOPBACK, Detection, identify
+from core.routes import COZE_BOT, COZE_SANDBOX, LOOPBACK, Detection, host_of, identify
 from core.settings import ENV_FILES, Layers, Resolved
 
 # The single-value checks live in valuechecks; they are re-exported for the page and doctor.
@@ -22,6 +21,7 @@ from core.valuechecks import (  # noqa: F401
     foreign_prefix,
     model_problems,
     request_url,
+    setting_problems,
     token_problems,
     with_scheme,
 )
@@ -61,6 +61,7 @@ def find_problems(values: Mapping[str, Resolved], layers: Layers, detection: Det
     found += _key_mismatches(values, layers, detection)
     found += _base_urls(values, detection)
     found += _exposure(values, detection, place, admin_password_set)
+    found += setting_problems(values)
     return sorted(found, key=lambda f: RANK.get(f.severity, len(RANK)))
 
 
@@ -114,7 +115,7 @@ def _coze_tokens(values: Mapping[str, Resolved], layers: Layers, detection: Dete
 
 def _paste_errors(values: Mapping[str, Resolved], layers: Layers, detection: Detection) -> list[Finding]:
     out = []
-    local = (urlsplit(_value(values, OPENAI_URL) or "").hostname or "") in LOOPBACK
+    local = host_of(_value(values, OPENAI_URL) or "") in LOOPBACK
     for name in TOKEN_SETTINGS:
         r = values.get(name)
         source, raw = (r.source, r.raw) if r and r.raw is not None else _lookup(layers, name)
@@ -130,7 +131,7 @@ def _key_mismatches(values: Mapping[str, Resolved], layers: Layers, detection: D
     key, url = bare_token(_value(values, OPENAI_KEY) or ""), _value(values, OPENAI_URL)
     if key and url and detection.route != COZE_SANDBOX:
         provider, preset = identify(url)[0], preset_for(url)
-        params = {"setting": OPENAI_KEY, "value": mask(key), "host": urlsplit(url).hostname or url}
+        params = {"setting": OPENAI_KEY, "value": mask(key), "host": host_of(url) or url}
         if key.startswith(COZE_PAT_PREFIXES) and provider != "coze":
             out.append(Finding("coze_pat_on_openai_route", OPENAI_KEY, "error", params))
         elif provider == "coze" and _non_coze_prefix(key):
@@ -138,7 +139,7 @@ def _key_mismatches(values: Mapping[str, Resolved], layers: Layers, detection: D
         elif preset.key_prefix and foreign_prefix(key) != preset.key_prefix:  # sk-or- on DeepSeek too
             out.append(Finding("key_prefix_mismatch", OPENAI_KEY, "warning", {
                 **params, "prefix": preset.key_prefix, "provider": preset.name, "key_url": preset.key_url}))
-    coze_host = urlsplit(_value(values, COZE_URL) or "").hostname or "coze.cn"
+    coze_host = host_of(_value(values, COZE_URL) or "") or "coze.cn"
     for name in (WORKLOAD_KEY, COZE_TOKEN):
         value = bare_token(_lookup(layers, name)[1] or "")
         prefix = _non_coze_prefix(value)

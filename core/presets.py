@@ -67,6 +67,13 @@ def preset_for(base_url: str) -> Preset:
     from core.routes import identify
 
     provider, _, _ = identify(base_url.strip())
-    if provider == "local" and urlsplit(base_url.strip()).port != OLLAMA_PORT:
+    if provider == "local" and _port(base_url.strip()) != OLLAMA_PORT:
         return BY_ID["custom"]  # vLLM, LM Studio or a gateway on loopback: no path is implied
     return BY_ID[PROVIDER_PRESET.get(provider, "custom")]
+
+
+def _port(url: str) -> int | None:
+    try:
+        return urlsplit(url).port
+    except ValueError:  # "localhost:abc": no usable port, so not Ollama's
+        return None

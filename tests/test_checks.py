@@ -404,7 +404,8 @@ KINDS = {"shadowed_by_environ", "coze_token_unused", "workload_key_outside_sandb
          "token_placeholder", "coze_pat_on_openai_route", "non_coze_key_on_coze", "key_prefix_mismatch",
          "url_chat_completions_suffix", "url_path_doubled", "url_path_missing", "url_trailing_space",
          "url_http_remote", "url_not_http", "model_not_listed", "platform_key_public",
-         "admin_password_missing", "env_file_unreadable", "sandbox_key_prefix", "coze_token_not_pat", "key_held"}
+         "admin_password_missing", "env_file_unreadable", "sandbox_key_prefix", "coze_token_not_pat", "key_held",
+         "bad_int", "bad_float", "bad_choice", "bad_path", "bad_url"}
 SEEDED = [SK, SK2, PAT, OR_KEY, WORKLOAD]
 
 
@@ -420,6 +421,8 @@ def every_finding(tmp_path):
     routes += scan(tmp_path / "d", environ={"OPENAI_API_KEY": SK, "COZE_INTEGRATION_MODEL_BASE_URL": COZE_URL,
                                             "COZE_API_TOKEN": OR_KEY, "OPENAI_BASE_URL": COZE_URL},
                    held=(Held("OPENAI_API_KEY", "OPENAI_BASE_URL", ARK, "https://collector.example"),))
+    routes += scan(tmp_path / "e", environ={"R1_MAX_TOKENS": "abc", "R1_READ_TIMEOUT": "-5", "R1_ROUTE": "foo",
+                                            "R1_DATA_DIR": "~no-such-user/x", "COZE_API_BASE": "api.coze.com"})
     tokens = [f for raw in (f"\ufeff{SK}\n", f"{SK[:9]}\n{SK[9:]}", f"{SK[:9]}\u3000{SK[9:]} ", "sk-xxxx", f"“{PAT}”")
               for f in checks.token_problems("OPENAI_API_KEY", raw)]
     urls = [f for raw in (f" http://api.x.com{ARK[-7:]}/api/v3/chat/completions", "api.deepseek.com",

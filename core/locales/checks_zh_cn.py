@@ -84,4 +84,11 @@ MESSAGES = {
 
     "check.admin_password_missing": "这个共享部署没有设置 `{setting}`，因此任何人（包括你自己）都无法在本页修改服务器上的配置。",
     "check.admin_password_missing.fix": "在 `.streamlit/secrets.toml`（Community Cloud：App settings → Secrets）中加入 `{setting} = \"<一串足够长的随机字符>\"`，重启应用后在配置页输入它。",
+
+    "check.coze_token_not_pat": "`{setting}`（{value}）以 `{prefix}` 开头，看起来是其他服务商的密钥；但扣子机器人线路会把它发给扣子（`{host}`），扣子只接受扣子令牌（`pat_…`）。",
+    "check.coze_token_not_pat.fix": "在 {token_url} 创建个人访问令牌，填入 `{setting}`。以 `{prefix}` 开头的密钥应放在 `OPENAI_API_KEY`，并把 `OPENAI_BASE_URL` 设为签发它的服务商。",
+    "check.sandbox_key_prefix": "`{setting}`（{value}）以 `{prefix}` 开头。这个密钥由扣子沙箱自己注入，通常没有问题；只有对话失败时才需要在意。",
+    "check.sandbox_key_prefix.fix": "对话正常时无需处理（“验证”可以证明）。若对话因密钥被拒而失败，请重启沙箱让平台重新注入密钥；不要手动设置 `{setting}`。",
+    "check.key_held": "`{setting}` 是为 {home} 配置的，但 `{url_setting}` 现在指向 {target}；这个密钥不会被发往那里。",
+    "check.key_held.fix": "在配置页为 {target} 填入它自己的密钥，或把 `{url_setting}` 改回 {home}。为一个主机配置的密钥，绝不会被发往在本页输入的另一个主机。",
 }
