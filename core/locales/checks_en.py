@@ -89,6 +89,6 @@ MESSAGES = {
     "check.coze_token_not_pat.fix": "Create a personal access token at {token_url} and put it in `{setting}`. A key that starts with `{prefix}` belongs in `OPENAI_API_KEY`, with `OPENAI_BASE_URL` set to the provider that issued it.",
     "check.sandbox_key_prefix": "`{setting}` ({value}) starts with `{prefix}`. The Coze sandbox injects this key itself, so this is usually fine; it only matters if the chat fails.",
     "check.sandbox_key_prefix.fix": "Nothing to do while the chat works (Verify proves it). If it fails with a rejected key, restart the sandbox so the platform injects a fresh key, and never set `{setting}` by hand.",
-    "check.key_held": "`{setting}` is configured for {home}, but `{url_setting}` now points to {target}; the key is not sent there.",
-    "check.key_held.fix": "Enter a key for {target} on Setup, or set `{url_setting}` back to {home}. A key configured for one host is never sent to another that was typed on this page.",
+    "check.key_held": "`{setting}` is configured for `{home}`, but `{url_setting}` now points to `{target}`; the key is not sent there.",
+    "check.key_held.fix": "Enter a key for `{target}` on Setup, or set `{url_setting}` back to `{home}`. A key configured for one host is never sent to another that was typed on this page.",
 }

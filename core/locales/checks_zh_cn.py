@@ -89,6 +89,6 @@ MESSAGES = {
     "check.coze_token_not_pat.fix": "在 {token_url} 创建个人访问令牌，填入 `{setting}`。以 `{prefix}` 开头的密钥应放在 `OPENAI_API_KEY`，并把 `OPENAI_BASE_URL` 设为签发它的服务商。",
     "check.sandbox_key_prefix": "`{setting}`（{value}）以 `{prefix}` 开头。这个密钥由扣子沙箱自己注入，通常没有问题；只有对话失败时才需要在意。",
     "check.sandbox_key_prefix.fix": "对话正常时无需处理（“验证”可以证明）。若对话因密钥被拒而失败，请重启沙箱让平台重新注入密钥；不要手动设置 `{setting}`。",
-    "check.key_held": "`{setting}` 是为 {home} 配置的，但 `{url_setting}` 现在指向 {target}；这个密钥不会被发往那里。",
-    "check.key_held.fix": "在配置页为 {target} 填入它自己的密钥，或把 `{url_setting}` 改回 {home}。为一个主机配置的密钥，绝不会被发往在本页输入的另一个主机。",
+    "check.key_held": "`{setting}` 是为 `{home}` 配置的，但 `{url_setting}` 现在指向 `{target}`；这个密钥不会被发往那里。",
+    "check.key_held.fix": "在配置页为 `{target}` 填入它自己的密钥，或把 `{url_setting}` 改回 `{home}`。为一个主机配置的密钥，绝不会被发往在本页输入的另一个主机。",
 }

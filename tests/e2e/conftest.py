@@ -309,3 +309,49 @@ def restartable_server(request, upstream, tmp_path):
 def new_restartable_page(browser, restartable_server):
     """``new_restartable_page(locale)``: a fresh browser context on the restartable server's app."""
     yield from _pages(browser, restartable_server.url, CHAT_READY)
+
+
+# ----- The app copy with chosen variables, one server per call ----------------------------------
+
+@pytest.fixture
+def copy_server(request, app_copy, tmp_path):
+    """``copy_server(**variables)``: serve the app copy with only these app variables (no env file,
+    no secrets of the developer's); returns its URL. Save writes the copy's `.env.local`."""
+    from contextlib import ExitStack
+    from itertools import count
+
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    numbers = count(1)
+    with ExitStack() as stack:
+        def start(**variables: str) -> str:
+            env = {k: v for k, v in os.environ.items() if not k.startswith(APP_PREFIXES)}
+            env.update({"HOME": str(home), "R1_LOG_DIR": str(tmp_path / "logs"),
+                        "R1_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1", **variables})
+            logs = tmp_path / f"copy_server{next(numbers)}"
+            logs.mkdir()
+            return stack.enter_context(_streamlit(request, app_copy, env, logs))
+
+        yield start
+
+
+@pytest.fixture
+def open_page(browser):
+    """``open_page(url, locale, **context_options)``: a fresh browser context on ``url``, once its
+    main area has drawn a heading or the chat input; every context is closed afterwards."""
+    contexts = []
+
+    def open_(url: str, locale: str = "en-US", **options):
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900},
+                                      color_scheme="light", **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(url, wait_until="domcontentloaded")
+        page.locator(f"{HEADING_READY}, {CHAT_READY}").first.wait_for(state="visible")
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+

@@ -108,3 +108,37 @@ def stop_a_long_reply(page, upstream):
     page.locator(STOP).click()
     wait_idle(page)
     return assistant
+
+
+MAIN = '[data-testid="stMain"]'
+
+
+def wait_for_run(page) -> None:
+    """Let the rerun an interaction started finish. Typing into a field while the run of an earlier
+    change is still in flight can lose what was typed (a callback's values land after it)."""
+    page.wait_for_timeout(150)  # the script state turns to "running" a moment after the event
+    expect()(page.locator(APP)).to_have_attribute("data-test-script-state", "notRunning")
+
+
+def choose_option(page, label: str, name: str) -> None:
+    """Open the selectbox labelled ``label`` in the main area and pick ``name``."""
+    box = page.locator(MAIN).get_by_role("combobox", name=label, exact=True)
+    # The popover closes on scroll: bring the box into view first, let the scroll end, then click.
+    box.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box.click()
+    if box.get_attribute("aria-expanded") != "true":  # a late scroll event closed it: once more
+        page.wait_for_timeout(300)
+        box.click()
+    expect()(box).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("option", name=name, exact=True).click()
+    expect()(box).to_have_value(name)
+    wait_for_run(page)
+
+
+def type_in(page, label: str, text: str) -> None:
+    """Click a field and type into it, as a person does: no Enter; the next click commits it."""
+    field = page.locator(MAIN).get_by_label(label, exact=True)
+    field.click()
+    field.fill(text)
+

@@ -16,19 +16,21 @@ from dotenv import dotenv_values
 from fake_upstream import FakeUpstream
 from steps import (
     ALERT,
-    APP,
     ASSISTANT,
     CAPTION,
     LIVE,
+    MAIN,
     MODEL,
     NAV_LINK,
     SIDEBAR,
     THINKING_LABEL,
+    choose_option,
     expect,
     leaks,
     send,
     settle,
     shoot,
+    wait_for_run,
     wait_idle,
 )
 
@@ -37,7 +39,6 @@ pytestmark = pytest.mark.e2e
 KEY = "sk-e2e-setup-7f3a9c1d5b2e4f60"
 WRONG_KEY = "sk-e2e-wrong-00aa11bb22cc33dd"
 
-MAIN = '[data-testid="stMain"]'
 STATUS = f'[data-testid="stExpander"]{LIVE}'  # st.status renders as an expander (the live copy)
 DATAFRAME = '[data-testid="stDataFrame"]'
 
@@ -53,27 +54,9 @@ def main(page):
     return page.locator(MAIN)
 
 
-def wait_for_run(page) -> None:
-    """Let the rerun an interaction started finish. Typing into a field while the run of an earlier
-    change is still in flight can lose what was typed (a callback's values land after it)."""
-    page.wait_for_timeout(150)  # the script state turns to "running" a moment after the event
-    expect()(page.locator(APP)).to_have_attribute("data-test-script-state", "notRunning")
-
-
 def choose_preset(page, label: str, name: str) -> None:
     """Open the "Route or provider" selectbox and pick ``name``."""
-    box = main(page).get_by_role("combobox", name=label, exact=True)
-    # The popover closes on scroll: bring the box into view first, let the scroll end, then click.
-    box.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    box.click()
-    if box.get_attribute("aria-expanded") != "true":  # a late scroll event closed it: once more
-        page.wait_for_timeout(300)
-        box.click()
-    expect()(box).to_have_attribute("aria-expanded", "true")
-    page.get_by_role("option", name=name, exact=True).click()
-    expect()(box).to_have_value(name)
-    wait_for_run(page)
+    choose_option(page, label, name)
 
 
 def type_into(page, label: str, text: str) -> None:
