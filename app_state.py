@@ -1,8 +1,8 @@
 """Per-session state every script needs, loaded on every run (Streamlit glue; core stays pure).
 
-Both the router and each page call ``init()``: with a ``pages/`` folder, Streamlit runs the
-very first request for ``/setup`` (and every AppTest rerun) as a legacy page, without the
-router, so a page must never rely on the router having run first.
+The router calls ``init()`` on every run, before the page. The pages live in ``app_pages/``, not
+``pages/``: Streamlit's legacy auto-discovery ran the first request for ``/setup`` from a ``pages/``
+folder without the router (no navigation, no language switch).
 """
 
 import os
