@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from core.errors import Diagnosis
+from core.errors import Diagnosis, status_label
 from core.redact import redact
 
 if TYPE_CHECKING:  # core.coze imports this module; the type is only named here
@@ -71,6 +71,8 @@ def diagnose(bot: CozeBot, kind: str, *, code: int | None = None, msg: str = "",
               "code": "" if code is None else str(code)}
     if kind == "rate_limit":
         params["wait"] = wait or "?"
+    if kind == "server":  # Coze reports its own failures as codes 4013/5000, often with HTTP 200
+        params["status"] = status_label(status, code)
     return Diagnosis(kind, params, status, redact(msg, [bot.token])[:400], logid)
 
 

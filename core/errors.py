@@ -48,6 +48,7 @@ def diagnose(exc: BaseException, endpoint: Endpoint) -> Diagnosis:
             kind = "balance"  # Ark reports an overdue account as 403 AccountOverdueError
         if kind == "rate_limit":
             params["wait"] = exc.response.headers.get("retry-after") or "?"
+        params["status"] = status_label(status)
         return Diagnosis(kind, params, status, _detail(exc, endpoint), _request_id(exc.response.headers))
     if isinstance(exc, openai.APITimeoutError):
         return Diagnosis("timeout", params)
@@ -56,6 +57,14 @@ def diagnose(exc: BaseException, endpoint: Endpoint) -> Diagnosis:
     if isinstance(exc, openai.APIError):  # an error event in the middle of the stream
         return Diagnosis("stream_error", params, detail=_detail(exc, endpoint))
     return Diagnosis("unknown", params, detail=redact(str(exc), [endpoint.api_key]))
+
+
+def status_label(status: int | None, code: object = None) -> str:
+    """What a failed server answered, as its message names it: ``HTTP 503``; ``Coze 5000`` when Coze's
+    own code came with a status that is no server error (often 200); ``HTTP 5xx`` if nothing was kept."""
+    if code not in (None, "") and not (status and status >= 500):
+        return f"Coze {code}"
+    return f"HTTP {status}" if status else "HTTP 5xx"
 
 
 def silent_end(endpoint: Endpoint) -> Diagnosis:

@@ -12,8 +12,9 @@ import math
 import re
 from collections.abc import Mapping
 
-from core.errors import Diagnosis
+from core.errors import Diagnosis, status_label
 from core.events import Usage
+from core.routes import COZE_BOT
 
 # complete/length/stopped/interrupted/error end a reply; "streaming" is a reply being written,
 # "incomplete" one whose process died mid-stream (found so when the store is next opened).
@@ -69,15 +70,20 @@ def diagnosis_from_plain(data: Mapping | None) -> Diagnosis | None:
     status = data.get("status")
     _check(status is None or (isinstance(status, int) and not isinstance(status, bool)), "diagnosis.status")
     _check(isinstance(data.get("detail") or "", str), "diagnosis.detail")
-    return Diagnosis(kind, {str(k): str(v) for k, v in params.items()}, status,
+    params = {str(k): str(v) for k, v in params.items()}
+    if kind == "server":  # rows saved before the message named the status
+        params.setdefault("status", status_label(status, params.get("code")))
+    return Diagnosis(kind, params, status,
                      str(data.get("detail") or ""), _optional_str(data.get("request_id")))
 
 
 def footer(msg: Mapping, t) -> str:
-    """The quiet line under a reply (page and export): model, tokens, first token, total time."""
+    """The quiet line under a reply (page and export): model (or Coze bot), tokens, first token, total time."""
     usage = msg.get("usage")
     usage = usage_to_plain(usage) if isinstance(usage, Usage) else usage or {}
-    parts = [msg.get("model") or ""]
+    model = msg.get("model") or ""
+    # On the Coze bot route the "model" is the bot's id: the bot picks its own model, which Coze never names.
+    parts = [t("chats.coze_bot", bot_id=model) if model and msg.get("route") == COZE_BOT else model]
     if usage.get("completion_tokens") is not None:
         parts.append(t("chat.tokens", n=usage["completion_tokens"]))
         if usage.get("reasoning_tokens"):

@@ -181,3 +181,10 @@ def test_done_without_finish_reason_counts_as_complete(upstream):
     events = run(upstream, script)
     assert events[-1] == Finished("stop")
     assert joined(events, AnswerDelta) == "answer"
+
+
+def test_nothing_the_client_builds_shows_the_key_in_its_repr():
+    ep = endpoint("https://api.example.com/v1")
+    request = ChatRequest([{"role": "user", "content": "hi"}], max_tokens=512)
+    for thing in (make_client(ep), request, request_kwargs(ep, request)):
+        assert ep.api_key not in repr(thing) and ep.api_key not in str(thing), type(thing)

@@ -328,3 +328,18 @@ def test_the_official_sdk_reads_the_fake_stream(coze):
     assert events[-1].event == ChatEventType.CONVERSATION_CHAT_COMPLETED
     assert events[-1].chat.usage.input_count == 40
     assert coze.requests[-1]["headers"]["authorization"] == f"Bearer {TOKEN}"
+
+
+def test_nothing_built_for_the_coze_route_shows_the_token_in_its_repr():
+    from dataclasses import replace
+
+    from core import coze
+    from core.client import make_client
+    from core.routes import COZE_BOT, Endpoint
+
+    endpoint = Endpoint(COZE_BOT, "https://api.coze.cn", TOKEN, BOT_ID, "coze", False, False, False, 5.0,
+                        bot_id=BOT_ID, user_id="r1-visitor")
+    bot = coze.bot_for(endpoint)
+    assert bot.token == TOKEN  # it is there, only never shown
+    for thing in (bot, replace(bot, user_id="another"), make_http(bot), make_client(endpoint)):
+        assert TOKEN not in repr(thing) and TOKEN not in str(thing), type(thing)

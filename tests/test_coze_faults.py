@@ -5,8 +5,8 @@ import pytest
 
 from core import coze_faults
 from core.coze import CozeBot
-from core.coze_faults import api_fault, diagnose, stream_fault, to_int
-from core.i18n import CATALOGUES, placeholders
+from core.coze_faults import Fault, api_fault, diagnose, stream_fault, to_int
+from core.i18n import CATALOGUES, placeholders, translate
 from core.locales import coze_en, coze_zh_cn
 
 TOKEN = "pat_" + "f" * 40  # token-shaped, built here so nothing tracked looks like a real key
@@ -81,3 +81,28 @@ def test_coze_catalogues_match_and_only_add_the_new_kinds():
     assert set(coze_en.MESSAGES) == set(coze_zh_cn.MESSAGES) == {f"err.{k}" for k in coze_faults.NEW_KINDS}
     for key, template in coze_en.MESSAGES.items():
         assert placeholders(template) == placeholders(coze_zh_cn.MESSAGES[key]), key
+
+
+@pytest.mark.parametrize(("code", "status", "label"), [
+    (None, 502, "HTTP 502"), (None, 503, "HTTP 503"),
+    (5000, 200, "Coze 5000"), (4013, 200, "Coze 4013"),  # Coze's own failure on an HTTP success
+    (5000, 500, "HTTP 500"),
+])
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_server_failure_names_what_came_back(code, status, label, lang):
+    body = {"code": code, "msg": "internal error"} if code is not None else {}
+    diagnosis = api_fault(body, response(status), BOT)
+    assert (diagnosis.kind, diagnosis.params["status"]) == ("server", label)
+    text = translate(lang, "err.server", **diagnosis.params)
+    assert label in text and "5xx" not in text and "{" not in text
+
+
+def test_a_server_failure_inside_the_stream_names_coze_code():
+    diagnosis = stream_fault("conversation.chat.failed", {"last_error": {"code": 5000, "msg": "x"}}, BOT, None)
+    assert (diagnosis.kind, diagnosis.params["status"]) == ("server", "Coze 5000")
+
+
+def test_no_fault_carries_the_token_in_its_repr():
+    fault = Fault(api_fault({"code": 4100, "msg": f"bad token {TOKEN}"}, response(401), BOT))
+    assert TOKEN not in repr(fault) and TOKEN not in str(fault)
+    assert TOKEN not in repr(stream_fault("error", {"code": 4100, "msg": f"Bearer {TOKEN}"}, BOT, None))

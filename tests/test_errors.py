@@ -7,7 +7,8 @@ import httpx2
 import openai
 import pytest
 
-from core.errors import diagnose
+from core import i18n
+from core.errors import diagnose, status_label
 from core.routes import COZE_SANDBOX, Endpoint
 
 EP = Endpoint("openai", "https://api.example.com/v1", "sk-secret-value-123456", "m", "custom",
@@ -53,3 +54,33 @@ def test_setup_link_is_offered_only_where_setup_can_fix_it():
 def test_token_in_an_error_text_is_redacted():
     diagnosis = diagnose(ValueError("bad key sk-secret-value-123456"), EP)
     assert "sk-secret-value-123456" not in diagnosis.detail
+
+
+def status_error(status: int, message: str = "upstream overloaded") -> openai.APIStatusError:
+    request = httpx2.Request("POST", "https://api.example.com/v1/chat/completions")
+    body = {"error": {"message": message}}
+    response = httpx2.Response(status, request=request, json=body)
+    return openai.APIStatusError(f"Error code: {status}", response=response, body=body)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 529])
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_5xx_message_names_the_status_received(status, lang):
+    diagnosis = diagnose(status_error(status), EP)
+    assert (diagnosis.kind, diagnosis.status, diagnosis.params["status"]) == ("server", status, f"HTTP {status}")
+    text = i18n.translate(lang, "err.server", **diagnosis.params)
+    assert f"HTTP {status}" in text and "api.example.com" in text
+    assert "5xx" not in text and "{" not in text
+
+
+def test_the_status_label_says_what_came_back():
+    assert status_label(503) == "HTTP 503"
+    assert status_label(None) == "HTTP 5xx"  # a failure whose status was never recorded
+    assert status_label(200, "5000") == "Coze 5000"  # Coze's own code, on an HTTP success
+    assert status_label(502, 5000) == "HTTP 502"  # a real HTTP failure says more
+
+
+def test_no_key_in_the_repr_of_a_diagnosis_or_its_params():
+    diagnosis = diagnose(status_error(401, f"Incorrect API key provided: {EP.api_key}"), EP)
+    assert EP.api_key not in repr(diagnosis) and EP.api_key not in str(diagnosis.params)
+    assert EP.api_key not in repr(diagnose(RuntimeError(f"boom {EP.api_key}"), EP))

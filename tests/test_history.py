@@ -1,6 +1,6 @@
 """The history sent to the model."""
 
-from core.history import build_messages
+from core.history import answers, build_messages, left_out, sent
 
 
 def user(text):
@@ -41,3 +41,29 @@ def test_stopped_partial_answer_is_kept_as_context():
 def test_system_prompt_leads_and_blank_one_is_omitted():
     assert build_messages([user("q")], "  ")[0]["role"] == "user"
     assert build_messages([user("q")], "Be terse.")[0] == {"role": "system", "content": "Be terse."}
+
+
+def test_left_out_names_the_failed_pair_and_the_replaced_question():
+    turns = [user("a"), assistant("", status="error"), user("b"), user("c"), assistant("y"), user("d")]
+    assert sent(turns) == [3, 4, 5]
+    assert left_out(turns) == {0, 1, 2}
+
+
+def test_a_reply_without_a_question_before_it_is_left_out():
+    turns = [assistant("orphan"), user("q"), assistant("x"), assistant("second reply")]
+    assert left_out(turns) == {0, 3}
+    assert build_messages(turns) == [user("q"), {"role": "assistant", "content": "x"}]
+
+
+def test_reasoning_alone_is_no_answer():
+    assert not answers(assistant("", reasoning="long thoughts", status="length"))
+    assert not answers(assistant(" \n "))
+    assert answers(assistant("half", status="stopped"))
+
+
+def test_what_is_sent_is_exactly_what_is_not_left_out():
+    """One rule: the request is the stored turns minus those the page marks as not sent."""
+    turns = [user("a"), assistant("x"), user("b"), assistant("", status="error"), user("c"), user("d"),
+             assistant("  ", status="stopped"), assistant("z"), user("e"), assistant("w"), user("f")]
+    kept = [i for i in range(len(turns)) if i not in left_out(turns)]
+    assert [m["content"] for m in build_messages(turns)] == [turns[i]["content"].strip() for i in kept]

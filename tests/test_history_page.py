@@ -119,12 +119,23 @@ def test_edit_resends_the_last_question_and_keeps_the_earlier_turns(app, upstrea
     assert upstream.requests[-1]["json"]["messages"][-1] == {"role": "user", "content": "two, spelled right"}
 
 
-def test_copy_shows_the_answer_without_its_thinking(app, upstream):
+def copy_data(at) -> list[dict]:
+    """What each Copy answer button would put on the clipboard, with its labels."""
+    import json
+
+    return [json.loads(e.proto.json) for e in at.main.get("bidi_component")
+            if e.proto.component_name == "copy_answer"]
+
+
+def test_copy_gives_the_answer_without_its_thinking(app, upstream, tmp_path):
     upstream.push(fixture("answer_with_math_and_code"))
     send(app, "show me")
     answer = stored(app)[-1]
-    codes = [c.value for c in app.main.code]
-    assert answer["content"] in codes and not any(answer["reasoning"] in c for c in codes)
+    for at in (app, new_app(tmp_path, {"c": app.session_state["conversation_id"]})):  # live, then stored
+        [button] = copy_data(at)
+        assert button["text"] == answer["content"] and answer["reasoning"] not in button["text"]
+        assert (button["label"], button["copied"]) == ("Copy answer", "Copied")
+    assert not app.chat_message[-1].get("popover")  # one click: nothing to open first
 
 
 def test_export_offers_markdown_and_json(app):

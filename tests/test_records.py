@@ -7,6 +7,7 @@ import pytest
 from core import records
 from core.errors import Diagnosis
 from core.events import Usage
+from core.i18n import translate, translator
 
 
 def full_reply():
@@ -97,3 +98,38 @@ def test_a_bad_field_is_refused_by_name(data, field):
         records.from_plain(data)
     assert excinfo.value.args == (field,)
 
+
+
+@pytest.mark.parametrize(("saved", "label"), [
+    ({"kind": "server", "params": {"host": "h"}, "status": 503}, "HTTP 503"),
+    ({"kind": "server", "params": {"host": "h", "code": "5000"}, "status": 200}, "Coze 5000"),
+    ({"kind": "server", "params": {"host": "h"}}, "HTTP 5xx"),
+    ({"kind": "server", "params": {"host": "h", "status": "HTTP 502"}, "status": 502}, "HTTP 502"),
+])
+def test_a_5xx_saved_before_messages_named_the_status_still_names_it(saved, label):
+    diagnosis = records.diagnosis_from_plain(saved)
+    assert diagnosis.params["status"] == label
+    for lang in ("en", "zh-CN"):
+        assert label in translate(lang, "err.server", **diagnosis.params)
+
+
+def test_other_kinds_get_no_status_added():
+    assert "status" not in records.diagnosis_from_plain({"kind": "auth", "params": {}, "status": 401}).params
+
+
+BOT_ID = "7400000000000000001"
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Coze bot 7400000000000000001"),
+                                             ("zh-CN", "扣子智能体 7400000000000000001")])
+def test_on_the_coze_bot_route_the_footer_names_the_bot_not_a_model(lang, label):
+    reply = records.new_message("assistant", "a", model=BOT_ID, route="coze-bot", total=3.0)
+    line = records.footer(reply, translator(lang))
+    assert line.startswith(label + " · ")
+    assert line.count(BOT_ID) == 1
+
+
+def test_on_other_routes_the_footer_starts_with_the_model():
+    for route in ("openai", "coze-sandbox", None):  # None: rows saved before the route was kept
+        reply = records.new_message("assistant", "a", model="deepseek-r1-250528", route=route, total=3.0)
+        assert records.footer(reply, translator("en")) == "deepseek-r1-250528 · total 3.0 s"

@@ -12,6 +12,8 @@ from core.database import DatabaseError
 from core.mathtext import to_streamlit
 from ui.messages import View
 
+UPLOAD_MB = 5 * export.MAX_MB  # what the browser lets through; export.MAX_MB is what an import may be
+
 
 def file_name(title: str, ext: str) -> str:
     """A download name from the title, without characters file systems refuse."""
@@ -93,9 +95,14 @@ def import_dialog(view: View) -> None:
 
 def _import_body(view: View) -> None:
     t = view.t
+    # The browser refuses a file the uploader's type or size filter rejects with nothing but a
+    # tooltip, and the app never hears of it. So no type filter and room above the import limit:
+    # such files come through and export.from_json refuses them by name, on the page.
     # A new key after each import: the uploader must not hand the same file over again.
-    upload = st.file_uploader(t("chats.import_file"), type=["json"], max_upload_size=export.MAX_MB,
+    upload = st.file_uploader(t("chats.import_file"), max_upload_size=UPLOAD_MB,
                               key=f"import_file_{st.session_state.get('imports', 0)}")
+    # Said up front too: a file past UPLOAD_MB is still refused by the browser alone.
+    st.caption(t("chats.import_limits", mb=export.MAX_MB, count=export.MAX_MESSAGES))
     if upload is None:
         return
     try:

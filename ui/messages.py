@@ -4,9 +4,61 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core import conversation, records, turns
+from core import conversation, history, records, turns
 from core.mathtext import to_streamlit
 from core.store import Store
+
+# Copy answer in one click. Streamlit has no clipboard API and st.code's own copy icon uses only
+# navigator.clipboard, which browsers offer in a secure context alone (https, localhost): on
+# http://<LAN address> it silently copies nothing. So a small component copies with
+# navigator.clipboard where it exists and falls back to the copy command, which needs no secure
+# context. The answer travels as JSON data and is only ever set as text, never parsed as HTML.
+COPY_HTML = """<button type="button"><span class="icon" aria-hidden="true">content_copy</span>
+<span class="label" aria-live="polite"></span></button>"""
+COPY_CSS = """
+button {display: inline-flex; align-items: center; gap: 0.5rem; min-height: 2.5rem; padding: 0;
+        border: none; background: none; color: var(--st-text-color); font-family: var(--st-font);
+        font-size: 0.875rem; line-height: 1.6; cursor: pointer}
+button:hover, button:focus-visible {color: var(--st-primary-color)}
+.icon {font-family: "Material Symbols Rounded"; font-size: 1rem; line-height: 1; font-feature-settings: "liga"}
+"""
+COPY_JS = """
+async function copy(text) {
+  if (window.isSecureContext && navigator.clipboard) {
+    try { await navigator.clipboard.writeText(text); return true; } catch (e) { /* fall back below */ }
+  }
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.cssText = "position: fixed; top: 0; left: 0; opacity: 0";
+  document.body.append(area);
+  area.select();
+  let ok = false;
+  try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+  area.remove();
+  return ok;
+}
+
+export default function ({ data, parentElement }) {
+  const button = parentElement.querySelector("button");
+  const label = parentElement.querySelector(".label");
+  const icon = parentElement.querySelector(".icon");
+  const reset = () => { label.textContent = data.label; icon.textContent = "content_copy"; };
+  reset();
+  button.onclick = async () => {
+    const ok = await copy(data.text);
+    label.textContent = ok ? data.copied : data.failed;
+    icon.textContent = ok ? "check" : "error";
+    button.focus();
+    clearTimeout(button.resetTimer);
+    button.resetTimer = setTimeout(reset, 2000);
+  };
+}
+"""
+COPY_BUTTON = st.components.v2.component("copy_answer", html=COPY_HTML, css=COPY_CSS, js=COPY_JS)
+
+
+JUST_ASKED = object()  # show_outcome's default: the reply answers the question right before it
 
 
 @dataclass(frozen=True)
@@ -43,12 +95,12 @@ def send_edit(view: View) -> None:
     state.editing = False
 
 
-def show_user(view: View, msg: dict, last: bool):
-    """A question; the last one can be edited and sent again. Returns the slot for its Edit
+def show_user(view: View, msg: dict, last: bool, unsent: str | None = None):
+    """A question, verbatim; the last one can be edited and sent again. Returns the slot for its Edit
     button when a reply is about to stream (the button belongs there once the reply is done)."""
     t = view.t
     if last is None:
-        st.markdown(to_streamlit(msg["content"]))
+        show_question(t, msg, unsent)
         return st.empty()
     if last and st.session_state.get("editing"):
         st.text_area(t("chats.edit"), msg["content"], key="edit_text", label_visibility="collapsed")
@@ -57,10 +109,17 @@ def show_user(view: View, msg: dict, last: bool):
                       args=(view,))
             st.button(t("chats.cancel"), on_click=st.session_state.update, kwargs={"editing": False})
         return
-    st.markdown(to_streamlit(msg["content"]))  # "$5 and $10" stays text here too
+    show_question(t, msg, unsent)
     if last:
         edit_button(view)
     return None
+
+
+def show_question(t, msg: dict, unsent: str | None) -> None:
+    """The user's words as typed: line breaks kept, nothing read as Markdown, HTML or LaTeX."""
+    st.text(msg["content"])  # "# line" is no heading, "<b>" no tag, "$5 and $10" no math
+    if unsent:
+        st.caption(t(unsent))
 
 
 def edit_button(view: View) -> None:
@@ -69,9 +128,15 @@ def edit_button(view: View) -> None:
               on_click=st.session_state.update, kwargs={"editing": True})
 
 
-def show_outcome(view: View, msg: dict, last: bool) -> None:
-    """Status notes and errors that tell how the reply ended."""
+def show_outcome(view: View, msg: dict, last: bool, unsent: str | None = JUST_ASKED) -> None:
+    """Status notes and errors that tell how the reply ended, and whether the model will remember it.
+
+    ``unsent`` is the note's key when history leaves this reply out; a reply that just streamed
+    answers the question before it, so history's own test of an answer decides for it.
+    """
     t, status, diag = view.t, msg["status"], msg.get("diagnosis")
+    if unsent is JUST_ASKED:
+        unsent = None if history.answers(msg) else "chats.not_sent_question"
     if status == "stopped":
         st.caption(t("chat.stopped"))
     if status == "incomplete":
@@ -91,6 +156,8 @@ def show_outcome(view: View, msg: dict, last: bool) -> None:
         if diag.fix_in_setup:
             st.page_link("app_pages/setup.py", label=t("chat.open_setup"), icon=":material/key:")
     if status != "streaming":
+        if unsent:
+            st.caption(t(unsent))
         show_actions(view, msg, last)
 
 
@@ -99,9 +166,7 @@ def show_actions(view: View, msg: dict, last: bool) -> None:
     t = view.t
     with st.container(horizontal=True, gap="small"):
         if msg["content"]:
-            with st.popover(t("chats.copy"), icon=":material/content_copy:", type="tertiary"):
-                st.caption(t("chats.copy_hint"))
-                st.code(msg["content"], language="markdown", wrap_lines=True)
+            copy_button(t, msg)
         if not last:
             return
         again = "chats.regenerate" if msg["status"] in ("complete", "length") else "chat.retry"
@@ -113,7 +178,15 @@ def show_actions(view: View, msg: dict, last: bool) -> None:
                       on_click=regenerate, args=(view, budget))
 
 
-def show_assistant(view: View, msg: dict, last: bool) -> None:
+def copy_button(t, msg: dict) -> None:
+    """One click puts the answer's Markdown, without its thinking, on the clipboard."""
+    # Keyed by the message: two equal answers would otherwise be one element twice.
+    COPY_BUTTON(data={"text": msg["content"], "label": t("chats.copy"), "copied": t("chats.copied"),
+                      "failed": t("chats.copy_failed")},
+                key=f"copy_{msg.get('id') or 'live'}", width="content")
+
+
+def show_assistant(view: View, msg: dict, last: bool, unsent: str | None = None) -> None:
     """Replay one stored reply exactly as it looked when it finished."""
     t = view.t
     if msg["reasoning"]:
@@ -122,8 +195,24 @@ def show_assistant(view: View, msg: dict, last: bool) -> None:
             st.caption(to_streamlit(msg["reasoning"]))  # muted, so thinking never reads as answer
     if msg["content"]:
         st.markdown(to_streamlit(msg["content"]))
-    show_outcome(view, msg, last)
+    show_outcome(view, msg, last, unsent)
     st.caption(records.footer(msg, t))
+
+
+def unsent_notes(messages: list[dict]) -> dict[int, str]:
+    """The "not sent to the model" note each left-out message gets, by position. Which ones are left
+    out is history's rule (the one that builds the request); a pair's note goes under its reply."""
+    notes = {}
+    left_out = history.left_out(messages)
+    for i in sorted(left_out):
+        msg = messages[i]
+        if msg["role"] == "assistant":
+            if msg["status"] != "streaming":  # still being written: not yet known to have failed
+                asked = i > 0 and messages[i - 1]["role"] == "user"
+                notes[i] = "chats.not_sent_question" if asked else "chats.not_sent_reply"
+        elif i + 1 not in left_out or messages[i + 1]["role"] != "assistant":
+            notes[i] = "chats.not_sent_question"  # a question another question replaced
+    return notes
 
 
 def show_history(view: View, messages: list[dict], busy: bool):
@@ -137,13 +226,14 @@ def show_history(view: View, messages: list[dict], busy: bool):
     again = final >= 1 and messages[final]["role"] == "assistant" and messages[final - 1]["role"] == "user"
     if messages and messages[final]["status"] == "streaming":  # another tab is still writing it
         editable = again = False
+    notes = unsent_notes(messages)
     for i, msg in enumerate(messages):
         with st.chat_message(msg["role"]):
             if msg["role"] == "user":
                 last = editable and i == last_user
-                slot = show_user(view, msg, None if busy and last else last) or slot
+                slot = show_user(view, msg, None if busy and last else last, notes.get(i)) or slot
             else:
-                show_assistant(view, msg, i == final and again and not busy)
+                show_assistant(view, msg, i == final and again and not busy, notes.get(i))
     return slot
 
 

@@ -42,7 +42,7 @@ MESSAGES = {
     "err.forbidden": "**403 — not allowed.** The key lacks permission for `{model}`, or the account needs verification with the provider. Check `{key_var}` and the provider console.",
     "err.not_found": "**404 — not found.** Either the model name `{model}` (set `R1_MODEL`) or the base URL path `{base_url}` (set `{url_var}`) is wrong for this provider.",
     "err.rate_limit": "**429 — rate limited** by `{host}`, even after automatic retries. Wait {wait} s and retry.",
-    "err.server": "**The provider failed** (5xx at `{host}`). It is usually temporary: retry in a moment.",
+    "err.server": "**The provider failed**: `{host}` answered {status}. It is usually temporary: retry in a moment.",
     "err.bad_request": "**400 — the provider rejected the request.** Check the model `{model}` and the sidebar settings.",
     "err.http": "**Unexpected HTTP error** from `{host}`.",
     "err.timeout": "**Timed out**: `{host}` sent nothing for {read_timeout} s. Retry; raise `R1_READ_TIMEOUT` if the provider is slow to start.",

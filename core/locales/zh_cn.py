@@ -42,7 +42,7 @@ MESSAGES = {
     "err.forbidden": "**403——无权访问。** 该密钥没有 `{model}` 的权限，或账户需要在服务商处完成认证。请检查 `{key_var}` 和服务商控制台。",
     "err.not_found": "**404——未找到。** 模型名 `{model}`（设置 `R1_MODEL`）或基础 URL 路径 `{base_url}`（设置 `{url_var}`）与该服务商不符。",
     "err.rate_limit": "**429——请求过于频繁**（`{host}`），自动重试后仍被限流。请等待 {wait} 秒后重试。",
-    "err.server": "**服务商出错**（`{host}` 返回 5xx）。通常是暂时的，稍后重试。",
+    "err.server": "**服务商出错**（`{host}` 返回 {status}）。通常是暂时的，稍后重试。",
     "err.bad_request": "**400——服务商拒绝了请求。** 请检查模型 `{model}` 和侧边栏设置。",
     "err.http": "**`{host}` 返回了意外的 HTTP 错误。**",
     "err.timeout": "**超时**：`{host}` 在 {read_timeout} 秒内没有发送任何数据。请重试；若服务商启动较慢，可调大 `R1_READ_TIMEOUT`。",

@@ -39,6 +39,7 @@ MAIN = "#stMain"  # on a page with a chat input the <main> has no data-testid="s
 USER = '[data-testid="stChatMessage"]:has([data-testid="stChatMessageAvatarUser"])'
 MARKDOWN = '[data-testid="stMarkdownContainer"]'
 ST_MARKDOWN = '[data-testid="stMarkdown"]'  # st.markdown / st.caption, not a button's label
+QUESTION = '[data-testid="stText"]'  # a question is drawn verbatim (st.text), not as Markdown
 CONV = f'{SIDEBAR} [class*="st-key-conv_"]{LIVE}'  # one per conversation in the list
 TITLE = f"{MAIN} h3"  # the open conversation's title (st.subheader)
 DIALOG = '[role="dialog"]:not([data-testid="stPopoverBody"])'  # st.dialog, not a popover body
@@ -86,7 +87,7 @@ def snapshot(page) -> dict:
     """What a reload must redraw identically: questions, replies, thinking labels and footers."""
     assistants = page.locator(ASSISTANT)
     return {
-        "questions": texts(page.locator(USER).locator(ST_MARKDOWN)),  # not the buttons' labels
+        "questions": texts(page.locator(USER).locator(QUESTION)),  # not the buttons' labels
         "answers": texts(assistants.locator(f"{ST_MARKDOWN} > div > {MARKDOWN}")),  # no captions
         "thinking": texts(assistants.locator(f"{THINKING_LABEL} {MARKDOWN}")),  # no icon names
         "footers": [a.locator(CAPTION).last.inner_text().strip() for a in assistants.all()],
@@ -266,7 +267,7 @@ def test_regenerate_and_edit_in_the_browser(new_page, upstream):
     ex(page.locator(ASSISTANT).last).to_contain_text("You said: second question, edited")
     ex(button(page, "regenerate")).to_be_visible()
     wait_idle(page)
-    ex(page.locator(USER).locator(ST_MARKDOWN)).to_have_text(
+    ex(page.locator(USER).locator(QUESTION)).to_have_text(
         ["first question", "second question, edited"])
     ex(page.locator(ASSISTANT)).to_have_count(2)
     ex(page.locator(ASSISTANT).last).not_to_contain_text("A regenerated answer.")
@@ -394,12 +395,13 @@ def test_history_ui_in_chinese(new_page, upstream, artifacts):
     assert md.startswith("# 你好，请介绍一下欧拉公式"), md[:80]
     page.keyboard.press("Escape")
 
-    # The copy popover holds the answer alone.
-    page.locator(ASSISTANT).last.get_by_role("button", name="复制回答").click()
-    copy = page.locator(POPOVER_BODY)
-    ex(copy.locator('[data-testid="stCode"]')).to_contain_text("You said: **你好，请介绍一下欧拉公式**")
-    ex(copy.locator('[data-testid="stCode"]')).not_to_contain_text("The user wrote")
-    wait_idle(page)
+    # One click copies the answer alone (the clipboard itself: test_chat_details_browser.py).
+    copy = page.locator(ASSISTANT).last.locator('[class*="st-key-copy_"] button')
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    copy.click()
+    ex(copy).to_have_accessible_name("已复制")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "You said: **你好，请介绍一下欧拉公式**" in copied and "The user wrote" not in copied
     shoot(page, artifacts / "history_copy_zh.png")
 
 
