@@ -71,13 +71,18 @@ def draw_keeping(t, keeping: Keeping, shown_path: str, error: tuple[str, str] | 
 
 
 def draw_settings(t, endpoint, default_budget: int) -> None:
-    """System prompt, token budget and temperature for the next replies."""
+    """System prompt, token budget and temperature for the next replies.
+
+    Only Chat draws them, so each keeps its value for the whole session (``persist_state``): a
+    visit to Setup must not reset them.
+    """
     budget = BY_ENV["R1_MAX_TOKENS"]  # the bounds R1_MAX_TOKENS is checked against, so the default fits
     with st.expander(t("chats.settings"), icon=":material/tune:"):
-        st.text_area(t("chat.system_prompt"), key="system_prompt", placeholder=t("chat.system_placeholder"))
+        st.text_area(t("chat.system_prompt"), key="system_prompt", placeholder=t("chat.system_placeholder"),
+                     persist_state="session")
         if not (endpoint and endpoint.route == "coze-bot"):  # a Coze bot's own settings decide its budget
             st.number_input(t("chat.max_tokens"), int(budget.minimum), int(budget.maximum), default_budget,
-                            step=1024,
-                            key="max_tokens", help=t("chat.max_tokens_help"))
+                            step=1024, key="max_tokens", help=t("chat.max_tokens_help"),
+                            persist_state="session")
         if endpoint and endpoint.honours_temperature:
-            st.slider(t("chat.temperature"), 0.0, 2.0, 0.6, 0.1, key="temperature")
+            st.slider(t("chat.temperature"), 0.0, 2.0, 0.6, 0.1, key="temperature", persist_state="session")
