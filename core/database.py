@@ -6,7 +6,9 @@ a server database (``postgresql://…``) needs a new ``connect`` branch, not new
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -91,16 +93,42 @@ def connect(url: str) -> Database:
     path = sqlite_path(url)
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _create_private(Path(path))
     # isolation_level=None: we commit each statement ourselves, so a streamed reply's text is
     # durable the moment it is saved, not when some later statement happens to commit.
     connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
     if path != ":memory:":
         connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
         connection.execute("PRAGMA synchronous=NORMAL")  # durable across a process crash in WAL
+        for companion in (path + "-wal", path + "-shm"):  # made from the main file's mode, but check
+            _make_private(Path(companion))
     connection.execute("PRAGMA foreign_keys=ON")
     # SQLite's LOWER only folds ASCII; servers fold all of Unicode. Same SQL, same answers.
     connection.create_function("lower", 1, _lower, deterministic=True)
     return Database(connection, url)
+
+
+def _create_private(path: Path) -> None:
+    """Create the SQLite file 0600 before SQLite opens it, or tighten an existing one we own."""
+    # SQLite gives the -wal and -shm files the main file's mode, so getting this one right
+    # first keeps every conversation file private whatever the umask.
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        _make_private(path)
+        return
+    os.fchmod(fd, 0o600)  # exactly 0600, even under an odd umask that would leave it unwritable
+    os.close(fd)
+
+
+def _make_private(path: Path) -> None:
+    """Set a file we own to 0600 if it is wider; a missing file or someone else's is left alone."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o177:
+        os.chmod(path, 0o600)
 
 
 def _lower(value: object) -> object:

@@ -58,7 +58,8 @@ def save(path: Path, updates: Mapping[str, str | None], *, lock_timeout: float =
     _validate(updates)
     target = Path(path).resolve()  # write through a symlink rather than replace it
     try:
-        with _locked(target.with_name(target.name + ".lock"), lock_timeout):
+        with _locked(target.parent, lock_timeout):
+            _drop_old_lock_file(target)
             return _save_locked(target, updates)
     except OSError as exc:
         raise EnvFileError("io", f"{exc.strerror or type(exc).__name__}: {exc.filename or target}") from exc
@@ -166,11 +167,23 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.close(dir_fd)
 
 
+def _drop_old_lock_file(target: Path) -> None:
+    """Remove the empty ``<name>.lock`` that versions before the folder lock left beside the file."""
+    old = target.with_name(target.name + ".lock")
+    with contextlib.suppress(OSError):  # absent, or not ours to remove: either way nothing to do
+        if old.is_file() and not old.is_symlink() and old.stat().st_size == 0:
+            old.unlink()
+
+
 @contextlib.contextmanager
-def _locked(lock_path: Path, timeout: float) -> Iterator[None]:
-    """Hold an exclusive flock on the sidecar lock file, giving up after ``timeout`` seconds."""
+def _locked(folder: Path, timeout: float) -> Iterator[None]:
+    """Hold an exclusive flock on the file's folder, giving up after ``timeout`` seconds."""
+    # Why the folder: the file itself is replaced by a rename, so a lock on its old inode would
+    # not exclude a writer that opens the new one; a sidecar lock file could never be deleted
+    # (that races) and would sit untracked in the work tree. The folder outlives every rename
+    # and is where the temp file and the backup are written too. No file, so no mode to get wrong.
     # Each call opens its own descriptor, so threads of one process exclude each other too.
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(folder, os.O_RDONLY)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -178,8 +191,8 @@ def _locked(lock_path: Path, timeout: float) -> Iterator[None]:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             if time.monotonic() >= deadline:
-                raise EnvFileError("locked", f"another save held {lock_path.name} for {timeout:g} s")
+                raise EnvFileError("locked", f"another save held the lock on {folder} for {timeout:g} s")
             time.sleep(0.02)
         yield
     finally:
-        os.close(fd)  # closing releases the lock; the lock file stays, deleting it would race
+        os.close(fd)  # closing releases the lock

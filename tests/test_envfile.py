@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -193,7 +194,7 @@ def test_malformed_file_is_reported_and_left_untouched(tmp_path, content, line):
         save(tmp_path / ".env.local", {"KEY": "new"})
     assert (err.value.kind, err.value.line) == ("malformed", line)
     assert SECRET not in str(err.value) and SECRET not in err.value.detail
-    assert snapshot(tmp_path) == {**before, ".env.local.lock": b""}
+    assert snapshot(tmp_path) == before
 
 
 def test_non_utf8_file_is_reported_and_left_untouched(tmp_path):
@@ -203,7 +204,7 @@ def test_non_utf8_file_is_reported_and_left_untouched(tmp_path):
         save(tmp_path / ".env.local", {"KEY": "new"})
     assert (err.value.kind, err.value.line) == ("not_utf8", 3)
     assert SECRET not in str(err.value)
-    assert snapshot(tmp_path) == {**before, ".env.local.lock": b""}
+    assert snapshot(tmp_path) == before
 
 
 def test_missing_folder_is_an_io_error(tmp_path):
@@ -222,7 +223,18 @@ def test_new_file_is_private(tmp_path):
     finally:
         os.umask(old_umask)
     assert mode(path) == 0o600
-    assert mode(tmp_path / ".env.local.lock") == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".env.local"]  # the lock is on the folder
+
+
+def test_a_save_leaves_only_private_files_and_no_lock_file(tmp_path):
+    path = env_file(tmp_path, b"KEY=v1\n")
+    (tmp_path / ".env.local.lock").write_bytes(b"")  # what versions before the folder lock left
+    old_umask = os.umask(0o022)
+    try:
+        save(path, {"KEY": SECRET})
+    finally:
+        os.umask(old_umask)
+    assert {p.name: mode(p) for p in tmp_path.iterdir()} == {".env.local": 0o600, ".env.local.bak": 0o600}
 
 
 def test_existing_wide_permissions_become_private(tmp_path):
@@ -257,7 +269,7 @@ def test_failed_rename_leaves_the_old_file_whole_and_no_temp_behind(tmp_path, mo
         save(path, {"KEY": SECRET})
     assert err.value.kind == "io" and SECRET not in str(err.value)
     assert path.read_bytes() == b"KEY=old\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".env.local", ".env.local.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".env.local"]
 
 
 def test_a_symlinked_file_is_written_through(tmp_path):
@@ -322,7 +334,7 @@ def test_concurrent_saves_keep_both_updates_across_processes(tmp_path):
 
 def test_a_lock_held_elsewhere_gives_up_as_locked(tmp_path):
     path = env_file(tmp_path, b"A=1\n")
-    fd = os.open(tmp_path / ".env.local.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(tmp_path, os.O_RDONLY)  # save locks the file's folder
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         with pytest.raises(EnvFileError) as err:
@@ -343,3 +355,14 @@ def test_gitignore_gains_the_file_in_a_git_repo(tmp_path):
     assert result.gitignore_updated
     assert (tmp_path / ".gitignore").read_text() == ".env.local\n.env.local.bak\n"
     assert not save(env_file(tmp_path), {"A": "2"}).gitignore_updated  # once is enough
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command")
+def test_after_saves_in_a_real_repo_git_sees_no_new_file_but_the_gitignore(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    path = env_file(tmp_path)
+    save(path, {"KEY": "v1"})
+    save(path, {"KEY": SECRET})  # a second save also leaves a backup
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path,
+                            check=True, capture_output=True, text=True).stdout
+    assert status.splitlines() == ["?? .gitignore"]  # neither the file, its backup nor a lock file
