@@ -20,8 +20,17 @@ with st.sidebar:
         st.rerun()
 
 ready = state.config.ready
-chat = st.Page("app_pages/chat.py", title=t("nav.chat"), icon=":material/forum:", default=ready,
-               help=t("nav.chat_help"))
-setup = st.Page("app_pages/setup.py", title=t("nav.setup"), icon=":material/key:", default=not ready,
-                help=t("nav.setup_help"))
-st.navigation([chat, setup]).run()
+chat = st.Page("app_pages/chat.py", title=t("nav.chat"), icon=":material/forum:", help=t("nav.chat_help"))
+setup = st.Page("app_pages/setup.py", title=t("nav.setup"), icon=":material/key:", help=t("nav.setup_help"))
+
+
+def home() -> None:
+    """The root URL opens Chat when a route is ready, else Setup, keeping ``?c=`` links.
+
+    Streamlit serves its default page only at ``/``, so a default Chat would make ``/chat`` (a
+    bookmark, a refresh) a "Page not found"; with this hidden root both keep their own URL.
+    """
+    st.switch_page(chat if ready else setup, query_params=st.query_params.to_dict())
+
+
+st.navigation([st.Page(home, title=t("nav.chat"), default=True, visibility="hidden"), chat, setup]).run()

@@ -108,11 +108,11 @@ def test_a_link_to_the_page_that_is_not_the_default_opens_without_a_dialog(reque
     expect()(page.locator(DIALOG)).to_have_count(0)
 
 
-@pytest.mark.xfail(strict=True, reason="Streamlit serves the default page only at '/', so '/chat' "
-                   "with a route configured (or '/setup' without one) also shows 'Page not found'")
-def test_a_link_to_the_default_page_by_its_name_opens_without_a_dialog(visit, app_server):
-    page = visit(app_server + "/chat")
+@pytest.mark.parametrize("path", ["/chat", "/setup", "/"])
+def test_a_link_to_either_page_by_its_name_opens_without_a_dialog(visit, app_server, path):
+    page = visit(app_server + path)
     expect()(page.locator(DIALOG)).to_have_count(0, timeout=3000)
+    expect()(page).to_have_url(re.compile(r"/(chat|setup)$"))  # the root opens Chat under its own URL
 
 
 # --- the theme follows the browser's light or dark preference --------------------------------
