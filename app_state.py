@@ -11,10 +11,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import config, conversation, i18n, logs, place, visibility
-from core.database import MEMORY, sqlite_path
-from core.migrations import SchemaMismatch
-from core.store import Store, open_store
+from core import i18n, logs, place
+from core.chat import session as conversation
+from core.conversations import visibility
+from core.conversations.database import MEMORY, sqlite_path
+from core.conversations.migrations import SchemaMismatch
+from core.conversations.store import Store, open_store
+from core.setup import config
 
 APP_DIR = Path(__file__).resolve().parent
 

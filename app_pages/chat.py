@@ -5,8 +5,9 @@ import time
 import streamlit as st
 
 import app_state
-from core import conversation, records, turns
-from core.database import DatabaseError
+from core.chat import session as conversation
+from core.conversations import records, turns
+from core.conversations.database import DatabaseError
 from ui import live, sidebar
 from ui.conversation_menu import draw_header
 from ui.messages import View, edit_button, show_history, show_outcome, watch

@@ -6,11 +6,11 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 import app_state
-from core import checks, diagnostics, verify, wizard
-from core.binding import ROUTE_KEYS
-from core.presets import BY_ID, COZE_TOKEN_URL, PRESETS
 from core.redact import mask
-from core.settings import SOURCES
+from core.setup import checks, diagnostics, valuechecks, verify, wizard
+from core.setup.binding import ROUTE_KEYS
+from core.setup.presets import BY_ID, COZE_TOKEN_URL, PRESETS
+from core.setup.settings import SOURCES
 
 t = app_state.init()  # cheap, and the page must not rely on the router having run
 state = st.session_state
@@ -148,16 +148,16 @@ else:
                   help=t("setup.token_help"), placeholder=t("setup.token_keep", masked=mask(current))
                   if current else t("setup.token_placeholder"))
     st.text_input(t("setup.coze_base" if bot else "setup.base_url"), key="wiz_base_url")
-    url = state.wiz_base_url.strip().rstrip("/") + "/v3/chat" if bot else checks.request_url(state.wiz_base_url)
+    url = state.wiz_base_url.strip().rstrip("/") + "/v3/chat" if bot else valuechecks.request_url(state.wiz_base_url)
     st.caption(t("setup.request_url", url=url))
 st.text_input(t("setup.bot_id" if preset.route == "coze-bot" else "setup.model"), key="wiz_model")
 draft, held = read_draft()
 if preset.route == "openai":
-    for finding in checks.token_problems("OPENAI_API_KEY", draft.token) + checks.base_url_problems(
+    for finding in valuechecks.token_problems("OPENAI_API_KEY", draft.token) + valuechecks.base_url_problems(
             "OPENAI_BASE_URL", state.wiz_base_url, preset):
         show_finding(finding)
 elif preset.route == "coze-bot":
-    for finding in checks.token_problems("COZE_API_TOKEN", draft.token):
+    for finding in valuechecks.token_problems("COZE_API_TOKEN", draft.token):
         show_finding(finding)
 if held and place.shared:  # a visitor's host never gets the server's key
     st.warning(t("setup.key_held_shared", setting=held.key, home=held.home, target=held.target),

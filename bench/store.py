@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import records  # noqa: E402
-from core.database import sqlite_url  # noqa: E402
-from core.events import Usage  # noqa: E402
-from core.store import open_store  # noqa: E402
+from core.chat.events import Usage  # noqa: E402
+from core.conversations import records  # noqa: E402
+from core.conversations.database import sqlite_url  # noqa: E402
+from core.conversations.store import open_store  # noqa: E402
 
 
 def timed(fn, repeat: int) -> list[float]:

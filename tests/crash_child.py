@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import sys
 
-from core import conversation, turns
-from core.routes import Endpoint
-from core.store import open_store
+from core.chat import session as conversation
+from core.chat.endpoint import Endpoint
+from core.conversations import turns
+from core.conversations.store import open_store
 
 API_KEY = "sk-crash-test-key-0123456789abcdef"
 OWNER = "local"

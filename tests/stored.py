@@ -3,8 +3,8 @@
 import os
 from pathlib import Path
 
-from core.database import connect, sqlite_url
-from core.store import Store
+from core.conversations.database import connect, sqlite_url
+from core.conversations.store import Store
 
 
 def stored(at) -> list[dict]:

@@ -7,9 +7,9 @@ import time
 import streamlit as st
 
 import app_state
-from core import export, turns
-from core.database import DatabaseError
-from core.mathtext import to_streamlit
+from core.chat.mathtext import to_streamlit
+from core.conversations import export, turns
+from core.conversations.database import DatabaseError
 from ui.messages import View
 
 UPLOAD_MB = 5 * export.MAX_MB  # what the browser lets through; export.MAX_MB is what an import may be

@@ -4,9 +4,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core import conversation, history, records, turns
-from core.mathtext import to_streamlit
-from core.store import Store
+from core.chat import history
+from core.chat import session as conversation
+from core.chat.mathtext import to_streamlit
+from core.conversations import records, turns
+from core.conversations.store import Store
 
 # Copy answer in one click. Streamlit has no clipboard API and st.code's own copy icon uses only
 # navigator.clipboard, which browsers offer in a secure context alone (https, localhost): on

@@ -3,9 +3,9 @@
 import streamlit as st
 
 import app_state
-from core.mathtext import to_streamlit
-from core.settings import BY_ENV
-from core.visibility import Keeping
+from core.chat.mathtext import to_streamlit
+from core.conversations.visibility import Keeping
+from core.setup.settings import BY_ENV
 from ui.conversation_menu import import_dialog
 from ui.messages import View
 

@@ -1,0 +1,234 @@
+"""The Coze bot route: chat with a published Coze bot that runs DeepSeek-R1, over the Open API v3 —
+the request, the stream, and how its failures are named.
+
+The stream is read with httpx2 and core/chat/sse.py rather than cozepy's ``chat.stream``, which
+cannot close the response on Stop nor report the ``error`` event's code (see docs/coze-v3.md).
+Coze reports a refusal three ways: a JSON body with a non-zero ``code`` (often with HTTP 200), an
+HTTP error status, or a ``conversation.chat.failed`` / ``error`` event inside the stream.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx2
+
+from core import logs
+from core.chat import sse
+from core.chat.events import Event, Finished, Interrupted, Usage
+from core.chat.faults import connection_kind
+from core.chat.reasoning import ReasoningParser
+from core.diagnosis import Diagnosis, status_label
+from core.redact import redact
+
+CONNECT_TIMEOUT = 10.0
+MAX_MESSAGES = 100  # Coze's limit on additional_messages; more is refused with code 4004
+DELTA, COMPLETED = "conversation.message.delta", "conversation.message.completed"
+# Coze's documented codes (coze_error_codes page); 4028 is observed, not documented.
+CODE_KINDS = {
+    4000: "bad_request", 4004: "bad_request", 4010: "too_long",
+    4006: "bot_not_found", 4200: "bot_not_found", 4015: "bot_not_published",
+    4008: "daily_limit", 4009: "rate_limit", 4020: "rate_limit",
+    4011: "balance", 4019: "balance", 4022: "balance", 4028: "balance",
+    4012: "bot_model", 4013: "server", 5000: "server", 4014: "cannot_answer",
+    4100: "token_refused", 4101: "forbidden", 4102: "risk_control",
+}
+STATUS_KINDS = {400: "bad_request", 401: "auth", 403: "forbidden", 404: "api_not_found", 429: "rate_limit"}
+# Kinds only this route has; their texts live in core/locales/coze_*.py.
+NEW_KINDS = ("token_refused", "bot_not_found", "bot_not_published", "daily_limit", "too_long", "bot_model",
+             "cannot_answer", "risk_control", "bot_needs_action", "api_not_found", "coze_error")
+
+
+@dataclass(frozen=True)
+class CozeBot:
+    """Everything the Coze route needs: the token (never shown), the bot and where the API is."""
+
+    token: str = field(repr=False)
+    bot_id: str
+    api_base: str = "https://api.coze.cn"
+    user_id: str = "r1-chat-user"
+    read_timeout: float = 120.0
+
+    @property
+    def base(self) -> str:
+        """The API host without a trailing slash, as paths are appended to it and shown in fixes."""
+        return self.api_base.rstrip("/")
+
+
+def bot_for(endpoint) -> CozeBot:
+    """The CozeBot behind a Coze bot route's Endpoint (see core.routes)."""
+    return CozeBot(endpoint.api_key, endpoint.bot_id, endpoint.base_url,
+                   endpoint.user_id or "r1-chat-user", endpoint.read_timeout)
+
+
+def make_http(bot: CozeBot) -> httpx2.Client:
+    """The HTTP client the chat stream uses; reuse it across replies to keep the connection warm."""
+    # A read timeout applies between streamed events, so a long think never times out.
+    return httpx2.Client(timeout=httpx2.Timeout(bot.read_timeout, connect=CONNECT_TIMEOUT))
+
+
+def request_body(bot: CozeBot, messages: list[dict]) -> dict:
+    """The /v3/chat body: the whole history as additional_messages, stateless on Coze's side."""
+    if not messages or messages[-1]["role"] != "user":
+        raise ValueError("messages must end with the user's new message")
+    system = "\n".join(m["content"] for m in messages if m["role"] == "system")
+    turns = [m for m in messages if m["role"] != "system"][-(MAX_MESSAGES - 1):]
+    if system:
+        # v3 has no system role, and R1's authors advise putting instructions in the user prompt.
+        framed = f"<instructions>\n{system}\n</instructions>\n\n{turns[0]['content']}"
+        turns[0] = {**turns[0], "content": framed}
+    # auto_save_history=False: no Coze conversation is kept, so none can be lost or shared.
+    return {"bot_id": bot.bot_id, "user_id": bot.user_id, "stream": True, "auto_save_history": False,
+            "additional_messages": [{"role": m["role"], "content": m["content"], "content_type": "text",
+                                     "type": "question" if m["role"] == "user" else "answer"} for m in turns]}
+
+
+def stream_bot_reply(bot: CozeBot, messages: list[dict],
+                     client: httpx2.Client | None = None) -> Iterator[Event]:
+    """Yield the bot's reply as typed events; faults and silent ends become one final Interrupted.
+
+    Closing the generator (a Stop) closes the HTTP response at once.
+    """
+    body = request_body(bot, messages)
+    owned = client is None
+    client = client or make_http(bot)
+    try:
+        yield from _reply(client, bot, body)
+    finally:
+        if owned:
+            client.close()
+
+
+def _reply(client: httpx2.Client, bot: CozeBot, body: dict) -> Iterator[Event]:
+    parser, started = ReasoningParser(), False
+    try:
+        with client.stream("POST", bot.base + "/v3/chat", json=body,
+                           headers={"Authorization": f"Bearer {bot.token}"}) as response:
+            started = True
+            _raise_for_reply(response, bot)
+            yield from _events(response, bot, parser)
+            return
+    except Fault as fault:
+        diagnosis = fault.args[0]
+    except httpx2.TimeoutException:
+        diagnosis = diagnose(bot, "timeout")
+    except httpx2.TransportError as exc:
+        kind = "cut_off" if started else connection_kind(exc)
+        diagnosis = diagnose(bot, kind, msg=f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # a malformed event: a named interruption, never a traceback
+        logs.get().exception("unexpected failure while streaming from Coze")
+        diagnosis = diagnose(bot, "unknown", msg=f"{type(exc).__name__}: {exc}")
+    yield from parser.finish()
+    yield Interrupted(diagnosis)
+
+
+def _events(response: httpx2.Response, bot: CozeBot, parser: ReasoningParser) -> Iterator[Event]:
+    seen: set = set()  # ids of answer messages that streamed deltas
+    logid = response.headers.get("x-tt-logid")
+    for name, data in sse.events(_lines(response, bot)):
+        if name in ("conversation.chat.completed", "done"):
+            yield from parser.finish()
+            usage = json.loads(data).get("usage") if name != "done" else None
+            if usage:
+                yield Usage(usage.get("input_count"), usage.get("output_count"), None)
+            yield Finished("stop")
+            return
+        if name in ("conversation.chat.failed", "error", "conversation.chat.requires_action"):
+            raise Fault(stream_fault(name, json.loads(data), bot, logid))
+        if name in (DELTA, COMPLETED):
+            yield from _answer(name, json.loads(data), parser, seen)
+    raise Fault(diagnose(bot, "cut_off", logid=logid))
+
+
+def _answer(name: str, message: dict, parser: ReasoningParser, seen: set) -> Iterator[Event]:
+    """Feed answer text to the shared parser; follow_up, verbose and tool messages are not the answer."""
+    if message.get("type") != "answer" or message.get("content_type", "text") != "text":
+        return
+    key = message.get("id")
+    if name == COMPLETED and (key in seen or None in seen):
+        return  # the whole message again, after its deltas
+    seen.add(key)
+    delta = {"reasoning_content": message.get("reasoning_content") or None,
+             "content": message.get("content") or None}
+    yield from parser.feed({"choices": [{"delta": delta}]})
+
+
+def _lines(response: httpx2.Response, bot: CozeBot) -> Iterator[str]:
+    for line in response.iter_lines():
+        if line.startswith("{"):  # an error body sent as text/event-stream (seen with a bad token)
+            try:
+                body = json.loads(line)
+            except ValueError:
+                body = None
+            if isinstance(body, dict) and body.get("code"):
+                raise Fault(api_fault(body, response, bot))
+        yield line
+
+
+def _raise_for_reply(response: httpx2.Response, bot: CozeBot) -> None:
+    """A refusal before the stream: a JSON body with a non-zero code (HTTP 200 or not), or an HTTP error."""
+    if response.status_code == 200 and "event-stream" in response.headers.get("content-type", ""):
+        return
+    response.read()
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"msg": response.text[:400]}
+    raise Fault(api_fault(body if isinstance(body, dict) else {}, response, bot))
+
+
+# --- failures: Coze's codes, HTTP statuses and stream events → a Diagnosis ----------------------
+
+class Fault(Exception):
+    """A named failure (``args[0]``, a Diagnosis) found before or in the stream; it ends the reply."""
+
+
+def api_fault(body: dict, response: httpx2.Response, bot: CozeBot) -> Diagnosis:
+    """Name a refusal that came as a response body (with Coze's code) or as an HTTP status."""
+    code, status = to_int(body.get("code")), response.status_code
+    if code in CODE_KINDS:
+        kind = CODE_KINDS[code]
+    elif code or status == 200:  # Coze's own code says more than the HTTP status
+        kind = "coze_error"
+    else:
+        kind = STATUS_KINDS.get(status) or ("server" if status >= 500 else "http")
+    detail = body.get("detail") if isinstance(body.get("detail"), dict) else {}
+    logid = response.headers.get("x-tt-logid") or detail.get("logid")
+    return diagnose(bot, kind, code=code, msg=str(body.get("msg") or ""), status=status,
+                    logid=logid, wait=response.headers.get("retry-after"))
+
+
+def stream_fault(name: str, data: dict, bot: CozeBot, logid: str | None) -> Diagnosis:
+    """Name a failure event that arrived inside the stream."""
+    if name == "conversation.chat.requires_action":
+        return diagnose(bot, "bot_needs_action", logid=logid)
+    error = (data.get("last_error") or {}) if name == "conversation.chat.failed" else data
+    error = error if isinstance(error, dict) else {"msg": str(error)}
+    code = to_int(error.get("code", error.get("error_code")))
+    msg = str(error.get("msg") or error.get("error_message") or "")
+    return diagnose(bot, CODE_KINDS.get(code, "stream_error"), code=code, msg=msg, logid=logid)
+
+
+def diagnose(bot: CozeBot, kind: str, *, code: int | None = None, msg: str = "", status: int | None = None,
+             logid: str | None = None, wait: str | None = None) -> Diagnosis:
+    """A Diagnosis whose fix names the Coze settings; the provider's message is redacted and cut."""
+    params = {"host": urlsplit(bot.api_base).hostname or bot.api_base, "base_url": bot.base,
+              "key_var": "COZE_API_TOKEN", "url_var": "COZE_API_BASE", "bot_var": "COZE_BOT_ID",
+              "bot_id": bot.bot_id, "model": bot.bot_id, "read_timeout": f"{bot.read_timeout:g}",
+              "code": "" if code is None else str(code)}
+    if kind == "rate_limit":
+        params["wait"] = wait or "?"
+    if kind == "server":  # Coze reports its own failures as codes 4013/5000, often with HTTP 200
+        params["status"] = status_label(status, code)
+    return Diagnosis(kind, params, status, redact(msg, [bot.token])[:400], logid)
+
+
+def to_int(value: object) -> int | None:
+    """Coze sends codes as numbers or strings; anything else is no code."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

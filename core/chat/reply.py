@@ -1,0 +1,89 @@
+"""One assistant reply as it streams: its text, its status and timings measured from the stream."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.chat.events import AnswerDelta, AnswerRetracted, Finished, Interrupted, ReasoningDelta, Usage
+
+
+@dataclass
+class Reply:
+    """Accumulates events; every time is in seconds on one monotonic clock."""
+
+    model: str
+    started: float
+    route: str | None = None
+    max_tokens: int | None = None
+    reasoning_parts: list[str] = field(default_factory=list)
+    answer_parts: list[str] = field(default_factory=list)
+    status: str = "streaming"  # complete | length | stopped | interrupted | error
+    finish_reason: str | None = None
+    usage: Usage | None = None
+    diagnosis: object | None = None
+    first_token: float | None = None
+    reasoning_start: float | None = None
+    answer_start: float | None = None
+    ended: float | None = None
+
+    @property
+    def reasoning(self) -> str:
+        """All reasoning so far."""
+        return "".join(self.reasoning_parts)
+
+    @property
+    def answer(self) -> str:
+        """All of the answer so far."""
+        return "".join(self.answer_parts)
+
+    def apply(self, event: object, now: float) -> None:
+        """Fold one event into the reply."""
+        if isinstance(event, (ReasoningDelta, AnswerDelta)) and self.first_token is None:
+            self.first_token = now
+        if isinstance(event, ReasoningDelta):
+            self.reasoning_start = self.reasoning_start or now
+            self.reasoning_parts.append(event.text)
+        elif isinstance(event, AnswerDelta):
+            self.answer_start = self.answer_start or now
+            self.answer_parts.append(event.text)
+        elif isinstance(event, AnswerRetracted):
+            self.reasoning_start, self.answer_start = self.answer_start, None
+            self.answer_parts.clear()
+        elif isinstance(event, Usage):
+            self.usage = event
+        elif isinstance(event, Finished):
+            self.finish_reason = event.reason
+            self._end("length" if event.reason == "length" else "complete", now)
+        elif isinstance(event, Interrupted):
+            self.diagnosis = event.diagnosis
+            self._end("interrupted" if self.first_token else "error", now)
+
+    def stop(self, now: float) -> None:
+        """The user pressed Stop: keep what arrived, mark it stopped."""
+        if self.status == "streaming":
+            self._end("stopped", now)
+
+    def _end(self, status: str, now: float) -> None:
+        self.status, self.ended = status, now
+
+    @property
+    def thought_seconds(self) -> float | None:
+        """From the first reasoning delta to the first answer delta (or the end)."""
+        if self.reasoning_start is None:
+            return None
+        end = self.answer_start or self.ended
+        return None if end is None else max(0.0, end - self.reasoning_start)
+
+    @property
+    def truncated_by_length(self) -> bool:
+        """The token budget ran out: the answer is empty or cut."""
+        return self.status == "length"
+
+    def to_message(self) -> dict:
+        """The reply as a stored message (the shape of ``core.conversations.records``)."""
+        ttft = None if self.first_token is None else self.first_token - self.started
+        total = None if self.ended is None else self.ended - self.started
+        return {"role": "assistant", "content": self.answer, "reasoning": self.reasoning,
+                "status": self.status, "finish_reason": self.finish_reason,
+                "diagnosis": self.diagnosis, "model": self.model, "route": self.route, "usage": self.usage, "max_tokens": self.max_tokens,
+                "thought": self.thought_seconds, "ttft": ttft, "total": total}

@@ -1,0 +1,97 @@
+"""What the chat page does to a stored conversation: send, regenerate, edit, import, and save a
+reply while it streams. None of them touches the messages before the one they change."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+
+from core import logs
+from core.chat.reply import Reply
+from core.conversations import records
+from core.conversations.database import DatabaseError
+from core.conversations.store import Store, title_from
+from core.redact import redact
+
+SAVE_INTERVAL = 1.0  # at most this much of a reply is lost if the process dies mid-stream
+
+
+def send(store: Store, owner: str, cid: str | None, text: str, untitled: str) -> str:
+    """Append the user's message, starting a conversation titled after it if needed; return its id."""
+    with store.transaction():  # never a new conversation without its first message
+        if cid is None or store.get(owner, cid) is None:
+            # Titles show in the list and name export files: a token pasted as the first line is masked.
+            cid = store.create(owner, redact(title_from(text)) or untitled).id
+        store.append(owner, cid, records.new_message("user", text))
+    return cid
+
+
+def regenerate(store: Store, owner: str, cid: str, messages: Sequence[Mapping]) -> bool:
+    """Drop the last reply so a new one can be asked for the same question."""
+    if len(messages) < 2 or messages[-1]["role"] != "assistant" or messages[-2]["role"] != "user":
+        return False  # without a question before it there is nothing to ask again
+    store.truncate(owner, cid, len(messages) - 1)
+    return True
+
+
+def edit_last(store: Store, owner: str, cid: str, messages: Sequence[Mapping], text: str) -> bool:
+    """Replace the last user message with ``text`` and drop the reply to it."""
+    index = last_user_index(messages)
+    if index is None or not text.strip():
+        return False
+    with store.transaction():
+        if not store.update(messages[index]["id"], {**messages[index], "content": text}):
+            return False  # changed in another tab meanwhile
+        store.truncate(owner, cid, index + 1)
+    return True
+
+
+def last_user_index(messages: Sequence[Mapping]) -> int | None:
+    """The position of the last user message, if any."""
+    return next((i for i in range(len(messages) - 1, -1, -1) if messages[i]["role"] == "user"), None)
+
+
+def import_messages(store: Store, owner: str, title: str, messages: Iterable[Mapping]) -> str:
+    """Store an imported conversation as a new one; return its id."""
+    with store.transaction():  # a failure halfway leaves no half-imported conversation
+        cid = store.create(owner, redact(title)).id
+        for msg in messages:
+            store.append(owner, cid, msg)
+    return cid
+
+
+def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> Callable[[Reply], bool]:
+    """Store the reply as streaming at once; return the function that saves its progress.
+
+    A save that fails (disk full, a lock held too long) is logged and reported by returning
+    False; the reply keeps streaming to the page either way.
+    """
+    mid = store.append(owner, cid, reply.to_message())
+
+    def save(current: Reply) -> bool:
+        try:
+            if store.update(mid, current.to_message()):
+                return True
+            logs.get().warning("reply %s is gone (its conversation was changed elsewhere)", mid)
+        except DatabaseError as exc:
+            logs.get().warning("saving reply %s failed: %s", mid, exc)
+        return False
+
+    return save
+
+
+def saving(frames: Iterable, reply: Reply, save: Callable[[Reply], None],
+           clock: Callable[[], float] = time.monotonic, interval: float = SAVE_INTERVAL) -> Iterator:
+    """Pass frames through, saving the reply whenever ``interval`` has passed since the last save."""
+    last = clock()
+    try:
+        for frame in frames:
+            now = clock()
+            if now - last >= interval:
+                save(reply)
+                last = now
+            yield frame
+    finally:
+        close = getattr(frames, "close", None)
+        if close:  # closing the inner generator closes the HTTP stream (Stop) at once
+            close()

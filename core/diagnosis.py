@@ -1,0 +1,34 @@
+"""A named failure — the value every domain passes around: chat makes it, storage keeps it, pages
+and the doctor word it. Dependency-free, so storage can hold one without loading any SDK."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Kinds whose fix lives on the Setup page (token, base URL, model name).
+SETUP_KINDS = {"auth", "token_refused", "balance", "forbidden", "not_found", "dns", "refused", "tls",
+               "bot_not_found", "bot_not_published", "api_not_found"}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A named failure: ``kind`` keys the i18n message, ``params`` fill it in."""
+
+    kind: str
+    params: dict = field(default_factory=dict)
+    status: int | None = None
+    detail: str = ""
+    request_id: str | None = None
+
+    @property
+    def fix_in_setup(self) -> bool:
+        """Whether the fix is a setting the Setup page can change."""
+        return self.kind in SETUP_KINDS
+
+
+def status_label(status: int | None, code: object = None) -> str:
+    """What a failed server answered, as its message names it: ``HTTP 503``; ``Coze 5000`` when Coze's
+    own code came with a status that is no server error (often 200); ``HTTP 5xx`` if nothing was kept."""
+    if code not in (None, "") and not (status and status >= 500):
+        return f"Coze {code}"
+    return f"HTTP {status}" if status else "HTTP 5xx"

@@ -1,0 +1,174 @@
+"""The Setup wizard's logic: a draft from the form, its endpoint, and where Save may store it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from core.chat.endpoint import COZE_BOT, COZE_SANDBOX, Endpoint
+from core.place import Place
+from core.redact import mask
+from core.setup import envfile
+from core.setup.binding import ROUTE_KEYS, Held
+from core.setup.config import Config, from_layers
+from core.setup.presets import BY_ID, Preset, preset_for
+from core.setup.settings import SETTINGS, Layers, Resolved
+
+ENV_FILE = ".env.local"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the user entered: a preset, and a token / base URL / model (blank token = keep)."""
+
+    preset_id: str
+    token: str = field(repr=False)
+    base_url: str
+    model: str
+
+    @property
+    def preset(self) -> Preset:
+        """The chosen route or provider."""
+        return BY_ID[self.preset_id]
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """Where Save put the values, or why it could not."""
+
+    where: str  # "file" | "session" | "nothing" | "refused"
+    values: dict[str, str] = field(repr=False)
+    result: envfile.SaveResult | None = None
+    error: envfile.EnvFileError | None = None
+    held: Held | None = None  # refused: the draft moved a configured key's host without a key
+
+
+def initial_draft(config: Config) -> Draft:
+    """A draft that mirrors what is configured now (the token itself is never put in a form)."""
+    detection = config.detection
+    if detection.route == COZE_BOT:  # the form's base URL / model fields hold the API base / bot id
+        return Draft("coze-bot", "", _value(config.values, "COZE_API_BASE"),
+                     _value(config.values, "COZE_BOT_ID"))
+    if detection.route == COZE_SANDBOX:
+        return Draft("coze-sandbox", "", _value(config.values, "COZE_INTEGRATION_MODEL_BASE_URL"),
+                     _value(config.values, "R1_MODEL"))
+    base_url = _value(config.values, "OPENAI_BASE_URL")
+    preset = preset_for(base_url) if base_url else BY_ID["ark"]
+    return Draft(preset.id, "", base_url or preset.base_url,
+                 _value(config.values, "R1_MODEL") if base_url else preset.model)
+
+
+def draft_values(draft: Draft) -> dict[str, str]:
+    """The variables a Save of this draft writes (the sandbox's key and URL are the platform's)."""
+    if draft.preset.route == COZE_SANDBOX:
+        return {"R1_MODEL": draft.model.strip()} if draft.model.strip() else {}
+    if draft.preset.route == COZE_BOT:
+        values = {"COZE_API_BASE": draft.base_url.strip(), "COZE_BOT_ID": draft.model.strip()}
+        if draft.token.strip():
+            values["COZE_API_TOKEN"] = draft.token.strip()
+        return values
+    values = {"OPENAI_BASE_URL": draft.base_url.strip(), "R1_MODEL": draft.model.strip()}
+    if draft.token.strip():
+        values["OPENAI_API_KEY"] = draft.token.strip()
+    return values
+
+
+def draft_config(draft: Draft, config: Config) -> Config:
+    """The configuration this draft would give: its values as a top layer over today's sources.
+
+    The draft is what a visitor typed, so a key from below is held back from a host it changed
+    (``core.setup.binding``).
+    """
+    values = {k: v for k, v in draft_values(draft).items() if v}
+    values["R1_ROUTE"] = draft.preset.route
+    return from_layers(Layers({"draft": values, **config.layers.sources}, list(config.layers.problems)))
+
+
+def held_key(draft: Draft, config: Config) -> Held | None:
+    """The configured key this draft would need for another host, if it brings none of its own."""
+    key = ROUTE_KEYS[draft.preset.route]
+    return next((h for h in draft_config(draft, config).held if h.key == key), None)
+
+
+def reuse_key(draft: Draft, config: Config) -> Draft:
+    """The draft carrying the configured key itself: the owner confirmed sending it to the new host."""
+    resolved = config.values.get(ROUTE_KEYS[draft.preset.route])
+    return replace(draft, token=resolved.value or "") if resolved else draft
+
+
+def fingerprint(endpoint: Endpoint | None) -> str:
+    """A digest of what a Verify proves (route, URL, key, model, bot), to tell whether it still applies."""
+    if endpoint is None:
+        return ""
+    parts = (endpoint.route, endpoint.base_url, endpoint.api_key, endpoint.model, endpoint.bot_id)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def described(values: Mapping[str, str]) -> str:
+    """The written variables by name, a secret with its masked fingerprint: what the file now holds."""
+    secret = {s.env for s in SETTINGS if s.secret}
+    return ", ".join(f"`{name}` ({mask(value)})" if name in secret else f"`{name}`"
+                     for name, value in values.items())
+
+
+def may_write_files(place: Place, admin_password: str | None, entered: str) -> bool:
+    """Server files are written on the owner's own machine, or by someone who knows the admin password."""
+    if not place.shared:
+        return True
+    return bool(admin_password) and hmac.compare_digest(admin_password.encode(), entered.encode())
+
+
+def save(draft: Draft, app_dir: Path, session_values: MutableMapping[str, str], writable: bool,
+         held: Held | None = None) -> SaveOutcome:
+    """Store the draft: in ``.env.local`` when ``writable``, else for this browser session only.
+
+    A draft that would pair a configured key with another host (``held``) is refused: saved, it
+    would hand that key to the new host on the next chat.
+    """
+    if held is not None and not draft.token.strip():
+        return SaveOutcome("refused", {}, held=held)
+    values = draft_values(draft)
+    if not values:
+        return SaveOutcome("nothing", values)
+    if not writable:
+        session_values.update(values)
+        return SaveOutcome("session", values)
+    try:
+        result = envfile.save(Path(app_dir) / ENV_FILE, values)
+    except envfile.EnvFileError as exc:
+        return SaveOutcome("file", values, error=exc)
+    for name in values:  # the file now holds them; a stale session copy must not shadow it
+        session_values.pop(name, None)
+    return SaveOutcome("file", values, result=result)
+
+
+def secrets_block(draft: Draft) -> str:
+    """The Community Cloud block for this draft; the key line is there even when the field is empty."""
+    values = draft_values(draft)
+    key = "COZE_API_TOKEN" if draft.preset.route == COZE_BOT else "OPENAI_API_KEY"
+    return secrets_toml({key: values.pop(key, ""), **values}) if values else ""
+
+
+def secrets_toml(values: Mapping[str, str]) -> str:
+    """A block to paste into Community Cloud's Secrets; a secret is left as a placeholder.
+
+    The page never shows a token in full, so the user pastes their own key where it says so.
+    """
+    secret = {s.env for s in SETTINGS if s.secret}
+    lines = ["# Streamlit Community Cloud → your app → Settings → Secrets"]
+    for name, value in values.items():
+        if name in secret:
+            lines.append(f"# paste your full key ({mask(value)}) between the quotes" if value
+                         else "# paste your full key between the quotes")
+            value = ""
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        lines.append(f'{name} = "{escaped}"')
+    return "\n".join(lines) + "\n"
+
+
+def _value(values: Mapping[str, Resolved], name: str) -> str:
+    resolved = values.get(name)
+    return (resolved.value or "") if resolved else ""

@@ -1,0 +1,44 @@
+"""LaTeX delimiters, stray dollars and held-back tails."""
+
+import pytest
+
+from core.chat.mathtext import stable_length, to_streamlit
+
+
+@pytest.mark.parametrize(("source", "rendered"), [
+    (r"Euler: \( e^{i\pi}+1=0 \).", r"Euler: $e^{i\pi}+1=0$."),
+    (r"\[ E=mc^2 \]", "\n$$\nE=mc^2\n$$\n"),
+    ("Area $\\pi r^2$ here", "Area $\\pi r^2$ here"),
+    ("$$\\int_0^1 x\\,dx$$", "$$\\int_0^1 x\\,dx$$"),
+    ("It costs $5 and $10.", "It costs \\$5 and \\$10."),
+    ("Price: $5.", "Price: \\$5."),
+    ("Already escaped \\$3", "Already escaped \\$3"),
+])
+def test_math_is_converted_and_prices_stay_text(source, rendered):
+    assert to_streamlit(source) == rendered
+
+
+def test_code_is_left_alone():
+    source = "```python\nprint('\\(x\\)', '$5')\n```\nand `$HOME \\(y\\)` then \\(z\\)"
+    assert to_streamlit(source) == "```python\nprint('\\(x\\)', '$5')\n```\nand `$HOME \\(y\\)` then $z$"
+
+
+def test_unclosed_fence_while_streaming_is_code():
+    assert to_streamlit("```sh\necho $PATH") == "```sh\necho $PATH"
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("so \\( x^", "so "),
+    ("so \\[ x", "so "),
+    ("so $$x", "so "),
+    ("so \\", "so "),
+    ("so \\(x\\) done", "so \\(x\\) done"),
+    ("`\\(` in code", "`\\(` in code"),
+])
+def test_unfinished_delimiter_is_held_back(text, shown):
+    assert text[:stable_length(text)] == shown
+
+
+def test_unmatched_opener_in_an_earlier_paragraph_is_literal():
+    text = "a \\( b\n\nlater text"
+    assert stable_length(text) == len(text)

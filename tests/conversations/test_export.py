@@ -1,0 +1,349 @@
+"""Exporting a conversation to Markdown and JSON, and importing the JSON again."""
+
+import json
+
+import pytest
+
+from core import i18n
+from core.chat.events import Usage
+from core.conversations import export, records
+from core.conversations.export import ImportRejected, from_json, to_json, to_markdown
+from core.diagnosis import Diagnosis
+from core.locales import history_en, history_zh_cn
+
+TOKEN = "sk-abcd" + "x" * 24 + "3456"  # token-shaped for the redaction patterns, built so no scanner takes it for real
+SECRET = "my-secret-token-value-123"
+
+
+def t(key, **params):
+    """English labels straight from the catalogue: a missing key or parameter fails the test."""
+    return i18n.CATALOGUES["en"][key].format(**params)
+
+
+def t_zh(key, **params):
+    return i18n.CATALOGUES["zh-CN"][key].format(**params)
+
+
+def user(text, **extra):
+    return records.new_message("user", text, created=1_700_000_000.0, **extra)
+
+
+def reply(text, reasoning="Let me think.", **extra):
+    fields = {"model": "deepseek-r1", "route": "openai", "finish_reason": "stop", "thought": 3.24,
+              "ttft": 0.81, "total": 12.3, "created": 1_700_000_005.0,
+              "usage": Usage(prompt_tokens=12, completion_tokens=345, reasoning_tokens=200)}
+    return records.new_message("assistant", text, reasoning=reasoning, **{**fields, **extra})
+
+
+def conversation():
+    failed = Diagnosis("cut_off", {"host": "api.deepseek.com"}, None, "connection reset", "req-1")
+    return [user("What is 2+2?", id=1), reply("**4**", id=2),
+            user("And in base 3?", id=3),
+            reply("It is `11`", status="interrupted", diagnosis=failed, usage=None, id=4)]
+
+
+def document(**fields):
+    doc = {"format": "r1-chat.conversation", "version": 1, "title": "Sums", "exported_at": 1.0,
+           "messages": [records.to_plain(m) for m in conversation()]}
+    doc.update(fields)
+    return json.dumps(doc)
+
+
+def rejection(text):
+    with pytest.raises(ImportRejected) as caught:
+        from_json(text)
+    return caught.value
+
+
+# Markdown
+
+
+def test_markdown_has_the_title_role_headings_and_the_answer_verbatim():
+    md = to_markdown("Sums", conversation(), False, t)
+    assert md.startswith("# Sums\n")
+    assert "### 🧑 You\n\nWhat is 2+2?" in md
+    assert "### 🐋 DeepSeek-R1\n\n**4**" in md
+    assert "It is `11`" in md
+
+
+def test_thinking_is_left_out_unless_asked():
+    md = to_markdown("Sums", conversation(), False, t)
+    assert "Let me think" not in md
+    assert "<details>" not in md
+    assert "Thought for" not in md
+
+
+def test_thinking_folds_into_a_details_block_before_the_answer():
+    md = to_markdown("Sums", conversation(), True, t)
+    block = "<details>\n<summary>Thought for 3.2 s</summary>\n\nLet me think.\n\n</details>"
+    assert block in md
+    assert md.index(block) < md.index("**4**")
+
+
+def test_reasoning_without_a_duration_gets_a_plain_summary():
+    md = to_markdown("x", [user("q"), reply("a", thought=None)], True, t)
+    assert "<summary>Reasoning</summary>" in md
+
+
+def test_empty_reasoning_gets_no_block():
+    assert "<details>" not in to_markdown("x", [user("q"), reply("a", reasoning="  ")], True, t)
+
+
+def test_reasoning_cannot_close_the_details_block():
+    reasoning = "step one\n</details>\n# Injected\n<DETAILS open>\n<!-- hide the rest"
+    md = to_markdown("x", [user("q"), reply("the answer", reasoning=reasoning)], True, t)
+    assert md.count("<details>") == 1
+    assert md.count("</details>") == 1
+    assert "&lt;/details>" in md and "&lt;DETAILS open>" in md and "&lt;!-- hide" in md
+    assert md.index("</details>") < md.index("the answer")
+
+
+def test_a_stopped_reply_inside_a_code_block_does_not_swallow_the_rest():
+    messages = [user("code?"), reply("```python\nprint(1)", status="stopped"), user("next question")]
+    md = to_markdown("x", messages, False, t)
+    assert "print(1)\n```\n" in md
+    assert md.count("```") == 2
+
+
+def test_closed_code_blocks_and_inline_backticks_are_left_alone():
+    text = "```js\nx\n```\nand ``` inline ``` here\n~~~~\ny\n~~~~"
+    assert export._closed(text) == text
+    assert export._closed("````\n```\n") == "````\n```\n\n````"
+
+
+def test_footer_shows_model_tokens_and_timings():
+    md = to_markdown("x", [user("q"), reply("a")], False, t)
+    assert "*deepseek-r1 · 345 tokens · 200 reasoning · first token 0.8 s · total 12.3 s*" in md
+
+
+def test_footer_shows_only_the_parts_present():
+    bare = reply("a", model=None, usage=Usage(None, None), ttft=None, total=4.0)
+    md = to_markdown("x", [user("q"), bare], False, t)
+    assert "*total 4.0 s*" in md
+    assert "tokens" not in md and "first token" not in md
+
+
+def test_user_messages_get_no_footer():
+    md = to_markdown("x", [user("q")], False, t)
+    assert md == "# x\n\n### 🧑 You\n\nq\n"
+
+
+@pytest.mark.parametrize(("status", "note"), [
+    ("stopped", "Stopped — partial reply"),
+    ("incomplete", "Incomplete — the server stopped mid-reply"),
+    ("length", "Cut off — the token budget ran out"),
+    ("error", "Error: auth"),
+    ("interrupted", "Interrupted (unknown) — partial reply"),
+])
+def test_unfinished_replies_carry_a_note(status, note):
+    diagnosis = Diagnosis("auth") if status == "error" else None
+    md = to_markdown("x", [user("q"), reply("a", status=status, diagnosis=diagnosis)], False, t)
+    assert f"> {note}" in md
+
+
+def test_a_complete_reply_carries_no_note():
+    assert "> " not in to_markdown("x", [user("q"), reply("a")], False, t)
+
+
+def test_error_note_names_the_kind_and_the_provider_detail():
+    failed = Diagnosis("rate_limit", {}, 429, "Too many\nrequests", None)
+    md = to_markdown("x", [user("q"), reply("", status="error", diagnosis=failed)], False, t)
+    assert "> Error: rate\\_limit\n>\n> Provider said: Too many requests" in md
+
+
+def test_title_is_one_escaped_line_and_falls_back_to_the_first_question():
+    assert to_markdown("a\nb *c*", [user("q")], False, t).startswith("# a b \\*c\\*\n")
+    assert to_markdown(" ", [user("Why is the sky blue?")], False, t).startswith("# Why is the sky blue?\n")
+    assert to_markdown("", [user(" ")], False, t).startswith("# Untitled conversation\n")
+
+
+def test_markdown_speaks_chinese_with_the_chinese_labels():
+    md = to_markdown("算术", [user("二加二？"), reply("四", status="stopped")], True, t_zh)
+    assert "### 🧑 你\n\n二加二？" in md
+    assert "<summary>已深度思考（用时 3.2 秒）</summary>" in md
+    assert "首字 0.8 秒" in md and "> 已停止——仅有部分回复" in md
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("en", "### 🧑 You"), ("zh-CN", "### 🧑 你")])
+def test_markdown_works_with_the_app_translator(lang, heading):
+    md = to_markdown("x", conversation(), True, i18n.translator(lang))
+    assert heading in md and "export." not in md
+
+
+# JSON
+
+
+def test_json_round_trip_keeps_timings_and_usage():
+    original = conversation()
+    title, messages = from_json(to_json("Sums", original, exported_at=1_700_000_100.0))
+    assert title == "Sums"
+    assert messages == [{k: v for k, v in m.items() if k != "id"} for m in original]
+    assert messages[1]["usage"] == Usage(12, 345, 200)
+    assert messages[3]["diagnosis"].detail == "connection reset"
+
+
+def test_json_document_is_versioned_and_leaves_out_message_ids():
+    doc = json.loads(to_json("Sums", conversation(), exported_at=5.5))
+    assert (doc["format"], doc["version"], doc["title"], doc["exported_at"]) == \
+        ("r1-chat.conversation", 1, "Sums", 5.5)
+    assert all("id" not in m for m in doc["messages"])
+
+
+def test_json_keeps_chinese_text_unescaped():
+    text = to_json("算术", [user("二加二等于几？"), reply("等于四。")], exported_at=1.0)
+    assert "二加二等于几？" in text and "\\u" not in text
+    assert from_json(text.encode("utf-8"))[1][0]["content"] == "二加二等于几？"
+
+
+@pytest.mark.parametrize("render", [
+    lambda msgs, secrets: to_markdown("t", msgs, True, t, secrets=secrets),
+    lambda msgs, secrets: to_json("t", msgs, exported_at=1.0, secrets=secrets),
+], ids=["markdown", "json"])
+def test_exports_never_contain_a_token(render):
+    leak = Diagnosis("auth", {"host": "h"}, 401, f"bad key {SECRET}", None)
+    messages = [user(f"my key is {TOKEN}\n{TOKEN}"), reply(f"Do not share {SECRET}.", reasoning=f"{TOKEN}!",
+                                                           status="error", diagnosis=leak)]
+    text = render(messages, iter([SECRET]))  # a one-shot iterable is fine too
+    assert TOKEN not in text and SECRET not in text
+    assert "sk-abcd…3456" in text
+
+
+def test_a_masked_json_export_still_imports():
+    text = to_json("t", [user(f"key: {TOKEN}")], exported_at=1.0, secrets=["content"])
+    assert from_json(text)[1][0]["content"] == "key: sk-abcd…3456"
+
+
+# Import
+
+
+def test_import_accepts_bytes_with_a_utf8_bom():
+    raw = document().encode("utf-8")
+    assert from_json(b"\xef\xbb\xbf" + raw) == from_json(raw)
+    assert from_json("\ufeff" + document())[0] == "Sums"
+
+
+def test_import_rejects_text_that_is_not_utf8():
+    assert rejection(document().replace("What", "Wh\u00e4t").encode("latin-1")).key == "import.not_json"
+    assert rejection("\ufeff".encode("utf-16") + document().encode("utf-16-le")).key == "import.not_json"
+
+
+@pytest.mark.parametrize("text", [
+    "", "not json", "{", '{"format": NaN}', '{"x": 1e400}', "[" * 100_000 + "]" * 100_000,
+    '{"format": "r1-chat.conversation", "title": "\\ud800"}', '{"title": "\ud800"}',
+], ids=["empty", "prose", "truncated", "nan", "overflow", "deep", "escaped-surrogate", "lone-surrogate"])
+def test_import_rejects_what_is_not_json(text):
+    assert rejection(text).key == "import.not_json"
+
+
+@pytest.mark.parametrize("text", [
+    "[]", "null", json.dumps({"version": 1, "messages": []}),
+    document(format="other.app"), document(version="1"), document(version=0), document(version=True),
+    document(messages={"0": {}}),
+])
+def test_import_rejects_a_file_of_another_format(text):
+    assert rejection(text).key == "import.wrong_format"
+
+
+def test_import_rejects_a_newer_version_by_name():
+    error = rejection(document(version=2))
+    assert (error.key, error.params) == ("import.newer_version", {"version": 2})
+    assert isinstance(error, ValueError)
+
+
+def test_import_rejects_a_file_over_ten_megabytes():
+    huge = document(title="x" * (11 * 1024 * 1024))
+    for text in (huge, huge.encode("utf-8")):
+        error = rejection(text)
+        assert (error.key, error.params) == ("import.too_large", {"mb": 10, "count": 5000})
+
+
+def test_import_rejects_more_than_five_thousand_messages():
+    many = [records.to_plain(user("q"))] * 5001
+    assert rejection(document(messages=many)).key == "import.too_large"
+    assert len(from_json(document(messages=many[:5000]))[1]) == 5000
+
+
+def test_import_rejects_a_file_without_messages():
+    assert rejection(document(messages=[])).key == "import.empty"
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"role": "system"}, "role"),
+    ({"role": None}, "role"),
+    ({"status": "done"}, "status"),
+    ({"content": 5}, "content"),
+    ({"reasoning": ["a"]}, "reasoning"),
+    ({"model": 3}, "model"),
+    ({"thought": "3.2"}, "thought"),
+    ({"created": True}, "created"),
+    ({"usage": {"completion_tokens": "7"}}, "usage.completion_tokens"),
+    ({"diagnosis": {"params": {}}}, "diagnosis.kind"),
+    ({"diagnosis": {"kind": "auth", "params": ["host"]}}, "diagnosis.params"),
+])
+def test_import_names_the_bad_message_and_field(change, field):
+    messages = [records.to_plain(m) for m in conversation()]
+    messages[2].update(change)
+    error = rejection(document(messages=messages))
+    assert (error.key, error.params) == ("import.bad_message", {"index": 3, "field": field})
+
+
+@pytest.mark.parametrize("bad", ["a string", None, ["role", "user"]])
+def test_import_rejects_a_message_that_is_not_an_object(bad):
+    error = rejection(document(messages=[records.to_plain(user("q")), bad]))
+    assert error.params["index"] == 2
+
+
+@pytest.mark.parametrize("change", [{"usage": [1, 2]}, {"diagnosis": "auth"}, {"thought": 10 ** 400}])
+def test_import_rejects_odd_shapes_without_crashing(change):
+    messages = [{**records.to_plain(user("q")), **change}]
+    error = rejection(document(messages=messages))
+    assert error.key == "import.bad_message" and error.params["index"] == 1
+
+
+def test_import_keeps_roles_and_order_as_given():
+    messages = [records.to_plain(m) for m in (user("a"), user("b"), reply("c"), reply("d"))]
+    assert [m["content"] for m in from_json(document(messages=messages))[1]] == ["a", "b", "c", "d"]
+
+
+def test_a_reply_that_was_streaming_when_exported_imports_as_incomplete():
+    messages = [records.to_plain(user("q")), records.to_plain(reply("half", status="streaming"))]
+    assert from_json(document(messages=messages))[1][1]["status"] == "incomplete"
+
+
+@pytest.mark.parametrize("title", [None, "", "   ", 42, "x" * 201])
+def test_import_title_falls_back_to_the_first_user_line(title):
+    messages = [records.to_plain(reply("hello")), records.to_plain(user("\n  Plan a trip  \nto Paris"))]
+    assert from_json(document(title=title, messages=messages))[0] == "Plan a trip"
+
+
+def test_import_title_is_kept_up_to_two_hundred_characters():
+    assert from_json(document(title=" " + "x" * 200 + " "))[0] == "x" * 200
+
+
+def test_derived_title_is_cut_to_sixty_characters():
+    title = export.derive_title([user("word " * 30)])
+    assert len(title) == 60 and title.endswith("…")
+    assert export.derive_title([reply("only an answer")]) == "only an answer"
+    assert export.derive_title([user(" ")]) == ""
+
+
+# Catalogues
+
+
+def test_both_catalogues_have_the_same_keys_and_placeholders():
+    assert set(history_en.MESSAGES) == set(history_zh_cn.MESSAGES)
+    for key, text in history_en.MESSAGES.items():
+        assert i18n.placeholders(text) == i18n.placeholders(history_zh_cn.MESSAGES[key]), key
+
+
+@pytest.mark.parametrize("key", ["import.not_json", "import.wrong_format", "import.newer_version",
+                                 "import.bad_message", "import.too_large", "import.empty"])
+def test_every_rejection_has_a_message(key):
+    params = {"version": 2, "index": 1, "field": "role", "mb": 10, "count": 5000}
+    assert t(key, **params) and t_zh(key, **params)
+
+
+@pytest.mark.parametrize("status", records.STATUSES)
+def test_every_status_renders_in_both_languages(status):
+    for translate in (t, t_zh):
+        to_markdown("x", [user("q"), reply("a", status=status)], True, translate)

@@ -1,0 +1,166 @@
+"""Storage: round trips, ownership, search, truncation and crash recovery."""
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from core.chat.events import Usage
+from core.conversations import records
+from core.conversations.database import MEMORY, sqlite_url
+from core.conversations.store import open_store, title_from
+from core.diagnosis import Diagnosis
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def store():
+    ticks = itertools.count(1000)
+    return open_store(MEMORY, clock=lambda: float(next(ticks)))
+
+
+def reply(**extra):
+    return records.new_message("assistant", "The answer is $x^2$.", reasoning="Let me think…",
+                               model="deepseek-r1-250528", route="openai", thought=2.5, ttft=0.4,
+                               total=6.25, usage=Usage(12, 340, 300), **extra)
+
+
+def test_a_reply_round_trips_with_timings_usage_and_status(store):
+    conv = store.create("me", "Squares")
+    store.append("me", conv.id, records.new_message("user", "x squared?"))
+    diagnosis = Diagnosis("cut_off", {"host": "api.example"}, None, "connection reset", "req-1")
+    store.append("me", conv.id, reply(status="interrupted", finish_reason=None, diagnosis=diagnosis))
+    user, assistant = store.messages("me", conv.id)
+    assert user["content"] == "x squared?" and user["role"] == "user"
+    assert {k: assistant[k] for k in ("content", "reasoning", "status", "model", "route", "thought",
+                                      "ttft", "total")} == {
+        "content": "The answer is $x^2$.", "reasoning": "Let me think…", "status": "interrupted",
+        "model": "deepseek-r1-250528", "route": "openai", "thought": 2.5, "ttft": 0.4, "total": 6.25}
+    assert assistant["usage"] == Usage(12, 340, 300)
+    assert assistant["diagnosis"] == diagnosis
+    assert assistant["id"] and assistant["created"]
+
+
+def test_nobody_sees_another_owners_conversation(store):
+    conv = store.create("alice", "private")
+    store.append("alice", conv.id, records.new_message("user", "secret plan"))
+    assert store.get("bob", conv.id) is None
+    assert store.messages("bob", conv.id) == []
+    assert store.list("bob") == []
+    assert not store.rename("bob", conv.id, "mine now") and not store.delete("bob", conv.id)
+    with pytest.raises(KeyError):
+        store.append("bob", conv.id, records.new_message("user", "hi"))
+    assert store.truncate("bob", conv.id, 0) == 0
+    assert store.messages("alice", conv.id)[0]["content"] == "secret plan"
+
+
+def test_list_is_newest_first_and_a_new_message_moves_a_conversation_up(store):
+    old = store.create("me", "old")
+    store.create("me", "new")
+    assert [c.title for c in store.list("me")] == ["new", "old"]
+    store.append("me", old.id, records.new_message("user", "bump"))
+    assert [c.title for c in store.list("me")] == ["old", "new"]
+
+
+def test_search_matches_titles_and_message_text_case_insensitively(store):
+    a, b = store.create("me", "Python tips"), store.create("me", "数学")
+    store.append("me", b.id, records.new_message("user", "证明 100% 的 Pythagoras 定理"))
+    assert [c.id for c in store.list("me", "python")] == [a.id]
+    assert [c.id for c in store.list("me", "PYTHAGORAS")] == [b.id]
+    assert [c.id for c in store.list("me", "证明")] == [b.id]
+    assert [c.id for c in store.list("me", "100%")] == [b.id]
+    assert store.list("me", "_") == []  # LIKE wildcards are taken literally
+
+
+def test_rename_and_delete(store):
+    conv = store.create("me", "first")
+    store.append("me", conv.id, records.new_message("user", "hello"))
+    assert not store.rename("me", conv.id, "   ")
+    assert store.rename("me", conv.id, "  Renamed  ") and store.get("me", conv.id).title == "Renamed"
+    assert store.delete("me", conv.id)
+    assert store.get("me", conv.id) is None and store.messages("me", conv.id) == []
+    assert store.db.query("SELECT COUNT(*) AS n FROM messages")[0]["n"] == 0
+
+
+def test_truncate_keeps_the_messages_before_it(store):
+    conv = store.create("me", "t")
+    for text in ("q1", "a1", "q2", "a2"):
+        store.append("me", conv.id, records.new_message("user" if text[0] == "q" else "assistant", text))
+    assert store.truncate("me", conv.id, 3) == 1
+    assert [m["content"] for m in store.messages("me", conv.id)] == ["q1", "a1", "q2"]
+    store.append("me", conv.id, records.new_message("assistant", "a2 again"))
+    assert [m["content"] for m in store.messages("me", conv.id)][-1] == "a2 again"
+
+
+def test_update_overwrites_a_streaming_reply(store):
+    conv = store.create("me", "t")
+    mid = store.append("me", conv.id, records.new_message("assistant", "", status="streaming"))
+    assert store.update(mid, reply(status="complete"))
+    (msg,) = store.messages("me", conv.id)
+    assert (msg["status"], msg["content"], msg["usage"]) == ("complete", "The answer is $x^2$.", Usage(12, 340, 300))
+
+
+def test_a_reply_left_streaming_reopens_incomplete_with_its_text(tmp_path):
+    url = sqlite_url(tmp_path)
+    first = open_store(url)
+    conv = first.create("me", "t")
+    mid = first.append("me", conv.id, records.new_message("assistant", "", status="streaming"))
+    first.update(mid, records.new_message("assistant", "partial answ", reasoning="r", status="streaming"))
+    # No close: the process "died". The next process opens the same file.
+    (msg,) = open_store(url).messages("me", conv.id)
+    assert (msg["status"], msg["content"], msg["reasoning"]) == ("incomplete", "partial answ", "r")
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("Hello there", "Hello there"),
+    ("\n\n  # Heading line\nbody", "Heading line"),
+    ("a  b\tc", "a b c"),
+    ("x" * 100, "x" * 47 + "…"),
+    ("   ", ""),
+])
+def test_title_from_first_message(text, title):
+    assert title_from(text) == title
+
+
+def test_a_leading_rule_or_empty_heading_is_not_the_title():
+    assert title_from("---\nWhat is 2+2?") == "What is 2+2?"
+    assert title_from("#\n\n> \nReal question") == "Real question"
+
+
+def test_search_folds_case_beyond_ascii(store):
+    a = store.create("me", "Überblick")
+    b = store.create("me", "Привет")
+    assert [c.id for c in store.list("me", "überblick")] == [a.id]
+    assert [c.id for c in store.list("me", "ПРИВЕТ")] == [b.id]
+    assert store.list("me", "!") == []  # the LIKE escape character is literal too
+
+
+def test_concurrent_appends_from_two_processes_keep_every_message(tmp_path):
+    import subprocess
+    import sys
+
+    url = sqlite_url(tmp_path)
+    cid = open_store(url).create("me", "busy").id
+    code = ("import sys; from core.conversations import records; from core.conversations.store import open_store\n"
+            "s = open_store(sys.argv[1])\n"
+            "for i in range(100): s.append('me', sys.argv[2], records.new_message('user', str(i)))\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, url, cid], cwd=str(ROOT)) for _ in range(3)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    messages = open_store(url).messages("me", cid)
+    assert len(messages) == 300 and len({m["id"] for m in messages}) == 300
+
+
+def test_a_folder_name_with_url_characters_opens_that_folder(tmp_path):
+    folder = tmp_path / "my#data?x=1%41"
+    open_store(sqlite_url(folder)).create("me", "t")
+    assert (folder / "chats.db").exists()
+
+
+def test_update_of_a_message_that_is_gone_says_so(store):
+    conv = store.create("me", "t")
+    mid = store.append("me", conv.id, records.new_message("assistant", "", status="streaming"))
+    store.truncate("me", conv.id, 0)  # edited or regenerated in another tab
+    assert store.update(mid, reply(status="complete")) is False
+    assert store.messages("me", conv.id) == []
+

@@ -1,0 +1,329 @@
+"""AppTest flows for durable conversations: sidebar, regenerate, edit, resume, who sees what."""
+
+import os
+from pathlib import Path
+
+import pytest
+from fake_upstream import fixture
+from stored import stored
+from streamlit.testing.v1 import AppTest
+
+from core.conversations import records
+from core.conversations.database import connect, sqlite_url
+from core.conversations.store import Store, open_store
+
+APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+
+
+@pytest.fixture
+def app(clean_env, tmp_path, upstream):
+    """The app on the sandbox route against the fake upstream, in English."""
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    return new_app(tmp_path)
+
+
+def new_app(tmp_path, query=None):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["env_dir"] = str(tmp_path)
+    at.context = {"locale": "en-US"}
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def send(at, text):
+    at.chat_input[0].set_value(text).run()
+    assert not at.exception
+    return at
+
+
+def conversation_buttons(at):
+    return [b for b in at.sidebar.button if b.key and b.key.startswith("conv_")]
+
+
+def main_text(at):
+    return "\n".join(str(e.value) for kind in ("markdown", "caption", "info", "warning", "error", "subheader")
+                     for e in getattr(at.main, kind))
+
+
+def test_the_sidebar_lists_conversations_newest_first_and_opens_one(app):
+    send(app, "first question")
+    first = app.session_state["conversation_id"]
+    app.button(key="new_chat").click().run()
+    send(app, "second question")
+    assert [b.label for b in conversation_buttons(app)] == ["second question", "first question"]
+    app.button(key=f"conv_{first}").click().run()
+    assert app.session_state["conversation_id"] == first
+    assert "first question" in main_text(app) and "second question" not in main_text(app)
+
+
+def test_search_filters_the_list_by_message_text(app):
+    send(app, "about penguins")
+    app.button(key="new_chat").click().run()
+    send(app, "about volcanoes")
+    app.text_input(key="chat_search").set_value("PENGUIN").run()
+    assert [b.label for b in conversation_buttons(app)] == ["about penguins"]
+    app.text_input(key="chat_search").set_value("nothing like this").run()
+    assert not conversation_buttons(app)
+    assert any("nothing like this" in c.value for c in app.sidebar.caption)
+
+
+def test_rename_changes_the_title_everywhere(app):
+    send(app, "hello")
+    app.button(key="rename_open").click().run()
+    field = [t for t in app.text_input if t.label == "Title"][0]
+    field.set_value("Greetings")
+    [b for b in app.button if b.label == "Save"][0].click().run()
+    assert not app.exception
+    assert app.main.subheader[0].value == "Greetings"
+    assert [b.label for b in conversation_buttons(app)] == ["Greetings"]
+
+
+def test_delete_asks_first_and_cancel_keeps_everything(app):
+    send(app, "precious")
+    cid = app.session_state["conversation_id"]
+    app.button(key="delete_open").click().run()
+    assert any("precious" in m.value and "cannot be undone" in m.value for m in app.markdown)
+    app.button(key="delete_cancel").click().run()
+    assert app.session_state["conversation_id"] == cid and len(stored(app)) == 2
+    app.button(key="delete_open").click().run()
+    app.button(key="delete_confirm").click().run()
+    assert app.session_state["conversation_id"] is None
+    assert not conversation_buttons(app)
+
+
+def test_regenerate_replaces_only_the_last_reply(app, upstream):
+    send(app, "one")
+    send(app, "two")
+    before = stored(app)
+    app.button(key="regenerate").click().run()
+    after = stored(app)
+    assert [m["content"] for m in after[:3]] == [m["content"] for m in before[:3]]
+    assert [m["role"] for m in after] == ["user", "assistant", "user", "assistant"]
+    assert after[3]["id"] != before[3]["id"] and after[3]["status"] == "complete"
+    sent = upstream.requests[-1]["json"]["messages"]
+    assert [m["role"] for m in sent] == ["user", "assistant", "user"] and sent[-1]["content"] == "two"
+
+
+def test_edit_resends_the_last_question_and_keeps_the_earlier_turns(app, upstream):
+    send(app, "one")
+    send(app, "tow")
+    app.button(key="edit_last").click().run()
+    app.text_area(key="edit_text").set_value("two, spelled right")
+    [b for b in app.button if b.label == "Send"][0].click().run()
+    assert not app.exception
+    messages = stored(app)
+    assert [m["content"] for m in messages[:3]][0::2] == ["one", "two, spelled right"]
+    assert [m["role"] for m in messages] == ["user", "assistant", "user", "assistant"]
+    assert upstream.requests[-1]["json"]["messages"][-1] == {"role": "user", "content": "two, spelled right"}
+
+
+def copy_data(at) -> list[dict]:
+    """What each Copy answer button would put on the clipboard, with its labels."""
+    import json
+
+    return [json.loads(e.proto.json) for e in at.main.get("bidi_component")
+            if e.proto.component_name == "copy_answer"]
+
+
+def test_copy_gives_the_answer_without_its_thinking(app, upstream, tmp_path):
+    upstream.push(fixture("answer_with_math_and_code"))
+    send(app, "show me")
+    answer = stored(app)[-1]
+    for at in (app, new_app(tmp_path, {"c": app.session_state["conversation_id"]})):  # live, then stored
+        [button] = copy_data(at)
+        assert button["text"] == answer["content"] and answer["reasoning"] not in button["text"]
+        assert (button["label"], button["copied"]) == ("Copy answer", "Copied")
+    assert not app.chat_message[-1].get("popover")  # one click: nothing to open first
+
+
+def test_export_offers_markdown_and_json(app):
+    send(app, "export me")
+    labels = [e.proto.label for e in app.main.get("download_button")]
+    assert labels == ["Markdown (.md)", "JSON (.json, can be imported)"]
+    assert app.toggle(key="export_thinking").value is False
+
+
+def test_a_refresh_reopens_the_conversation_from_the_link(app, tmp_path):
+    send(app, "remember me")
+    cid = app.session_state["conversation_id"]
+    assert app.query_params["c"] == [cid] or app.query_params["c"] == cid
+    again = new_app(tmp_path, {"c": cid})  # a new session, as after a refresh or a restart
+    assert again.session_state["conversation_id"] == cid
+    assert "remember me" in main_text(again) and len(stored(again)) == 2
+
+
+def test_a_link_to_an_unknown_conversation_says_so(app, tmp_path):
+    again = new_app(tmp_path, {"c": "no-such-id"})
+    assert again.session_state["conversation_id"] is None
+    assert "isn't here" in main_text(again)
+
+
+def test_a_reply_cut_off_by_a_crash_reopens_incomplete_with_retry(clean_env, tmp_path, upstream):
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    url = sqlite_url(Path(os.environ["R1_DATA_DIR"]))
+    store = open_store(url)
+    cid = store.create("local", "crashed").id
+    store.append("local", cid, records.new_message("user", "question"))
+    store.append("local", cid, records.new_message("assistant", "half an ans", status="streaming"))
+    store.db.close()
+    at = new_app(tmp_path, {"c": cid})
+    assert "half an ans" in main_text(at) and "Incomplete" in main_text(at)
+    at.button(key="regenerate").click().run()
+    assert stored(at)[-1]["status"] == "complete"
+
+
+def test_a_shared_deployment_keeps_conversations_for_the_session_only(app, clean_env, tmp_path):
+    clean_env.setenv("HOSTNAME", "streamlit")  # Community Cloud
+    shared = new_app(tmp_path)
+    send(shared, "private to this tab")
+    assert any("this browser session only" in c.value for c in shared.sidebar.caption)
+    assert stored(shared) == []  # nothing in the data folder
+    other = new_app(tmp_path)  # another visitor
+    assert not conversation_buttons(other)
+
+
+def test_a_reply_still_streaming_elsewhere_is_shown_as_such(app, tmp_path):
+    send(app, "question")  # the app's process has its store open: rows left streaming stay so
+    cid = app.session_state["conversation_id"]
+    url = sqlite_url(Path(os.environ["R1_DATA_DIR"]))
+    other_tab = Store(connect(url))
+    other_tab.truncate("local", cid, 1)
+    other_tab.append("local", cid, records.new_message("assistant", "being writ", status="streaming"))
+    other_tab.db.close()
+    again = new_app(tmp_path, {"c": cid})
+    assert "being writ" in main_text(again) and "Still being written" in main_text(again)
+    assert not [b for b in again.button if b.key in ("regenerate", "edit_last")]  # it would drop that reply
+
+
+def test_stop_mid_reply_keeps_the_partial_text_marked_stopped(app, upstream, tmp_path):
+    from fake_upstream import reply
+
+    upstream.push(reply("Thinking. " * 5, " ".join(f"w{i}" for i in range(400)), delay=0.03))
+    app.chat_input[0].set_value("long one")
+    with pytest.raises(RuntimeError, match="timed out"):
+        app.run(timeout=3)  # AppTest stops the script as the Stop button does (StopException)
+    # A plain rerun would send the chat input's value again (AppTest keeps it): reopen instead.
+    app = new_app(tmp_path, {"c": app.session_state["conversation_id"]})
+    message = stored(app)[-1]
+    assert message["status"] == "stopped" and message["content"].startswith("w0 w1")
+    assert "w399" not in message["content"]
+    assert "Stopped" in main_text(app) and app.button(key="regenerate").label == "Retry"
+    assert [m["role"] for m in stored(app)] == ["user", "assistant"]
+
+
+def test_import_opens_the_exported_conversation_as_a_new_one(app):
+    from core.conversations import export
+
+    send(app, "round trip")
+    original = stored(app)
+    data = export.to_json("round trip", original, 0.0).encode()
+    app.button(key="import_open").click().run()
+    app.file_uploader[0].set_value(("chat.json", data, "application/json")).run()
+    assert not app.exception
+    imported = stored(app)
+    assert app.session_state["conversation_id"] != original[0]["id"]
+    assert [(m["role"], m["content"], m["usage"], m["ttft"]) for m in imported] == \
+        [(m["role"], m["content"], m["usage"], m["ttft"]) for m in original]
+    assert [b.label for b in conversation_buttons(app)] == ["round trip", "round trip"]
+
+
+def test_a_file_that_is_not_an_export_is_refused_by_name(app):
+    app.button(key="import_open").click().run()
+    app.file_uploader[0].set_value(("chat.json", b"\xff\xfe not json", "application/json")).run()
+    assert not app.exception and not conversation_buttons(app)
+    assert any("not imported" in e.value for e in app.error)
+
+
+def test_a_blank_title_is_refused_with_a_message(app):
+    send(app, "keep my title")
+    app.button(key="rename_open").click().run()
+    [t for t in app.text_input if t.label == "Title"][0].set_value("   ")
+    [b for b in app.button if b.label == "Save"][0].click().run()
+    assert any("cannot be blank" in e.value for e in app.error)
+    assert [b.label for b in conversation_buttons(app)] == ["keep my title"]
+
+
+def signed_in(tmp_path, email):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["env_dir"] = str(tmp_path)
+    at.context = {"locale": "en-US"}
+    at.user = {"is_logged_in": True, "email": email}
+    return at.run()
+
+
+def test_signed_in_visitors_each_keep_their_own_conversations(app, clean_env, tmp_path):
+    clean_env.setenv("HOSTNAME", "streamlit")  # Community Cloud
+    alice = signed_in(tmp_path, "alice@example.com")
+    send(alice, "alice's plan")
+    assert any("saved to your account (al…@example.com)" in c.value for c in alice.sidebar.caption)
+    bob = signed_in(tmp_path, "bob@example.com")
+    assert not conversation_buttons(bob)
+    cid = alice.session_state["conversation_id"]
+    bob_with_link = AppTest.from_file(APP, default_timeout=30)
+    bob_with_link.session_state["env_dir"] = str(tmp_path)
+    bob_with_link.user = {"is_logged_in": True, "email": "bob@example.com"}
+    bob_with_link.query_params["c"] = cid
+    bob_with_link.run()
+    assert bob_with_link.session_state["conversation_id"] is None  # a shared link opens nothing
+    alice_again = signed_in(tmp_path, "alice@example.com")  # a new session (refresh, restart)
+    assert [b.label for b in conversation_buttons(alice_again)] == ["alice's plan"]
+
+
+def import_plain(app, messages, title="imported"):
+    import json
+
+    data = json.dumps({"format": "r1-chat.conversation", "version": 1, "title": title,
+                       "messages": messages}).encode()
+    app.button(key="import_open").click().run()
+    app.file_uploader[0].set_value(("c.json", data, "application/json")).run()
+    assert not app.exception
+    return app
+
+
+def test_an_import_ending_in_two_questions_opens_with_one_edit_button(app):
+    import_plain(app, [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}])
+    assert [b.key for b in app.button].count("edit_last") == 1
+    assert not [b for b in app.button if b.key == "regenerate"]
+    assert app.session_state["pending"] is None  # nothing is sent by an import
+
+
+def test_an_imported_error_of_an_unknown_kind_reads_as_a_generic_error(app):
+    import_plain(app, [{"role": "user", "content": "q"},
+                       {"role": "assistant", "content": "", "status": "error",
+                        "diagnosis": {"kind": "no_such_kind_{0}", "params": {"host": "h"}}},
+                       {"role": "assistant", "content": "", "status": "error",
+                        "diagnosis": {"kind": "brand_new", "params": {"host": "h"}}}])
+    assert [e.value.startswith("**Something went wrong**") for e in app.error] == [True, True]
+
+
+def test_a_token_typed_as_the_first_message_is_masked_in_the_title(app):
+    secret = "fake" * 8  # built, so the repository holds nothing that looks like a real key
+    send(app, f"sk-{secret} please check this key")
+    title = conversation_buttons(app)[0].label
+    assert secret not in title and title.startswith("sk-")
+
+
+def test_a_database_from_another_app_version_is_named_and_left_alone(clean_env, tmp_path, upstream):
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    store = open_store(sqlite_url(Path(os.environ["R1_DATA_DIR"])))
+    store.db.execute("UPDATE schema_migrations SET checksum = 'other' WHERE version = 1")
+    store.db.close()
+    at = new_app(tmp_path)
+    send(at, "still works")
+    assert any("another version of this app" in w.value for w in at.sidebar.warning)
+    assert "You said" in main_text(at)  # chatting goes on, in the session
+
+
+def test_a_length_cut_names_the_budget_that_reply_had(app, upstream, tmp_path):
+    upstream.push(fixture("length_finish"))
+    app.number_input(key="max_tokens").set_value(3072)
+    send(app, "long")
+    cid = app.session_state["conversation_id"]
+    assert stored(app)[-1]["max_tokens"] == 3072
+    later = new_app(tmp_path, {"c": cid})  # a new session: the setting is back to its default
+    assert any("(3072)" in w.value for w in later.main.warning)
+    assert any(b.label == "Try again with 6144 tokens" for b in later.button)

@@ -1,0 +1,175 @@
+"""The Setup wizard's logic: drafts, endpoints, where Save stores things."""
+
+from pathlib import Path
+
+from core.place import Place
+from core.setup import config
+from core.setup.wizard import (
+    Draft,
+    described,
+    draft_config,
+    draft_values,
+    fingerprint,
+    held_key,
+    initial_draft,
+    may_write_files,
+    reuse_key,
+    save,
+    secrets_toml,
+)
+
+KEY = "sk-wizard-0123456789abcdefghij"
+
+
+def test_sandbox_draft_writes_only_its_model():
+    assert draft_values(Draft("coze-sandbox", "", "https://integration.coze.cn/api/v3", " m ")) == {"R1_MODEL": "m"}
+    assert draft_values(Draft("coze-sandbox", "", "https://integration.coze.cn/api/v3", " ")) == {}
+
+
+def test_blank_token_keeps_the_configured_key(tmp_path):
+    cfg = config.load(tmp_path, {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": "https://api.deepseek.com"})
+    draft = Draft("deepseek", "", "https://api.deepseek.com", "deepseek-reasoner")
+    assert "OPENAI_API_KEY" not in draft_values(draft)
+    assert draft_config(draft, cfg).detection.endpoint.api_key == KEY
+
+
+def test_initial_draft_mirrors_the_configuration_without_the_token(tmp_path):
+    cfg = config.load(tmp_path, {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": "https://openrouter.ai/api/v1",
+                                 "R1_MODEL": "deepseek/deepseek-r1"})
+    draft = initial_draft(cfg)
+    assert (draft.preset_id, draft.token, draft.model) == ("openrouter", "", "deepseek/deepseek-r1")
+
+
+def test_draft_route_beats_auto_detection(tmp_path):
+    cfg = config.load(tmp_path, {"COZE_WORKLOAD_IDENTITY_API_KEY": "wi-" + "x" * 20,
+                                 "COZE_INTEGRATION_MODEL_BASE_URL": "https://integration.coze.cn/api/v3"})
+    endpoint = draft_config(Draft("ark", KEY, "https://ark.cn-beijing.volces.com/api/v3", "m"), cfg).detection.endpoint
+    assert (endpoint.route, endpoint.api_key) == ("openai", KEY)
+
+
+def test_only_the_owner_or_an_admin_may_write_files():
+    assert may_write_files(Place("local", False), None, "")
+    assert not may_write_files(Place("server", True), None, "anything")
+    assert not may_write_files(Place("server", True), "s3cret", "wrong")
+    assert may_write_files(Place("community-cloud", True), "s3cret", "s3cret")
+
+
+def test_shared_save_stays_in_the_session(tmp_path):
+    session = {}
+    outcome = save(Draft("deepseek", KEY, "https://api.deepseek.com", "deepseek-reasoner"),
+                   tmp_path, session, writable=False)
+    assert outcome.where == "session" and session["OPENAI_API_KEY"] == KEY
+    assert not (tmp_path / ".env.local").exists()
+
+
+def test_local_save_writes_env_local_and_the_app_reads_it(tmp_path):
+    session = {"OPENAI_API_KEY": "old-session-value-123"}
+    outcome = save(Draft("deepseek", KEY, "https://api.deepseek.com", "deepseek-reasoner"),
+                   Path(tmp_path), session, writable=True)
+    assert outcome.where == "file" and outcome.error is None
+    assert "OPENAI_API_KEY" not in session
+    cfg = config.load(tmp_path, {})
+    assert cfg.values["OPENAI_API_KEY"].source == ".env.local"
+    assert cfg.detection.endpoint.model == "deepseek-reasoner"
+
+
+def test_secrets_block_never_holds_the_token():
+    block = secrets_toml({"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": "https://api.deepseek.com"})
+    assert KEY not in block
+    assert 'OPENAI_BASE_URL = "https://api.deepseek.com"' in block
+    assert 'OPENAI_API_KEY = ""' in block
+
+
+def test_a_loopback_server_is_ollama_only_on_its_port():
+    from core.setup.presets import preset_for
+
+    assert preset_for("http://localhost:11434/v1").id == "ollama"
+    assert preset_for("http://127.0.0.1:4000/api/v3").id == "custom"
+
+
+# --- a key stays with the host it was configured for ---------------------------------------------
+
+DEEPSEEK = "https://api.deepseek.com"
+EVIL = "https://collector.example:8443/v1"
+
+
+def test_a_draft_that_moves_the_host_does_not_get_the_configured_key(tmp_path):
+    cfg = config.load(tmp_path, {}, secrets={"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": DEEPSEEK})
+    draft = Draft("custom", "", EVIL, "deepseek-reasoner")
+    target = draft_config(draft, cfg)
+    assert target.detection.endpoint is None and target.detection.missing == ("OPENAI_API_KEY",)
+    held = held_key(draft, cfg)
+    assert (held.key, held.home, held.target) == ("OPENAI_API_KEY", DEEPSEEK, "https://collector.example:8443")
+
+
+def test_the_same_host_keeps_the_key_and_a_typed_key_goes_with_its_host(tmp_path):
+    cfg = config.load(tmp_path, {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": DEEPSEEK})
+    same = Draft("deepseek", "", DEEPSEEK + "/v1", "deepseek-chat")
+    assert held_key(same, cfg) is None and draft_config(same, cfg).detection.endpoint.api_key == KEY
+    own = Draft("custom", "sk-own-" + "9" * 20, EVIL, "m")
+    assert held_key(own, cfg) is None
+    assert draft_config(own, cfg).detection.endpoint.api_key == "sk-own-" + "9" * 20
+
+
+def test_a_scheme_change_is_another_host(tmp_path):
+    cfg = config.load(tmp_path, {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": DEEPSEEK})
+    assert held_key(Draft("custom", "", "http://api.deepseek.com", "m"), cfg) is not None
+
+
+def test_the_owner_may_confirm_sending_the_key_to_the_new_host(tmp_path):
+    cfg = config.load(tmp_path, {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": DEEPSEEK})
+    draft = reuse_key(Draft("custom", "", EVIL, "m"), cfg)
+    assert held_key(draft, cfg) is None
+    assert draft_config(draft, cfg).detection.endpoint.api_key == KEY
+    assert draft_values(draft)["OPENAI_API_KEY"] == KEY  # saved together: bound to the new host
+
+
+def test_the_coze_bot_token_stays_with_its_api_base(tmp_path):
+    cfg = config.load(tmp_path, {"COZE_API_TOKEN": "pat_" + "a" * 30, "COZE_BOT_ID": "7000"})
+    moved = Draft("coze-bot", "", "https://collector.example", "7000")
+    assert held_key(moved, cfg).home == "https://api.coze.cn"
+    assert draft_config(moved, cfg).detection.endpoint is None
+    assert held_key(Draft("coze-bot", "", "https://api.coze.cn/", "7001"), cfg) is None
+
+
+def test_a_session_base_url_never_gets_the_servers_key(tmp_path):
+    cfg = config.load(tmp_path, {}, secrets={"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": DEEPSEEK},
+                      session={"OPENAI_BASE_URL": EVIL, "R1_MODEL": "m"})
+    assert cfg.detection.endpoint is None
+    assert [(h.key, h.target) for h in cfg.held] == [("OPENAI_API_KEY", "https://collector.example:8443")]
+    assert cfg.values["OPENAI_API_KEY"].source == "secrets"  # the table still tells the truth
+
+
+def test_a_session_key_with_a_session_url_is_the_visitors_own(tmp_path):
+    own = "sk-visitor-" + "7" * 20
+    cfg = config.load(tmp_path, {}, secrets={"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": DEEPSEEK},
+                      session={"OPENAI_API_KEY": own, "OPENAI_BASE_URL": EVIL})
+    assert cfg.detection.endpoint.api_key == own and cfg.held == ()
+
+
+def test_a_draft_and_an_outcome_never_show_the_key_in_repr(tmp_path):
+    draft = Draft("deepseek", KEY, DEEPSEEK, "deepseek-reasoner")
+    outcome = save(draft, tmp_path, {}, writable=False)
+    assert KEY not in repr(draft) and KEY not in repr(outcome)
+
+
+def test_fingerprint_tells_endpoints_apart_without_showing_the_key(tmp_path):
+    cfg = config.load(tmp_path, {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": DEEPSEEK})
+    first = fingerprint(cfg.detection.endpoint)
+    other = config.load(tmp_path, {"OPENAI_API_KEY": KEY + "x", "OPENAI_BASE_URL": DEEPSEEK})
+    assert first != fingerprint(other.detection.endpoint) and KEY not in first
+    assert fingerprint(None) == ""
+
+
+def test_described_names_what_was_written_with_the_key_masked():
+    text = described({"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": DEEPSEEK})
+    assert "`OPENAI_API_KEY` (sk-" in text and "`OPENAI_BASE_URL`" in text and KEY not in text
+
+
+def test_save_refuses_a_draft_that_would_send_a_configured_key_elsewhere(tmp_path):
+    cfg = config.load(tmp_path, {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": DEEPSEEK})
+    draft = Draft("custom", "", EVIL, "m")
+    session = {}
+    outcome = save(draft, tmp_path, session, writable=False, held=held_key(draft, cfg))
+    assert outcome.where == "refused" and outcome.held.target == "https://collector.example:8443"
+    assert session == {} and not (tmp_path / ".env.local").exists()
