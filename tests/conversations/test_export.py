@@ -9,7 +9,6 @@ from core.chat.events import Usage
 from core.conversations import export, records
 from core.conversations.export import ImportRejected, from_json, to_json, to_markdown
 from core.diagnosis import Diagnosis
-from core.locales import history_en, history_zh_cn
 
 TOKEN = "sk-abcd" + "x" * 24 + "3456"  # token-shaped for the redaction patterns, built so no scanner takes it for real
 SECRET = "my-secret-token-value-123"
@@ -331,9 +330,11 @@ def test_derived_title_is_cut_to_sixty_characters():
 
 
 def test_both_catalogues_have_the_same_keys_and_placeholders():
-    assert set(history_en.MESSAGES) == set(history_zh_cn.MESSAGES)
-    for key, text in history_en.MESSAGES.items():
-        assert i18n.placeholders(text) == i18n.placeholders(history_zh_cn.MESSAGES[key]), key
+    en, zh = ({k: v for k, v in i18n.CATALOGUES[lang].items() if k.startswith(("export.", "import."))}
+              for lang in ("en", "zh-CN"))
+    assert set(en) == set(zh)
+    for key, text in en.items():
+        assert i18n.placeholders(text) == i18n.placeholders(zh[key]), key
 
 
 @pytest.mark.parametrize("key", ["import.not_json", "import.wrong_format", "import.newer_version",

@@ -4,7 +4,6 @@ import openai
 import pytest
 
 from core import i18n
-from core.locales import checks_en, checks_zh_cn
 from core.place import Place
 from core.setup import checks, valuechecks
 from core.setup.binding import Held
@@ -446,16 +445,16 @@ def test_every_kind_is_produced_by_some_configuration(dirs):
 def test_messages_exist_for_every_kind(dirs):
     for finding in every_finding(dirs):
         for key in (f"check.{finding.kind}", f"check.{finding.kind}.fix"):
-            for catalogue in (checks_en.MESSAGES, checks_zh_cn.MESSAGES):
+            for catalogue in (i18n.CATALOGUES[lang] for lang in i18n.LANGUAGES):
                 assert key in catalogue
                 assert i18n.placeholders(catalogue[key]) <= set(finding.params), key
 
 
 def test_catalogues_cover_the_same_keys_with_the_same_placeholders():
-    assert set(checks_en.MESSAGES) == set(checks_zh_cn.MESSAGES) == {
-        f"check.{k}{suffix}" for k in KINDS for suffix in ("", ".fix")}
-    for key, template in checks_en.MESSAGES.items():
-        assert i18n.placeholders(template) == i18n.placeholders(checks_zh_cn.MESSAGES[key]), key
+    en, zh = ({k: v for k, v in i18n.CATALOGUES[lang].items() if k.startswith("check.")} for lang in ("en", "zh-CN"))
+    assert set(en) == set(zh) == {f"check.{k}{suffix}" for k in KINDS for suffix in ("", ".fix")}
+    for key, template in en.items():
+        assert i18n.placeholders(template) == i18n.placeholders(zh[key]), key
 
 
 def test_every_message_renders_in_the_merged_catalogues(dirs):
