@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-import app_state
 from core import i18n
+from ui import context
 
 # An emoji icon, not a Material one: the browser would fetch that from a font CDN.
 st.set_page_config(page_title="DeepSeek-R1 Chat", page_icon="🐋")
 
-t = app_state.init()
+t = context.load()
 state = st.session_state
 
 with st.sidebar:

@@ -4,43 +4,41 @@ import time
 
 import streamlit as st
 
-import app_state
 from core.chat import session as conversation
 from core.conversations import records, turns
 from core.conversations.database import DatabaseError
-from ui import live, sidebar
+from ui import context, live, page_state, sidebar
 from ui.conversation_menu import draw_header
 from ui.messages import View, edit_button, show_history, show_outcome, watch
 
-t = app_state.init()  # cheap, and the page must not rely on the router having run
+t = context.translator()  # the router loaded configuration and place for this run
 state = st.session_state
 cfg = state.config
 default_budget = cfg.values["R1_MAX_TOKENS"].typed  # an int in range: the default for a bad value
-store, keeping, store_error = app_state.chats()
-endpoint = app_state.endpoint_for(keeping)
-cid = app_state.current_conversation(store, keeping.owner)
+store, keeping, store_error = context.chats()
+endpoint = context.endpoint_for(keeping)
+cid = page_state.current_conversation(lambda c: store.get(keeping.owner, c) is not None)
 
 # Read the input first: it is pinned to the bottom anyway, and everything drawn below
 # (sidebar, history, empty state) then already knows about the new message.
 prompt = st.chat_input(t("chat.placeholder"), submit_mode="stop", disabled=not endpoint, key="prompt")
 if prompt and endpoint:
     try:
-        cid = state.conversation_id = turns.send(store, keeping.owner, cid, prompt, t("chats.untitled"))
-        st.query_params["c"] = cid
-        state.pending, state.editing = True, False
+        cid = turns.send(store, keeping.owner, cid, prompt, t("chats.untitled"))
+        page_state.asked(cid)
     except DatabaseError as exc:  # disk full, a read-only folder: say so, keep the page
         st.error(t("chats.write_failed", error=exc), icon=":material/database_off:")
 
 view = View(t, store, keeping.owner, cid, default_budget)
 messages = store.messages(keeping.owner, cid) if cid else []
-busy = bool(state.pending and endpoint and messages and messages[-1]["role"] == "user")
+busy = bool(page_state.is_pending() and endpoint and messages and messages[-1]["role"] == "user")
 
 with st.sidebar:
     sidebar.draw_list(view)
     sidebar.draw_settings(t, endpoint, default_budget)
-    sidebar.draw_keeping(t, keeping, app_state.shown_path(store), store_error, state.place.kind)
+    sidebar.draw_keeping(t, keeping, context.shown_path(store), store_error, state.place.kind)
 
-if state.pop("missing_conversation", False):
+if page_state.take_missing():
     st.info(t("chats.not_found"), icon=":material/link_off:")
 if not endpoint:
     st.warning(t("chat.not_configured", missing=", ".join(cfg.detection.missing)),
@@ -58,7 +56,7 @@ if messages and messages[-1]["status"] == "streaming" and not busy:
     watch(view, messages[-1])
 
 if busy:
-    state.pending = None
+    page_state.reply_started()
     options = conversation.Options(state.get("system_prompt", ""),
                                    int(state.get("max_tokens", default_budget)),
                                    state.get("temperature") if endpoint.honours_temperature else None)

@@ -5,14 +5,14 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-import app_state
+from core.chat import providers
 from core.redact import mask
 from core.setup import checks, diagnostics, valuechecks, verify, wizard
-from core.setup.binding import ROUTE_KEYS
-from core.setup.presets import BY_ID, COZE_TOKEN_URL, PRESETS
+from core.setup.presets import BY_ID, PRESETS
 from core.setup.settings import SOURCES
+from ui import context
 
-t = app_state.init()  # cheap, and the page must not rely on the router having run
+t = context.translator()  # the router loaded configuration and place for this run
 state = st.session_state
 cfg, place = state.config, state.place
 detection = cfg.detection
@@ -83,7 +83,7 @@ def show_saved(saved) -> None:
     """Where the last Save put the values — by name, the key masked — or why it could not."""
     if saved is None:
         return
-    path = f"{state.env_dir}/{wizard.ENV_FILE}"
+    path = f"{state.config_dir}/{wizard.ENV_FILE}"
     if saved.where == "refused":
         held = saved.held
         st.error(t("setup.save_refused", setting=held.key, home=held.home, target=held.target),
@@ -118,7 +118,7 @@ def read_draft() -> tuple[wizard.Draft, object]:
     """The form exactly as it is on screen — also inside a button callback, before any rerun —
     and the configured key it would need for another host, if it brings none of its own."""
     preset = BY_ID[state.wiz_preset]
-    token = "" if preset.route == "coze-sandbox" else state.get("wiz_token", "")
+    token = state.get("wiz_token", "") if providers.of(preset.route).url_editable else ""
     draft = wizard.Draft(preset.id, token, state.get("wiz_base_url", ""), state.get("wiz_model", ""))
     held = None if token.strip() else wizard.held_key(draft, state.config)
     if held and not state.place.shared and state.get(reuse_box(held)):
@@ -139,25 +139,22 @@ st.subheader(t("setup.wizard"))
 st.selectbox(t("setup.preset"), [p.id for p in PRESETS], key="wiz_preset", on_change=use_preset,
              format_func=lambda pid: t(f"preset.{pid}"))
 preset = BY_ID[state.wiz_preset]
-if preset.route == "coze-sandbox":
+provider = providers.of(preset.route)
+bot = provider.asks_a_bot  # its fields: a personal access token, the API host, the bot id
+if not provider.url_editable:  # the platform injects the key and the URL
     st.info(t("setup.sandbox_nothing"), icon=":material/cloud_done:")
 else:
-    bot = preset.route == "coze-bot"  # its fields: a personal access token, the API host, the bot id
-    current = cfg.values[ROUTE_KEYS[preset.route]].value
+    current = cfg.values[provider.key_var].value
     st.text_input(t("setup.coze_token" if bot else "setup.token"), type="password", key="wiz_token",
                   help=t("setup.token_help"), placeholder=t("setup.token_keep", masked=mask(current))
                   if current else t("setup.token_placeholder"))
     st.text_input(t("setup.coze_base" if bot else "setup.base_url"), key="wiz_base_url")
-    url = state.wiz_base_url.strip().rstrip("/") + "/v3/chat" if bot else valuechecks.request_url(state.wiz_base_url)
-    st.caption(t("setup.request_url", url=url))
-st.text_input(t("setup.bot_id" if preset.route == "coze-bot" else "setup.model"), key="wiz_model")
+    st.caption(t("setup.request_url", url=provider.request_url(state.wiz_base_url)))
+st.text_input(t("setup.bot_id" if bot else "setup.model"), key="wiz_model")
 draft, held = read_draft()
-if preset.route == "openai":
-    for finding in valuechecks.token_problems("OPENAI_API_KEY", draft.token) + valuechecks.base_url_problems(
-            "OPENAI_BASE_URL", state.wiz_base_url, preset):
-        show_finding(finding)
-elif preset.route == "coze-bot":
-    for finding in valuechecks.token_problems("COZE_API_TOKEN", draft.token):
+if provider.url_editable:
+    for finding in valuechecks.token_problems(provider.key_var, draft.token) + valuechecks.base_url_problems(
+            provider.url_var, state.wiz_base_url, preset):
         show_finding(finding)
 if held and place.shared:  # a visitor's host never gets the server's key
     st.warning(t("setup.key_held_shared", setting=held.key, home=held.home, target=held.target),
@@ -175,7 +172,7 @@ def save_draft() -> None:
     """Save button: store the form as it is at the click, then empty the key field."""
     draft, held = read_draft()
     writable = wizard.may_write_files(state.place, state.admin_password, state.get("admin_entry", ""))
-    outcome = wizard.save(draft, state.env_dir, state.session_values, writable, held)
+    outcome = wizard.save(draft, state.config_dir, state.session_values, writable, held)
     state.wiz_saved, state.just_saved = outcome, outcome.values if outcome.where == "file" else None
     if outcome.error is None and outcome.where in ("file", "session"):
         state.wiz_token = ""  # the key leaves the page; the placeholder shows its masked fingerprint
@@ -218,8 +215,7 @@ def run_verify(target) -> None:
     """Verify the form's endpoint live; when it is the one in use, let the result settle the findings."""
     ep = target.endpoint
     live = st.status(t("setup.verifying", host=ep.base_url), expanded=True)
-    report = verify.verify(ep, on_step=lambda step: show_step(live, step), lists_models=preset.lists_models,
-                           known_models=preset.models)
+    report = verify.verify(ep, on_step=lambda step: show_step(live, step), known_models=preset.models)
     state.wiz_report = Verified(report, ep.base_url, ep.model, wizard.fingerprint(ep))
     show_report(state.wiz_report, box=live)
     if active_route_works():
@@ -261,5 +257,5 @@ with st.container(horizontal=True):
         with st.container(border=True):
             st.markdown(t(key))
 with st.expander(t("setup.get_tokens"), icon=":material/key:"):
-    st.markdown("\n".join(f"- [{p.name}]({p.key_url})" for p in PRESETS if p.key_url and p.route == "openai")
-                + f"\n- [Coze personal access token (`COZE_API_TOKEN`)]({COZE_TOKEN_URL})")
+    st.markdown("\n".join(f"- [{p.name}]({p.key_url})" for p in PRESETS
+                           if p.key_url and providers.of(p.route).url_editable))

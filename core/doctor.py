@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import i18n, logs
-from core.chat.endpoint import COZE_BOT, COZE_SANDBOX, Endpoint
 from core.place import Place, detect_place
 from core.redact import redact
 from core.setup.checks import explain, find_problems, settle
 from core.setup.config import Config, load
 from core.setup.diagnostics import describe
-from core.setup.presets import BY_ID, Preset, preset_for
+from core.setup.presets import for_endpoint
 from core.setup.verify import Report, Step, summary, verify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,9 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     if endpoint and not args.no_verify:
         if not args.json:
             out.heading(t("doctor.verify"))
-        preset = preset_of(endpoint)
         report = verify(endpoint, on_step=None if args.json else out.step,
-                        lists_models=preset.lists_models, known_models=preset.models)
+                        known_models=for_endpoint(endpoint).models)
         # A route that answered has no error beside it (the guesses it disproved are dropped).
         survey.findings = settle(survey.findings, report.ok)
     code = exit_code(survey, report)
@@ -103,13 +101,6 @@ def survey_config(app_dir: Path, environ: Mapping[str, str]) -> Survey:
     findings = find_problems(config.values, config.layers, config.detection, place,
                              admin_password_set=bool(secrets.get("R1_ADMIN_PASSWORD")))
     return Survey(config, place, findings, problem)
-
-
-def preset_of(endpoint: Endpoint) -> Preset:
-    """The preset behind an endpoint: whether it answers ``GET /models`` and the names it serves."""
-    if endpoint.route in (COZE_SANDBOX, COZE_BOT):
-        return BY_ID[endpoint.route]
-    return preset_for(endpoint.base_url)
 
 
 def exit_code(survey: Survey, report: Report | None) -> int:

@@ -15,7 +15,7 @@ from fake_upstream import FakeUpstream  # noqa: E402
 
 APP_ENV = ("COZE_WORKLOAD_IDENTITY_API_KEY", "COZE_INTEGRATION_MODEL_BASE_URL", "COZE_API_TOKEN",
            "OPENAI_API_KEY", "OPENAI_BASE_URL", "R1_MODEL", "R1_ROUTE", "R1_MAX_TOKENS",
-           "R1_READ_TIMEOUT", "R1_LOG_DIR", "R1_DATA_DIR")
+           "R1_READ_TIMEOUT", "R1_LOG_DIR", "R1_DATA_DIR", "R1_CONFIG_DIR")
 
 
 @pytest.fixture
@@ -32,5 +32,6 @@ def clean_env(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("R1_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setenv("R1_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("R1_CONFIG_DIR", str(tmp_path))  # .env.local / .env: Save writes here, never the checkout
     return monkeypatch
 

@@ -29,6 +29,7 @@ DYNAMIC = {
     "verify.note.",    # core/setup/diagnostics.py describe(): verify.note.{step}.{status}
     "export.status.",  # core/conversations/export.py: export.status.{message status}
     "export.",         # core/conversations/export.py: export.{role}
+    "chats.model.",    # core/conversations/records.py footer(): chats.model.{route}
 }
 # Key-shaped strings in the code that are not keys.
 NOT_KEYS = {"chats.db"}  # core/conversations/database.py: the database file
@@ -198,3 +199,9 @@ def test_a_malformed_entry_is_refused_by_name(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match="xx.toml"):
         i18n.load(path)
+
+
+def test_every_route_words_what_answered_in_the_footer():
+    from core.chat import providers
+
+    assert {f"chats.model.{route}" for route in providers.ROUTES} <= set(EN)

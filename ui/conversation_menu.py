@@ -6,10 +6,10 @@ import time
 
 import streamlit as st
 
-import app_state
 from core.chat.mathtext import to_streamlit
 from core.conversations import export, turns
 from core.conversations.database import DatabaseError
+from ui import page_state
 from ui.messages import View
 
 UPLOAD_MB = 5 * export.MAX_MB  # what the browser lets through; export.MAX_MB is what an import may be
@@ -27,7 +27,7 @@ def draw_header(view: View, title: str, messages: list[dict], secrets: list[str]
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.subheader(to_streamlit(title), anchor=False, width="stretch")  # "$5 and $10" stays text
         st.button("", icon=":material/edit:", help=t("chats.rename"), type="tertiary", key="rename_open",
-                  on_click=st.session_state.update, kwargs={"renaming": True})
+                  on_click=page_state.open_dialog, args=("renaming",))
         with st.popover("", icon=":material/download:", help=t("chats.export"), type="tertiary"):
             thinking = st.toggle(t("chats.include_thinking"), key="export_thinking")
             # Built when clicked, from the store: a reply that finished after this was drawn is in it.
@@ -39,7 +39,7 @@ def draw_header(view: View, title: str, messages: list[dict], secrets: list[str]
                 title, fresh(), time.time(), secrets=secrets), file_name(title, "json"),
                 "application/json", icon=":material/data_object:", on_click="ignore", width="stretch")
         st.button("", icon=":material/delete:", help=t("chats.delete"), type="tertiary", key="delete_open",
-                  on_click=st.session_state.update, kwargs={"deleting": True})
+                  on_click=page_state.open_dialog, args=("deleting",))
     show_dialog("renaming", t("chats.rename_title"), rename_dialog, view, title)
     show_dialog("deleting", t("chats.delete_title"), delete_dialog, view, title, len(messages))
 
@@ -50,13 +50,8 @@ def show_dialog(flag: str, title: str, body, *args) -> None:
     Drawing it on every run until then (not only on the click's run) keeps a full rerun from
     losing a dialog the user is still typing in.
     """
-    if st.session_state.get(flag):
-        st.dialog(title, on_dismiss=functools.partial(close, flag))(body)(*args)
-
-
-def close(flag: str) -> None:
-    """Mark a dialog closed (its Save, Cancel or dismiss)."""
-    st.session_state[flag] = False
+    if page_state.is_open(flag):
+        st.dialog(title, on_dismiss=functools.partial(page_state.close_dialog, flag))(body)(*args)
 
 
 def rename_dialog(view: View, title: str) -> None:
@@ -68,7 +63,7 @@ def rename_dialog(view: View, title: str) -> None:
             if not view.store.rename(view.owner, view.cid, new_title):
                 st.error(t("chats.title_blank"), icon=":material/error:")
                 return
-            close("renaming")
+            page_state.close_dialog("renaming")
             st.rerun()
 
 
@@ -79,12 +74,12 @@ def delete_dialog(view: View, title: str, count: int) -> None:
     with st.container(horizontal=True):
         if st.button(t("chats.delete"), type="primary", icon=":material/delete:", key="delete_confirm"):
             view.store.delete(view.owner, view.cid)
-            st.session_state.conversation_id = st.session_state.pending = None
-            close("deleting")
+            page_state.open_conversation(None)
+            page_state.close_dialog("deleting")
             st.toast(t("chats.deleted", title=title))
             st.rerun()
         if st.button(t("chats.cancel"), key="delete_cancel"):
-            close("deleting")
+            page_state.close_dialog("deleting")
             st.rerun()
 
 
@@ -111,13 +106,12 @@ def _import_body(view: View) -> None:
         st.error(t("chats.import_failed", reason=t(exc.key, **exc.params)), icon=":material/error:")
         return
     try:
-        st.session_state.conversation_id = turns.import_messages(view.store, view.owner, title, messages)
+        cid = turns.import_messages(view.store, view.owner, title, messages)
     except DatabaseError as exc:  # a full disk: nothing was imported (one transaction), say so
         st.error(t("chats.write_failed", error=exc), icon=":material/database_off:")
         return
-    st.session_state.pending = None  # an import never sends anything by itself
-    app_state.close_dialogs()
-    close("importing")
+    page_state.open_conversation(cid)  # an import never sends anything by itself
+    page_state.close_dialog("importing")
     st.session_state.imports = st.session_state.get("imports", 0) + 1
     st.toast(t("chats.imported", title=title, n=len(messages)))
     st.rerun()

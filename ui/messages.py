@@ -9,6 +9,7 @@ from core.chat import session as conversation
 from core.chat.mathtext import to_streamlit
 from core.conversations import records, turns
 from core.conversations.store import Store
+from ui import page_state
 
 # Copy answer in one click. Streamlit has no clipboard API and st.code's own copy icon uses only
 # navigator.clipboard, which browsers offer in a secure context alone (https, localhost): on
@@ -81,20 +82,19 @@ def budget_of(view: View, msg: dict) -> int:
 
 def regenerate(view: View, budget: int | None = None) -> None:
     """Button callback: drop the last reply and ask for a new one on this run."""
-    st.session_state.editing = False
+    page_state.close_dialog("editing")
     if turns.regenerate(view.store, view.owner, view.cid, view.store.messages(view.owner, view.cid)):
         if budget:
-            st.session_state.max_tokens = budget
-        st.session_state.pending = True
+            st.session_state.max_tokens = budget  # the sidebar's widget: the user asked for this budget
+        page_state.ask_again()
 
 
 def send_edit(view: View) -> None:
     """Button callback: resend the edited last question in place of the old one."""
-    state = st.session_state
     messages = view.store.messages(view.owner, view.cid)
-    if turns.edit_last(view.store, view.owner, view.cid, messages, state.get("edit_text", "")):
-        state.pending = True
-    state.editing = False
+    if turns.edit_last(view.store, view.owner, view.cid, messages, st.session_state.get("edit_text", "")):
+        page_state.ask_again()
+    page_state.close_dialog("editing")
 
 
 def show_user(view: View, msg: dict, last: bool, unsent: str | None = None):
@@ -104,12 +104,12 @@ def show_user(view: View, msg: dict, last: bool, unsent: str | None = None):
     if last is None:
         show_question(t, msg, unsent)
         return st.empty()
-    if last and st.session_state.get("editing"):
+    if last and page_state.is_open("editing"):
         st.text_area(t("chats.edit"), msg["content"], key="edit_text", label_visibility="collapsed")
         with st.container(horizontal=True):
             st.button(t("chats.edit_send"), type="primary", icon=":material/send:", on_click=send_edit,
                       args=(view,))
-            st.button(t("chats.cancel"), on_click=st.session_state.update, kwargs={"editing": False})
+            st.button(t("chats.cancel"), on_click=page_state.close_dialog, args=("editing",))
         return
     show_question(t, msg, unsent)
     if last:
@@ -127,7 +127,7 @@ def show_question(t, msg: dict, unsent: str | None) -> None:
 def edit_button(view: View) -> None:
     """The Edit button under the last question."""
     st.button(view.t("chats.edit"), icon=":material/edit:", type="tertiary", key="edit_last",
-              on_click=st.session_state.update, kwargs={"editing": True})
+              on_click=page_state.open_dialog, args=("editing",))
 
 
 def show_outcome(view: View, msg: dict, last: bool, unsent: str | None = JUST_ASKED) -> None:

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-import app_state
+from core.chat import providers
 from core.chat.mathtext import to_streamlit
 from core.conversations.visibility import Keeping
 from core.setup.settings import BY_ENV
+from ui import page_state
 from ui.conversation_menu import import_dialog
 from ui.messages import View
 
@@ -23,9 +24,7 @@ LIST_STYLE = """<style>
 
 def select(cid: str | None) -> None:
     """Button callback: switch to a conversation (``None`` starts a new one)."""
-    state = st.session_state
-    state.conversation_id, state.pending = cid, None
-    app_state.close_dialogs()
+    page_state.open_conversation(cid)
 
 
 def draw_list(view: View) -> None:
@@ -35,7 +34,7 @@ def draw_list(view: View) -> None:
         st.button(t("chats.new"), icon=":material/edit_square:", on_click=select, args=(None,),
                   width="stretch", key="new_chat")
         st.button(t("chats.import"), icon=":material/upload:", key="import_open",
-                  on_click=st.session_state.update, kwargs={"importing": True})
+                  on_click=page_state.open_dialog, args=("importing",))
     query = st.text_input(t("chats.search"), key="chat_search", type="search", icon=":material/search:",
                           placeholder=t("chats.search"), label_visibility="collapsed")
     found = view.store.list(view.owner, query, LIST_LIMIT)
@@ -80,7 +79,7 @@ def draw_settings(t, endpoint, default_budget: int) -> None:
     with st.expander(t("chats.settings"), icon=":material/tune:"):
         st.text_area(t("chat.system_prompt"), key="system_prompt", placeholder=t("chat.system_placeholder"),
                      persist_state="session")
-        if not (endpoint and endpoint.route == "coze-bot"):  # a Coze bot's own settings decide its budget
+        if not endpoint or providers.of(endpoint.route).takes_max_tokens:  # a Coze bot's settings decide its own
             st.number_input(t("chat.max_tokens"), int(budget.minimum), int(budget.maximum), default_budget,
                             step=1024, key="max_tokens", help=t("chat.max_tokens_help"),
                             persist_state="session")

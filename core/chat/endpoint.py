@@ -1,14 +1,11 @@
-"""What a reply is asked of: the endpoint (route, URL, key, model and the request quirks it needs)."""
+"""What a reply is asked of: the endpoint (route, URL, key, model and the request quirks it needs),
+the request, and the route detection that yields an endpoint."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-COZE_SANDBOX = "coze-sandbox"
-COZE_BOT = "coze-bot"
-OPENAI = "openai"
-ROUTES = (COZE_SANDBOX, COZE_BOT, OPENAI)
 MAX_TOKENS_CAP = 65536  # the largest output budget offered anywhere (sidebar, retries)
 
 
@@ -35,3 +32,22 @@ def host_of(url: str) -> str:
         return urlsplit(url).hostname or ""
     except ValueError:
         return ""
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """What one reply needs besides the endpoint: the messages and sampling options."""
+
+    messages: list[dict]
+    max_tokens: int
+    temperature: float | None = None
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The chosen route and, when it cannot run, the settings it still misses."""
+
+    route: str | None
+    endpoint: Endpoint | None
+    missing: tuple[str, ...]
+    explicit: bool

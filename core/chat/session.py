@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import openai
 
 from core import logs
-from core.chat.client import ChatRequest, make_client, stream_reply
-from core.chat.endpoint import COZE_BOT, MAX_TOKENS_CAP, Endpoint
+from core.chat import providers
+from core.chat.endpoint import MAX_TOKENS_CAP, ChatRequest, Endpoint
 from core.chat.frames import Frame, frames
 from core.chat.history import build_messages
 from core.chat.reply import Reply
@@ -27,20 +26,14 @@ class Options:
 
 
 def for_visitor(endpoint: Endpoint | None, visitor: str) -> Endpoint | None:
-    """The endpoint carrying this visitor's own Coze user id, unless COZE_USER_ID fixes one.
-
-    A Coze bot keeps user variables and long-term memory per user id, so visitors sharing one id
-    could read what another told the bot. The id is a hash: who the visitor is never leaves.
-    """
-    if endpoint is None or endpoint.route != COZE_BOT or endpoint.user_id:
-        return endpoint
-    return replace(endpoint, user_id="r1-" + hashlib.sha256(visitor.encode()).hexdigest()[:20])
+    """The endpoint as this visitor uses it (a Coze bot gets the visitor's own user id)."""
+    return providers.of(endpoint.route).for_visitor(endpoint, visitor) if endpoint else None
 
 
 def client_for(endpoint: Endpoint, cache: MutableMapping) -> openai.OpenAI:
     """The session's client for this endpoint, rebuilt only when the endpoint changes."""
     if cache.get("endpoint") != endpoint:
-        cache["client"], cache["endpoint"] = make_client(endpoint), endpoint
+        cache["client"], cache["endpoint"] = providers.of(endpoint.route).make_client(endpoint), endpoint
     return cache["client"]
 
 
@@ -54,7 +47,7 @@ def start_reply(client: openai.OpenAI, endpoint: Endpoint, turns: Sequence[Mappi
     logs.get().info("request route=%s provider=%s model=%s turns=%d max_tokens=%d",
                     endpoint.route, endpoint.provider, endpoint.model,
                     len(request.messages), options.max_tokens)
-    return reply, frames(stream_reply(client, endpoint, request), reply, clock)
+    return reply, frames(providers.of(endpoint.route).stream(client, endpoint, request), reply, clock)
 
 
 def log_outcome(reply: Reply) -> None:

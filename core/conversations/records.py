@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 
-from core.chat.endpoint import COZE_BOT
+from core import i18n
 from core.chat.events import Usage
 from core.diagnosis import Diagnosis, status_label
 
@@ -82,8 +82,10 @@ def footer(msg: Mapping, t) -> str:
     usage = msg.get("usage")
     usage = usage_to_plain(usage) if isinstance(usage, Usage) else usage or {}
     model = msg.get("model") or ""
-    # On the Coze bot route the "model" is the bot's id: the bot picks its own model, which Coze never names.
-    parts = [t("chats.coze_bot", bot_id=model) if model and msg.get("route") == COZE_BOT else model]
+    # Each route words what answered (on the Coze bot route the "model" is the bot's id); an older
+    # message without a known route shows the name alone.
+    worded = f"chats.model.{msg.get('route')}"
+    parts = [t(worded, model=model) if model and worded in i18n.CATALOGUES["en"] else model]
     if usage.get("completion_tokens") is not None:
         parts.append(t("chat.tokens", n=usage["completion_tokens"]))
         if usage.get("reasoning_tokens"):

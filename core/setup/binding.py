@@ -13,15 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from core.chat import providers
 from core.setup.settings import BY_ENV, Layers, Resolved, resolve
 
-# Each key variable and the URL variable that says where it is sent.
-KEY_URLS = {"OPENAI_API_KEY": "OPENAI_BASE_URL", "COZE_API_TOKEN": "COZE_API_BASE",
-            "COZE_WORKLOAD_IDENTITY_API_KEY": "COZE_INTEGRATION_MODEL_BASE_URL"}
+# Each route's key variable and the URL variable that says where it is sent.
+KEY_URLS = {p.key_var: p.url_var for p in providers.PROVIDERS}
 VISITOR_SOURCES = ("draft", "session")
-# The key variable each route sends.
-ROUTE_KEYS = {"coze-sandbox": "COZE_WORKLOAD_IDENTITY_API_KEY", "coze-bot": "COZE_API_TOKEN",
-              "openai": "OPENAI_API_KEY"}
 
 
 @dataclass(frozen=True)

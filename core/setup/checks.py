@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from core.chat.endpoint import COZE_BOT, COZE_SANDBOX, host_of
+from core.chat import providers
+from core.chat.endpoint import Detection, host_of
+from core.chat.providers.base import Provider
+from core.chat.providers.openai_compatible import LOOPBACK, identify
 from core.place import Place
 from core.redact import mask
-from core.setup.binding import ROUTE_KEYS, Held
+from core.setup.binding import Held
 from core.setup.presets import COZE_PAT_PREFIXES, COZE_TOKEN_URL, preset_for
-from core.setup.routes import LOOPBACK, Detection, identify
 from core.setup.settings import ENV_FILES, Layers, Resolved
 from core.setup.valuechecks import (
     RANK,
@@ -99,7 +101,7 @@ def _shadowing(values: Mapping[str, Resolved], layers: Layers, just_saved: Mappi
 def _coze_tokens(values: Mapping[str, Resolved], layers: Layers, detection: Detection) -> list[Finding]:
     out = []
     source, raw = _lookup(layers, COZE_TOKEN)
-    if source and detection.route != COZE_BOT:  # on the Coze bot route it is the key in use
+    if source and _key_of(detection) != COZE_TOKEN:  # on the Coze bot route it is the key in use
         out.append(Finding("coze_token_unused", COZE_TOKEN, "warning", {
             "setting": COZE_TOKEN, "source": source, "value": mask(bare_token(raw)),
             "route": detection.route or "", "instead": _key_of(detection)}))
@@ -126,7 +128,7 @@ def _paste_errors(values: Mapping[str, Resolved], layers: Layers, detection: Det
 def _key_mismatches(values: Mapping[str, Resolved], layers: Layers, detection: Detection) -> list[Finding]:
     out = []
     key, url = bare_token(_value(values, OPENAI_KEY) or ""), _value(values, OPENAI_URL)
-    if key and url and detection.route != COZE_SANDBOX:
+    if key and url and _key_of(detection) != WORKLOAD_KEY:  # the sandbox reads neither
         provider, preset = identify(url)[0], preset_for(url)
         params = {"setting": OPENAI_KEY, "value": mask(key), "host": host_of(url) or url}
         if key.startswith(COZE_PAT_PREFIXES) and provider != "coze":
@@ -158,7 +160,7 @@ def _base_urls(values: Mapping[str, Resolved], detection: Detection) -> list[Fin
         if r and r.raw:
             # The injected sandbox URL has no preset path to insist on; only hand-typed ones are checked.
             preset = preset_for(with_scheme(r.raw.strip())) if name == OPENAI_URL else None
-            active = (detection.route == COZE_SANDBOX) == (name == COZE_URL)
+            active = name == _provider_of(detection).url_var
             out += [_demote(f, active) for f in base_url_problems(name, r.raw, preset)]
     return out
 
@@ -196,9 +198,14 @@ def _non_coze_prefix(key: str) -> str:
     return "" if key.startswith(COZE_PAT_PREFIXES) else foreign_prefix(key)
 
 
+def _provider_of(detection: Detection) -> Provider:
+    """The active route's provider, or with no route yet the one a newcomer is asked to set up."""
+    return providers.of(detection.route) if detection.route else providers.FIRST_CHOICE
+
+
 def _key_of(detection: Detection) -> str:
     """The key variable the active (or, with no route yet, the likely) route reads."""
-    return ROUTE_KEYS.get(detection.route or "", OPENAI_KEY)
+    return _provider_of(detection).key_var
 
 
 def _demote(finding: Finding, active: bool) -> Finding:

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.chat.endpoint import Detection
 from core.redact import mask
 from core.setup.binding import Held, held_keys, without_keys
-from core.setup.routes import Detection, detect
-from core.setup.settings import Layers, Resolved, gather, resolve
+from core.setup.routes import detect
+from core.setup.settings import BY_ENV, Layers, Resolved, gather, resolve, typed_value
 
 
 @dataclass(frozen=True)
@@ -59,3 +60,11 @@ def from_layers(layers: Layers) -> Config:
     held = held_keys(values, layers)
     bound = resolve(without_keys(layers, {h.key for h in held})) if held else values
     return Config(values, detect(bound), layers, tuple(held))
+
+
+def config_dir(environ: Mapping[str, str], app_dir: Path) -> Path:
+    """Where ``.env.local`` and ``.env`` live: ``R1_CONFIG_DIR`` from the environment (they cannot
+    name their own folder), relative to ``app_dir`` unless absolute; ``app_dir`` when unset or bad."""
+    setting = BY_ENV["R1_CONFIG_DIR"]
+    folder, _ = typed_value(setting, (environ.get(setting.env) or "").strip() or setting.default)
+    return folder if folder.is_absolute() else app_dir / folder  # a bad value gave the default

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
+from core.chat import providers
 from core.chat.endpoint import MAX_TOKENS_CAP
 from core.redact import mask
 
@@ -55,13 +56,16 @@ SETTINGS: tuple[Setting, ...] = (
             "Model name sent to the endpoint (`deepseek-reasoner` on DeepSeek, `deepseek/deepseek-r1` on OpenRouter)."),
     Setting("R1_ROUTE", "auto", "choice",
             "The route to chat through; an explicit choice beats auto-detection, which `auto` keeps.",
-            choices=("auto", "coze-sandbox", "coze-bot", "openai")),
+            choices=("auto", *providers.ROUTES)),
     Setting("R1_MAX_TOKENS", "8192", "int",
             "Default output budget per reply, reasoning included; adjustable in the sidebar.",
             minimum=256, maximum=MAX_TOKENS_CAP),
     Setting("R1_READ_TIMEOUT", "120", "float",
             "Seconds to wait *between* streamed chunks before giving up (not a limit on the whole reply).",
             minimum=1, maximum=3600),  # under a second no provider starts; an hour is a hung connection
+    Setting("R1_CONFIG_DIR", ".", "path",
+            "Folder holding `.env.local` and `.env` (Setup saves there), relative to the app folder unless "
+            "absolute; read from the process environment only."),
     Setting("R1_LOG_DIR", "logs", "path",
             "Folder for the rotating log file, relative to the app folder unless absolute."),
     Setting("R1_DATA_DIR", "data", "path",

@@ -10,9 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
+from core.chat.providers.openai_compatible import LOOPBACK
+from core.chat.providers.openai_compatible import PROVIDER as OPENAI_COMPATIBLE
 from core.redact import mask
 from core.setup.presets import PRESETS, Preset
-from core.setup.routes import LOOPBACK
 from core.setup.settings import Resolved
 
 RANK = {"error": 0, "warning": 1, "info": 2}
@@ -99,7 +100,7 @@ def base_url_problems(setting: str, raw: str, preset: Preset | None) -> list[Fin
         kinds.append(("url_path_missing", severity, {"path": preset.path, "provider": preset.name}))
         path = preset.path
     suggested = urlunsplit(parts._replace(path=path))
-    common = {"setting": setting, "value": url, "request_url": request_url(url), "suggested": suggested}
+    common = {"setting": setting, "value": url, "request_url": OPENAI_COMPATIBLE.request_url(url), "suggested": suggested}
     return [Finding(kind, setting, severity, {**common, **extra}) for kind, severity, extra in kinds]
 
 
@@ -109,16 +110,6 @@ def _split(url: str) -> SplitResult | None:
         return urlsplit(url)
     except ValueError:
         return None
-
-
-def request_url(base_url: str) -> str:
-    """Exactly the URL the OpenAI SDK POSTs a chat to: the base URL, "/" unless it ends with one, ``chat/completions``."""
-    url = base_url.strip()  # the app strips surrounding whitespace before the SDK sees the value
-    if not url:
-        return ""
-    # Like openai._base_client: the slash goes before any query, the suffix after it (so "?" breaks it).
-    head, sep, query = url.partition("?")
-    return (head if head.endswith("/") else head + "/") + sep + query + "chat/completions"
 
 
 def model_problems(model: str, available: Sequence[str]) -> list[Finding]:

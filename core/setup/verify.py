@@ -16,9 +16,8 @@ from urllib.parse import urlsplit
 import httpx2
 import openai
 
-from core.chat.client import ChatRequest, make_client, stream_reply
-from core.chat.endpoint import COZE_BOT, Endpoint
-from core.chat.faults import diagnose
+from core.chat import providers
+from core.chat.endpoint import ChatRequest, Endpoint
 from core.chat.history import build_messages
 from core.chat.reply import Reply
 from core.diagnosis import Diagnosis
@@ -98,7 +97,7 @@ class _Checklist:
 
 
 def verify(endpoint: Endpoint, *, on_step: Callable[[Step], None] | None = None,
-           lists_models: bool = True, known_models: Sequence[str] = (),
+           lists_models: bool | None = None, known_models: Sequence[str] = (),
            client: openai.OpenAI | None = None) -> Report:
     """Check ``endpoint`` step by step with the chat's own client; stop at the first hard failure.
 
@@ -110,7 +109,9 @@ def verify(endpoint: Endpoint, *, on_step: Callable[[Step], None] | None = None,
         if checks.failed:
             break
     else:
-        _call_steps(client or make_client(endpoint), endpoint, lists_models, known_models, checks)
+        provider = providers.of(endpoint.route)
+        lists = provider.lists_models if lists_models is None else lists_models
+        _call_steps(client or provider.make_client(endpoint), endpoint, lists, known_models, checks)
     checks.skip_rest()
     return _report(endpoint, checks.steps)
 
@@ -146,14 +147,14 @@ def _list_models(client: openai.OpenAI, endpoint: Endpoint) -> _Listing:
         # Advisory, so it must not cost the chat's 120 s read timeout times its retries.
         ids = [m.id for m in client.with_options(timeout=LIST_TIMEOUT, max_retries=0).models.list()]
     except Exception as exc:  # listing is advisory: any failure but a refused key is inconclusive
-        return _Listing(None, diagnose(exc, endpoint), since(start))
+        return _Listing(None, providers.of(endpoint.route).diagnose(exc, endpoint), since(start))
     return _Listing(ids, None, since(start))
 
 
 def _stream(client: openai.OpenAI, endpoint: Endpoint, messages: list[dict], max_tokens: int) -> Reply:
     """One streamed completion, folded exactly as the chat folds it (ended is always set)."""
     reply = Reply(model=endpoint.model, started=time.monotonic())
-    for event in stream_reply(client, endpoint, ChatRequest(messages, max_tokens)):
+    for event in providers.of(endpoint.route).stream(client, endpoint, ChatRequest(messages, max_tokens)):
         reply.apply(event, time.monotonic())
     return reply
 
@@ -165,7 +166,7 @@ def _auth_step(endpoint: Endpoint, reply: Reply) -> Step:
     if diagnosis and diagnosis.kind in AUTH_KINDS:
         return Step("auth", "fail", _took(reply), diagnosis)
     # Coze checks the token before it looks up the bot, so "no such bot" means the token passed.
-    proven_by_bot = endpoint.route == COZE_BOT and diagnosis is not None and diagnosis.kind in BOT_KINDS
+    proven_by_bot = providers.of(endpoint.route).asks_a_bot and diagnosis is not None and diagnosis.kind in BOT_KINDS
     if _answered(reply) or proven_by_bot:
         return Step("auth", "ok", (reply.first_token or reply.ended or reply.started) - reply.started)
     return Step("auth", "skip", 0.0, params={"reason": "unproven"})
@@ -177,7 +178,7 @@ def _answered(reply: Reply) -> bool:
 
 
 def _model_step(endpoint: Endpoint, listing: _Listing, reply: Reply, known_models: Sequence[str]) -> Step:
-    if endpoint.route == COZE_BOT:
+    if providers.of(endpoint.route).asks_a_bot:
         return _bot_step(endpoint, reply)
     rejected = reply.diagnosis is not None and reply.diagnosis.kind == "not_found"
     if not listing.ids:  # not asked, not answered, or an empty list: the completion decides
@@ -303,7 +304,7 @@ def connection_diagnosis(exc: OSError, endpoint: Endpoint) -> Diagnosis:
     # The request is a placeholder: diagnose reads only the exception chain.
     wrapper = openai.APIConnectionError(request=httpx2.Request("GET", "http://verify.invalid/"))
     wrapper.__cause__ = exc
-    return diagnose(wrapper, endpoint)
+    return providers.of(endpoint.route).diagnose(wrapper, endpoint)
 
 
 def since(start: float) -> float:

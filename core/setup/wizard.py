@@ -8,13 +8,14 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from core.chat.endpoint import COZE_BOT, COZE_SANDBOX, Endpoint
+from core.chat import providers
+from core.chat.endpoint import Endpoint
 from core.place import Place
 from core.redact import mask
 from core.setup import envfile
-from core.setup.binding import ROUTE_KEYS, Held
+from core.setup.binding import Held
 from core.setup.config import Config, from_layers
-from core.setup.presets import BY_ID, Preset, preset_for
+from core.setup.presets import BY_ID, Preset, for_route, preset_for
 from core.setup.settings import SETTINGS, Layers, Resolved
 
 ENV_FILE = ".env.local"
@@ -48,32 +49,23 @@ class SaveOutcome:
 
 def initial_draft(config: Config) -> Draft:
     """A draft that mirrors what is configured now (the token itself is never put in a form)."""
-    detection = config.detection
-    if detection.route == COZE_BOT:  # the form's base URL / model fields hold the API base / bot id
-        return Draft("coze-bot", "", _value(config.values, "COZE_API_BASE"),
-                     _value(config.values, "COZE_BOT_ID"))
-    if detection.route == COZE_SANDBOX:
-        return Draft("coze-sandbox", "", _value(config.values, "COZE_INTEGRATION_MODEL_BASE_URL"),
-                     _value(config.values, "R1_MODEL"))
-    base_url = _value(config.values, "OPENAI_BASE_URL")
-    preset = preset_for(base_url) if base_url else BY_ID["ark"]
-    return Draft(preset.id, "", base_url or preset.base_url,
-                 _value(config.values, "R1_MODEL") if base_url else preset.model)
+    route = config.detection.route
+    provider = providers.of(route) if route else providers.FIRST_CHOICE
+    base_url, model = _value(config.values, provider.url_var), _value(config.values, provider.model_var)
+    own = for_route(provider.route)
+    if len(own) == 1:  # a route with one preset (a Coze route): its fields hold that route's values
+        return Draft(own[0].id, "", base_url, model)
+    preset = preset_for(base_url) if base_url else BY_ID["ark"]  # a newcomer starts on Ark
+    return Draft(preset.id, "", base_url or preset.base_url, model if base_url else preset.model)
 
 
 def draft_values(draft: Draft) -> dict[str, str]:
-    """The variables a Save of this draft writes (the sandbox's key and URL are the platform's)."""
-    if draft.preset.route == COZE_SANDBOX:
-        return {"R1_MODEL": draft.model.strip()} if draft.model.strip() else {}
-    if draft.preset.route == COZE_BOT:
-        values = {"COZE_API_BASE": draft.base_url.strip(), "COZE_BOT_ID": draft.model.strip()}
-        if draft.token.strip():
-            values["COZE_API_TOKEN"] = draft.token.strip()
-        return values
-    values = {"OPENAI_BASE_URL": draft.base_url.strip(), "R1_MODEL": draft.model.strip()}
-    if draft.token.strip():
-        values["OPENAI_API_KEY"] = draft.token.strip()
-    return values
+    """The variables a Save of this draft writes: what its fields hold, blank fields left out (a
+    blank key keeps the configured one; an injected URL is the platform's)."""
+    provider = providers.of(draft.preset.route)
+    fields = ((provider.key_var, draft.token), (provider.url_var if provider.url_editable else None, draft.base_url),
+              (provider.model_var, draft.model))
+    return {var: value.strip() for var, value in fields if var and value.strip()}
 
 
 def draft_config(draft: Draft, config: Config) -> Config:
@@ -89,13 +81,13 @@ def draft_config(draft: Draft, config: Config) -> Config:
 
 def held_key(draft: Draft, config: Config) -> Held | None:
     """The configured key this draft would need for another host, if it brings none of its own."""
-    key = ROUTE_KEYS[draft.preset.route]
+    key = providers.of(draft.preset.route).key_var
     return next((h for h in draft_config(draft, config).held if h.key == key), None)
 
 
 def reuse_key(draft: Draft, config: Config) -> Draft:
     """The draft carrying the configured key itself: the owner confirmed sending it to the new host."""
-    resolved = config.values.get(ROUTE_KEYS[draft.preset.route])
+    resolved = config.values.get(providers.of(draft.preset.route).key_var)
     return replace(draft, token=resolved.value or "") if resolved else draft
 
 
@@ -148,7 +140,7 @@ def save(draft: Draft, app_dir: Path, session_values: MutableMapping[str, str], 
 def secrets_block(draft: Draft) -> str:
     """The Community Cloud block for this draft; the key line is there even when the field is empty."""
     values = draft_values(draft)
-    key = "COZE_API_TOKEN" if draft.preset.route == COZE_BOT else "OPENAI_API_KEY"
+    key = providers.of(draft.preset.route).key_var
     return secrets_toml({key: values.pop(key, ""), **values}) if values else ""
 
 

@@ -333,13 +333,14 @@ def test_the_official_sdk_reads_the_fake_stream(coze):
 def test_nothing_built_for_the_coze_route_shows_the_token_in_its_repr():
     from dataclasses import replace
 
-    from core.chat.client import make_client
-    from core.chat.endpoint import COZE_BOT, Endpoint
+    from core.chat import providers
+    from core.chat.endpoint import Endpoint
     from core.chat.providers import coze_bot as coze
 
-    endpoint = Endpoint(COZE_BOT, "https://api.coze.cn", TOKEN, BOT_ID, "coze", False, False, False, 5.0,
+    endpoint = Endpoint("coze-bot", "https://api.coze.cn", TOKEN, BOT_ID, "coze", False, False, False, 5.0,
                         bot_id=BOT_ID, user_id="r1-visitor")
     bot = coze.bot_for(endpoint)
     assert bot.token == TOKEN  # it is there, only never shown
-    for thing in (bot, replace(bot, user_id="another"), make_http(bot), make_client(endpoint)):
+    client = providers.of(endpoint.route).make_client(endpoint)
+    for thing in (bot, replace(bot, user_id="another"), make_http(bot), client):
         assert TOKEN not in repr(thing) and TOKEN not in str(thing), type(thing)

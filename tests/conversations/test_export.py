@@ -337,14 +337,46 @@ def test_both_catalogues_have_the_same_keys_and_placeholders():
         assert i18n.placeholders(text) == i18n.placeholders(zh[key]), key
 
 
-@pytest.mark.parametrize("key", ["import.not_json", "import.wrong_format", "import.newer_version",
-                                 "import.bad_message", "import.too_large", "import.empty"])
-def test_every_rejection_has_a_message(key):
-    params = {"version": 2, "index": 1, "field": "role", "mb": 10, "count": 5000}
-    assert t(key, **params) and t_zh(key, **params)
+REJECTED = [
+    ("{", "This file is not a conversation export: it could not be read as UTF-8 JSON.",
+     "该文件不是对话导出文件：无法按 UTF-8 编码的 JSON 读取。"),
+    ("[]", "This JSON file is not a conversation exported by this app.", "该 JSON 文件不是本应用导出的对话。"),
+    (document(version=2),
+     "This file comes from a newer version of the app (format version 2). Update the app to import it.",
+     "该文件来自更新版本的应用（格式版本 2），请先升级应用再导入。"),
+    (document(messages=[{"role": "system"}]),
+     "Message 1 in the file is invalid: its field `role` has a wrong value.",
+     "文件中第 1 条消息无效：字段 `role` 的值不正确。"),
+    (document(messages=[records.to_plain(user("q"))] * 5001),
+     "The file is too large to import: the limit is 10 MB and 5000 messages.",
+     "文件过大，无法导入：上限为 10 MB、5000 条消息。"),
+    (document(messages=[]), "The file holds no messages, so there is nothing to import.",
+     "文件中没有任何消息，无需导入。"),
+]
+
+
+@pytest.mark.parametrize(("text", "english", "chinese"), REJECTED,
+                         ids=["not_json", "wrong_format", "newer_version", "bad_message", "too_large", "empty"])
+def test_every_rejection_reads_as_its_message_with_the_params_filled_in(text, english, chinese):
+    error = rejection(text)
+    assert (t(error.key, **error.params), t_zh(error.key, **error.params)) == (english, chinese)
+
+
+NOTES = {  # status: the note under the reply in English and in Chinese; None when there is none
+    "complete": None,
+    "length": ("Cut off — the token budget ran out before the answer was complete",
+               "已截断——token 预算在回答完成前已用完"),
+    "stopped": ("Stopped — partial reply", "已停止——仅有部分回复"),
+    "interrupted": ("Interrupted (unknown) — partial reply", "已中断（unknown）——仅有部分回复"),
+    "error": ("Error: auth", "出错：auth"),
+    "incomplete": ("Incomplete — the server stopped mid-reply", "未完成——服务在回复途中停止"),
+    "streaming": ("Still being written when exported — partial reply", "导出时仍在生成——仅有部分回复"),
+}
 
 
 @pytest.mark.parametrize("status", records.STATUSES)
-def test_every_status_renders_in_both_languages(status):
-    for translate in (t, t_zh):
-        to_markdown("x", [user("q"), reply("a", status=status)], True, translate)
+def test_every_status_renders_its_note_in_both_languages(status):
+    diagnosis = Diagnosis("auth") if status == "error" else None
+    for translate, note in zip((t, t_zh), NOTES[status] or (None, None), strict=True):
+        md = to_markdown("x", [user("q"), reply("a", status=status, diagnosis=diagnosis)], True, translate)
+        assert [line for line in md.splitlines() if line.startswith("> ")] == ([f"> {note}"] if note else [])

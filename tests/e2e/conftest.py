@@ -142,7 +142,7 @@ def new_page(browser, app_server):
 import shutil  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
-APP_COPY = ("streamlit_app.py", "app_state.py", "pyproject.toml", "app_pages", "core", "ui", ".streamlit")
+APP_COPY = ("streamlit_app.py", "pyproject.toml", "app_pages", "core", "ui", ".streamlit")
 COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "secrets.toml", ".env*")
 
 

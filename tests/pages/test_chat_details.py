@@ -26,7 +26,6 @@ def app(clean_env, tmp_path, upstream):
 
 def new_app(tmp_path, query=None, locale="en-US"):
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["env_dir"] = str(tmp_path)
     at.context = {"locale": locale}
     for key, value in (query or {}).items():
         at.query_params[key] = value

@@ -17,7 +17,6 @@ def coze_app(clean_env, tmp_path):
         clean_env.setenv("COZE_BOT_ID", BOT_ID)
         clean_env.setenv("COZE_API_BASE", fake.url)
         at = AppTest.from_file(APP, default_timeout=30)
-        at.session_state["env_dir"] = str(tmp_path)
         at.context = {"locale": "en-US"}
         yield at.run(), fake
 
@@ -55,7 +54,6 @@ def test_invalid_token_is_named_with_its_variable(coze_app):
 
 def open_setup(tmp_path):
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["env_dir"] = str(tmp_path)
     at.context = {"locale": "en-US"}
     at.run()
     return at.switch_page("app_pages/setup.py").run()
@@ -107,7 +105,6 @@ def test_each_browser_session_on_a_shared_server_is_its_own_coze_user(coze_app, 
     at, fake = coze_app
     clean_env.setenv("HOSTNAME", "streamlit")  # Community Cloud: shared, no sign-in → session only
     other = AppTest.from_file(APP, default_timeout=30)
-    other.session_state["env_dir"] = at.session_state["env_dir"]
     other.context = {"locale": "en-US"}
     fake.push(reply("r", "a1"), reply("r", "a2"), reply("r", "a3"))
     at.chat_input[0].set_value("one").run()
@@ -124,7 +121,6 @@ def test_coze_user_id_when_set_is_sent_as_is(clean_env, tmp_path):
                             ("COZE_USER_ID", "team-42")):
             clean_env.setenv(name, value)
         at = AppTest.from_file(APP, default_timeout=30)
-        at.session_state["env_dir"] = str(tmp_path)
         fake.push(reply("r", "a"))
         at.run().chat_input[0].set_value("hi").run()
         assert user_ids(fake) == ["team-42"]

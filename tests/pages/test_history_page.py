@@ -25,7 +25,6 @@ def app(clean_env, tmp_path, upstream):
 
 def new_app(tmp_path, query=None):
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["env_dir"] = str(tmp_path)
     at.context = {"locale": "en-US"}
     for key, value in (query or {}).items():
         at.query_params[key] = value
@@ -248,7 +247,6 @@ def test_a_blank_title_is_refused_with_a_message(app):
 
 def signed_in(tmp_path, email):
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["env_dir"] = str(tmp_path)
     at.context = {"locale": "en-US"}
     at.user = {"is_logged_in": True, "email": email}
     return at.run()
@@ -263,7 +261,6 @@ def test_signed_in_visitors_each_keep_their_own_conversations(app, clean_env, tm
     assert not conversation_buttons(bob)
     cid = alice.session_state["conversation_id"]
     bob_with_link = AppTest.from_file(APP, default_timeout=30)
-    bob_with_link.session_state["env_dir"] = str(tmp_path)
     bob_with_link.user = {"is_logged_in": True, "email": "bob@example.com"}
     bob_with_link.query_params["c"] = cid
     bob_with_link.run()

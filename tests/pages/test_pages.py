@@ -22,7 +22,6 @@ def app(clean_env, tmp_path, upstream):
 
 def new_app(tmp_path, locale):
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["env_dir"] = str(tmp_path)
     at.context = {"locale": locale}
     return at.run()
 
@@ -142,7 +141,7 @@ def test_new_chat_empties_the_page_and_keeps_the_old_one_in_the_list(app):
 
 
 def test_chinese_locale_speaks_chinese(app):
-    zh = new_app(Path(app.session_state["env_dir"]), "zh-CN")
+    zh = new_app(Path(os.environ["R1_CONFIG_DIR"]), "zh-CN")
     send(zh, "你好")
     assert any(label.startswith("已深度思考") for label in labels(zh))
 

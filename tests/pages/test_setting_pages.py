@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import app_state
 from core.setup.settings import SETTINGS
+from ui import context
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 SANDBOX = {"COZE_WORKLOAD_IDENTITY_API_KEY": "wi-sandbox-token-0123456789abcdefghij",
@@ -21,7 +21,7 @@ FILE = "<a file>"  # replaced by the path of an existing file: a data folder tha
 RUNS = {
     "numbers-and-folders": ({**SANDBOX, "R1_MAX_TOKENS": "abc", "R1_READ_TIMEOUT": "-5", "R1_ROUTE": "foo",
                              "R1_LOG_DIR": NO_HOME, "R1_DATA_DIR": NO_HOME, "COZE_API_BASE": "api.coze.com",
-                             "COZE_USER_ID": "x" * 10_000, "R1_ADMIN_PASSWORD": "   "}, {}),
+                             "COZE_USER_ID": "x" * 10_000, "R1_ADMIN_PASSWORD": "   ", "R1_CONFIG_DIR": NO_HOME}, {}),
     "out-of-range": ({**SANDBOX, "R1_MAX_TOKENS": "100000", "R1_READ_TIMEOUT": "1e999", "R1_DATA_DIR": FILE,
                       "COZE_API_BASE": "http://[::1", "R1_MODEL": "   ", "COZE_BOT_ID": "   "}, {}),
     "control-characters": (SANDBOX, {name: NUL for name in (
@@ -56,12 +56,11 @@ def open_app(env, tmp_path, environ, session):
         env.delenv(name, raising=False)
     # A bad R1_DATA_DIR or R1_LOG_DIR falls back to its default, relative to the app folder: keep
     # that in tmp, not in the checkout (the pages import this same module).
-    env.setattr(app_state, "APP_DIR", tmp_path)
+    env.setattr(context, "APP_DIR", tmp_path)
     (tmp_path / "not-a-folder").write_text("")
     for name, value in environ.items():
         env.setenv(name, str(tmp_path / "not-a-folder") if value == FILE else value)
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["env_dir"] = str(tmp_path)
     at.session_state["session_values"] = dict(session)
     at.context = {"locale": "en-US"}
     return at.run()

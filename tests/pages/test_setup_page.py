@@ -13,7 +13,6 @@ KEY = "sk-wizard-good-0123456789abcdef"
 
 def open_setup(tmp_path, locale="en-US", secrets=None):
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["env_dir"] = str(tmp_path)
     at.context = {"locale": locale}
     for name, value in (secrets or {}).items():
         at.secrets[name] = value

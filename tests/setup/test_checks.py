@@ -4,6 +4,7 @@ import openai
 import pytest
 
 from core import i18n
+from core.chat.providers.openai_compatible import PROVIDER as OPENAI_COMPATIBLE
 from core.place import Place
 from core.setup import checks, valuechecks
 from core.setup.binding import Held
@@ -294,7 +295,7 @@ def test_provider_without_a_known_prefix_accepts_any_key(tmp_path):
 def test_base_url_mistake_is_named_with_the_fix(raw, preset, kind, severity, suggested):
     found = of(valuechecks.base_url_problems("OPENAI_BASE_URL", raw, BY_ID[preset]), kind)
     assert [(f.severity, f.params["suggested"]) for f in found] == [(severity, suggested)]
-    assert found[0].params["request_url"] == valuechecks.request_url(raw)
+    assert found[0].params["request_url"] == OPENAI_COMPATIBLE.request_url(raw)
 
 
 def test_doubled_chat_completions_is_shown_as_the_url_the_chat_would_call():
@@ -333,12 +334,12 @@ def test_base_url_problems_are_found_in_the_configuration(tmp_path):
 ])
 def test_request_url_is_exactly_what_the_openai_sdk_posts_to(base_url):
     client = openai.OpenAI(api_key="k", base_url=base_url)
-    assert valuechecks.request_url(base_url) == str(client._prepare_url("/chat/completions"))
+    assert OPENAI_COMPATIBLE.request_url(base_url) == str(client._prepare_url("/chat/completions"))
 
 
 def test_request_url_ignores_surrounding_whitespace_like_the_app():
-    assert valuechecks.request_url(f"  {ARK} \n") == f"{ARK}/chat/completions"
-    assert valuechecks.request_url("  ") == ""
+    assert OPENAI_COMPATIBLE.request_url(f"  {ARK} \n") == f"{ARK}/chat/completions"
+    assert OPENAI_COMPATIBLE.request_url("  ") == ""
 
 
 # --- models --------------------------------------------------------------------------------------------

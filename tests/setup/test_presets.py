@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.chat.endpoint import ROUTES
+from core.chat import providers
 from core.setup.presets import BY_ID, COZE_PAT_PREFIXES, PRESETS, PROVIDER_PRESET, preset_for
 
 
@@ -39,7 +39,7 @@ def test_ids_are_unique_and_by_id_finds_every_preset():
 
 
 def test_every_preset_names_a_known_route():
-    assert {p.route for p in PRESETS} <= set(ROUTES)
+    assert {p.route for p in PRESETS} <= set(providers.ROUTES)
 
 
 @pytest.mark.parametrize("preset", [p for p in PRESETS if p.path], ids=lambda p: p.id)
@@ -68,7 +68,7 @@ def test_only_a_local_ollama_needs_no_key():
 
 
 def test_coze_routes_do_not_list_models_and_the_openai_compatible_ones_do():
-    assert {p.id for p in PRESETS if not p.lists_models} == {"coze-sandbox", "coze-bot"}
+    assert {p.id for p in PRESETS if not providers.of(p.route).lists_models} == {"coze-sandbox", "coze-bot"}
 
 
 def test_the_custom_preset_leaves_the_base_url_to_the_user():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.chat.endpoint import COZE_SANDBOX, OPENAI
-from core.setup.routes import detect, identify
+from core.chat.providers.openai_compatible import identify
+from core.setup.routes import detect
 from core.setup.settings import gather, resolve
 
 SANDBOX = {"COZE_WORKLOAD_IDENTITY_API_KEY": "wi-token-abcdef123456",
@@ -17,7 +17,7 @@ def detection(tmp_path, environ):
 
 def test_sandbox_variables_select_the_sandbox_route(tmp_path):
     d = detection(tmp_path, SANDBOX)
-    assert d.route == COZE_SANDBOX
+    assert d.route == "coze-sandbox"
     assert d.endpoint.api_key == SANDBOX["COZE_WORKLOAD_IDENTITY_API_KEY"]
     assert d.endpoint.send_thinking and d.endpoint.include_usage
 
@@ -27,12 +27,12 @@ def test_sandbox_needs_no_coze_api_token(tmp_path):
 
 
 def test_sandbox_wins_auto_detection_over_openai_vars(tmp_path):
-    assert detection(tmp_path, {**SANDBOX, **OPENAI_VARS}).route == COZE_SANDBOX
+    assert detection(tmp_path, {**SANDBOX, **OPENAI_VARS}).route == "coze-sandbox"
 
 
 def test_explicit_route_beats_auto_detection(tmp_path):
     d = detection(tmp_path, {**SANDBOX, **OPENAI_VARS, "R1_ROUTE": "openai"})
-    assert (d.route, d.explicit, d.endpoint.provider) == (OPENAI, True, "deepseek")
+    assert (d.route, d.explicit, d.endpoint.provider) == ("openai", True, "deepseek")
 
 
 def test_explicit_route_reports_what_it_misses(tmp_path):
@@ -89,12 +89,12 @@ def test_coze_token_without_a_bot_names_the_missing_bot_id(tmp_path):
 
 
 def test_sandbox_still_wins_over_a_coze_bot(tmp_path):
-    assert detection(tmp_path, {**SANDBOX, **BOT}).route == COZE_SANDBOX
+    assert detection(tmp_path, {**SANDBOX, **BOT}).route == "coze-sandbox"
 
 
 def test_complete_openai_route_wins_over_a_half_set_coze_bot(tmp_path):
     d = detection(tmp_path, {**OPENAI_VARS, "COZE_API_TOKEN": BOT["COZE_API_TOKEN"]})
-    assert d.route == OPENAI
+    assert d.route == "openai"
 
 
 def test_coze_api_base_points_the_bot_route_elsewhere(tmp_path):

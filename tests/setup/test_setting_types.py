@@ -3,8 +3,8 @@
 import pytest
 
 from core import i18n
+from core.chat import providers
 from core.chat import session as conversation
-from core.chat.endpoint import ROUTES
 from core.setup import config
 from core.setup.checks import explain
 from core.setup.routes import detect
@@ -76,7 +76,7 @@ def test_every_setting_declares_a_known_kind_and_its_default_parses():
 
 
 def test_one_source_for_the_route_names_and_the_token_cap():
-    assert ROUTE.choices == ("auto", *ROUTES)
+    assert ROUTE.choices == ("auto", *providers.ROUTES)
     assert conversation.MAX_TOKENS_CAP == MAX_TOKENS_CAP == MAX_TOKENS.maximum
 
 
@@ -92,7 +92,7 @@ def test_a_bad_value_resolves_to_the_default_and_keeps_its_text_for_display(tmp_
 
 
 def test_a_good_value_is_typed_and_has_no_problem(tmp_path):
-    got = values(tmp_path, {"R1_MAX_TOKENS": " 4096 ", "R1_READ_TIMEOUT": "30", "R1_ROUTE": "OPENAI"})
+    got = values(tmp_path, {"R1_MAX_TOKENS": " 4096 ", "R1_READ_TIMEOUT": "30", "R1_ROUTE": "openai"})
     assert [(got[n].typed, got[n].problem) for n in ("R1_MAX_TOKENS", "R1_READ_TIMEOUT", "R1_ROUTE")] == [
         (4096, None), (30.0, None), ("openai", None)]
 

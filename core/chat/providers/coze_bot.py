@@ -9,17 +9,20 @@ HTTP error status, or a ``conversation.chat.failed`` / ``error`` event inside th
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 import httpx2
 
 from core import logs
 from core.chat import sse
+from core.chat.endpoint import ChatRequest, Detection, Endpoint
 from core.chat.events import Event, Finished, Interrupted, Usage
-from core.chat.faults import connection_kind
+from core.chat.faults import cause_text, connection_kind
+from core.chat.providers.base import Get, Provider
 from core.chat.reasoning import ReasoningParser
 from core.diagnosis import Diagnosis, status_label
 from core.redact import redact
@@ -37,7 +40,7 @@ CODE_KINDS = {
     4100: "token_refused", 4101: "forbidden", 4102: "risk_control",
 }
 STATUS_KINDS = {400: "bad_request", 401: "auth", 403: "forbidden", 404: "api_not_found", 429: "rate_limit"}
-# Kinds only this route has; their texts live in core/locales/coze_*.py.
+# Kinds only this route has.
 NEW_KINDS = ("token_refused", "bot_not_found", "bot_not_published", "daily_limit", "too_long", "bot_model",
              "cannot_answer", "risk_control", "bot_needs_action", "api_not_found", "coze_error")
 
@@ -58,8 +61,65 @@ class CozeBot:
         return self.api_base.rstrip("/")
 
 
+@dataclass(frozen=True)
+class CozeBotRoute(Provider):
+    """The route object: a Coze personal access token, the API host and a bot id."""
+
+    def detect(self, get: Get, explicit: bool) -> Detection:
+        """The endpoint from the token, bot id and API host, or the variables still missing."""
+        token, bot_id, base = get(self.key_var), get(self.model_var), get(self.url_var)
+        missing = tuple(n for n, v in ((self.key_var, token), (self.model_var, bot_id)) if not v)
+        if missing:
+            return Detection(self.route, None, missing, explicit)
+        endpoint = Endpoint(
+            route=self.route, base_url=base, api_key=token, model=bot_id,
+            provider="coze-bot", send_thinking=False, include_usage=False,
+            honours_temperature=False,  # the bot's own settings decide; the API takes no temperature
+            read_timeout=get("R1_READ_TIMEOUT"), bot_id=bot_id,
+            user_id=get("COZE_USER_ID") or "")  # empty: one per visitor (for_visitor)
+        return Detection(self.route, endpoint, (), explicit)
+
+    def complete(self, get: Get) -> bool:
+        """A token and a bot id; the API host has a default."""
+        return bool(get(self.key_var)) and bool(get(self.model_var))
+
+    def partial(self, get: Get) -> bool:
+        """The token or the bot id alone: a half-set bot route that can say what it misses."""
+        return bool(get(self.key_var) or get(self.model_var))
+
+    def make_client(self, endpoint: Endpoint, max_retries: int = 2) -> httpx2.Client:
+        """The HTTP client the stream uses; kept across replies to keep the connection warm."""
+        return make_http(bot_for(endpoint))
+
+    def stream(self, client, endpoint: Endpoint, request: ChatRequest) -> Iterator[Event]:
+        """Yield the bot's reply; the budget and sampling are the bot's own settings."""
+        return stream_bot_reply(bot_for(endpoint), request.messages, client)
+
+    def diagnose(self, exc: BaseException, endpoint: Endpoint) -> Diagnosis:
+        """Name a transport exception (Verify's probes) with the Coze variables to fix."""
+        return diagnose(bot_for(endpoint), connection_kind(exc), msg=cause_text(exc, endpoint.api_key))
+
+    def for_visitor(self, endpoint: Endpoint, visitor: str) -> Endpoint:
+        """The endpoint carrying this visitor's own Coze user id, unless COZE_USER_ID fixes one.
+
+        A Coze bot keeps user variables and long-term memory per user id, so visitors sharing one
+        id could read what another told the bot. The id is a hash: who the visitor is never leaves.
+        """
+        if endpoint.user_id:
+            return endpoint
+        return replace(endpoint, user_id="r1-" + hashlib.sha256(visitor.encode()).hexdigest()[:20])
+
+    def request_url(self, base_url: str) -> str:
+        """``POST {COZE_API_BASE}/v3/chat``."""
+        return CozeBot("", "", base_url.strip()).base + "/v3/chat"
+
+
+PROVIDER = CozeBotRoute("coze-bot", "COZE_API_TOKEN", "COZE_API_BASE", "COZE_BOT_ID", auto_rank=1, partial_rank=1,
+                        lists_models=False, takes_max_tokens=False, asks_a_bot=True)
+
+
 def bot_for(endpoint) -> CozeBot:
-    """The CozeBot behind a Coze bot route's Endpoint (see core.routes)."""
+    """The CozeBot behind a Coze bot route's Endpoint."""
     return CozeBot(endpoint.api_key, endpoint.bot_id, endpoint.base_url,
                    endpoint.user_id or "r1-chat-user", endpoint.read_timeout)
 

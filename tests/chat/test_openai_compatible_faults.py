@@ -8,8 +8,8 @@ import openai
 import pytest
 
 from core import i18n
-from core.chat.endpoint import COZE_SANDBOX, Endpoint
-from core.chat.faults import diagnose
+from core.chat import providers
+from core.chat.endpoint import Endpoint
 from core.diagnosis import status_label
 
 EP = Endpoint("openai", "https://api.example.com/v1", "sk-secret-value-123456", "m", "custom",
@@ -35,25 +35,25 @@ def connection_error(cause):
     (OSError("network unreachable"), "connection"),
 ])
 def test_connection_faults_are_named(cause, kind):
-    assert diagnose(connection_error(cause), EP).kind == kind
+    assert providers.of(EP.route).diagnose(connection_error(cause), EP).kind == kind
 
 
 def test_fix_names_the_variable_of_the_route():
-    sandbox = Endpoint(COZE_SANDBOX, "https://integration.coze.cn/api/v3", "k" * 20, "m", "coze",
+    sandbox = Endpoint("coze-sandbox", "https://integration.coze.cn/api/v3", "k" * 20, "m", "coze",
                        True, True, True, 30.0)
-    params = diagnose(connection_error(OSError("x")), sandbox).params
+    params = providers.of(sandbox.route).diagnose(connection_error(OSError("x")), sandbox).params
     assert params["url_var"] == "COZE_INTEGRATION_MODEL_BASE_URL"
     assert params["key_var"] == "COZE_WORKLOAD_IDENTITY_API_KEY"
 
 
 def test_setup_link_is_offered_only_where_setup_can_fix_it():
-    assert diagnose(connection_error(socket.gaierror(-2, "x")), EP).fix_in_setup
+    assert providers.of(EP.route).diagnose(connection_error(socket.gaierror(-2, "x")), EP).fix_in_setup
     timeout = openai.APITimeoutError(request=httpx2.Request("POST", "https://api.example.com"))
-    assert not diagnose(timeout, EP).fix_in_setup
+    assert not providers.of(EP.route).diagnose(timeout, EP).fix_in_setup
 
 
 def test_token_in_an_error_text_is_redacted():
-    diagnosis = diagnose(ValueError("bad key sk-secret-value-123456"), EP)
+    diagnosis = providers.of(EP.route).diagnose(ValueError("bad key sk-secret-value-123456"), EP)
     assert "sk-secret-value-123456" not in diagnosis.detail
 
 
@@ -67,7 +67,7 @@ def status_error(status: int, message: str = "upstream overloaded") -> openai.AP
 @pytest.mark.parametrize("status", [500, 502, 503, 529])
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 def test_a_5xx_message_names_the_status_received(status, lang):
-    diagnosis = diagnose(status_error(status), EP)
+    diagnosis = providers.of(EP.route).diagnose(status_error(status), EP)
     assert (diagnosis.kind, diagnosis.status, diagnosis.params["status"]) == ("server", status, f"HTTP {status}")
     text = i18n.translate(lang, "err.server", **diagnosis.params)
     assert f"HTTP {status}" in text and "api.example.com" in text
@@ -82,6 +82,6 @@ def test_the_status_label_says_what_came_back():
 
 
 def test_no_key_in_the_repr_of_a_diagnosis_or_its_params():
-    diagnosis = diagnose(status_error(401, f"Incorrect API key provided: {EP.api_key}"), EP)
+    diagnosis = providers.of(EP.route).diagnose(status_error(401, f"Incorrect API key provided: {EP.api_key}"), EP)
     assert EP.api_key not in repr(diagnosis) and EP.api_key not in str(diagnosis.params)
-    assert EP.api_key not in repr(diagnose(RuntimeError(f"boom {EP.api_key}"), EP))
+    assert EP.api_key not in repr(providers.of(EP.route).diagnose(RuntimeError(f"boom {EP.api_key}"), EP))

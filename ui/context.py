@@ -1,8 +1,8 @@
-"""Per-session state every script needs, loaded on every run (Streamlit glue; core stays pure).
+"""What every script reads, computed once per run by the router: configuration, place, language and
+logs; and this visitor's conversation store and endpoint (Streamlit glue; core stays pure).
 
-The router calls ``init()`` on every run, before the page. The pages live in ``app_pages/``, not
-``pages/``: Streamlit's legacy auto-discovery ran the first request for ``/setup`` from a ``pages/``
-folder without the router (no navigation, no language switch).
+The pages live in ``app_pages/``, not ``pages/``: Streamlit's legacy auto-discovery ran the first
+request for ``/setup`` from a ``pages/`` folder without the router (no navigation, no language switch).
 """
 
 import os
@@ -12,14 +12,14 @@ from pathlib import Path
 import streamlit as st
 
 from core import i18n, logs, place
-from core.chat import session as conversation
+from core.chat import session
 from core.conversations import visibility
 from core.conversations.database import MEMORY, sqlite_path
 from core.conversations.migrations import SchemaMismatch
 from core.conversations.store import Store, open_store
 from core.setup import config
 
-APP_DIR = Path(__file__).resolve().parent
+APP_DIR = Path(__file__).resolve().parents[1]
 
 
 def read_secrets() -> dict:
@@ -30,15 +30,18 @@ def read_secrets() -> dict:
         return {}
 
 
-def init():
-    """Set defaults once per session, reload configuration each run; return the translator."""
+def load():
+    """Set defaults once per session, read configuration and place for this run; return the translator.
+
+    The router calls it once per run, before the page; the page reads what it set.
+    """
     state = st.session_state
-    for name, default in (("session_values", {}), ("client_cache", {}), ("pending", None),
-                          ("env_dir", APP_DIR), ("visitor_id", uuid.uuid4().hex)):
+    for name, default in (("session_values", {}), ("client_cache", {}), ("visitor_id", uuid.uuid4().hex)):
         if name not in state:
-            state[name] = default  # env_dir: where .env.local / .env live; tests point it elsewhere
+            state[name] = default
     secrets = read_secrets()
-    cfg = config.load(Path(state.env_dir), os.environ, secrets, state.session_values)
+    state.config_dir = config.config_dir(os.environ, APP_DIR)  # where .env.local / .env live
+    cfg = config.load(state.config_dir, os.environ, secrets, state.session_values)
     state.config = cfg
     state.admin_password = str(secrets.get("R1_ADMIN_PASSWORD") or "") or None
     state.auth_configured = "auth" in secrets  # an [auth] section: Streamlit sign-in is available
@@ -50,7 +53,12 @@ def init():
     logs.setup(log_dir if log_dir.is_absolute() else APP_DIR / log_dir, cfg.secrets())
     if "lang" not in state:
         state.lang = i18n.from_locale(st.context.locale)
-    return i18n.translator(state.lang)
+    return translator()
+
+
+def translator():
+    """``t(key, **params)`` in this session's language (a page's one line of set-up)."""
+    return i18n.translator(st.session_state.lang)
 
 
 @st.cache_resource(show_spinner=False)
@@ -74,7 +82,7 @@ def endpoint_for(keeping: visibility.Keeping):
     """The active endpoint, carrying this visitor's own id where the upstream keeps per-user state."""
     state = st.session_state
     visitor = visibility.visitor_key(keeping, state.visitor_id)
-    return conversation.for_visitor(state.config.detection.endpoint, visitor)
+    return session.for_visitor(state.config.detection.endpoint, visitor)
 
 
 def chats() -> tuple[Store, visibility.Keeping, tuple[str, str] | None]:
@@ -97,34 +105,6 @@ def chats() -> tuple[Store, visibility.Keeping, tuple[str, str] | None]:
     if "session_store" not in state:
         state.session_store = open_store(MEMORY)  # private to this browser session, gone with it
     return state.session_store, keeping, error
-
-
-def current_conversation(store: Store, owner: str) -> str | None:
-    """The open conversation: this session's choice, else the link's ``?c=`` (a refresh keeps it).
-
-    The id goes back into the URL on every run, so a refresh or a restarted server reopens it;
-    an id this visitor does not own is ignored like a deleted one.
-    """
-    state = st.session_state
-    if "conversation_id" not in state:  # a new session: a first visit, a refresh or a restart
-        wanted = st.query_params.get("c")
-        found = bool(wanted) and store.get(owner, wanted) is not None
-        state.conversation_id = wanted if found else None
-        state.missing_conversation = bool(wanted) and not found
-    if state.get("conversation_id") and store.get(owner, state.conversation_id) is None:
-        state.conversation_id = None  # deleted (perhaps in another tab): its dialogs go with it
-        close_dialogs()
-    if state.conversation_id:
-        st.query_params["c"] = state.conversation_id
-    elif "c" in st.query_params:
-        del st.query_params["c"]
-    return state.conversation_id
-
-
-def close_dialogs() -> None:
-    """Forget the edit box and the rename/delete dialogs: they belong to the conversation left."""
-    state = st.session_state
-    state.editing = state.renaming = state.deleting = False
 
 
 def shown_path(store: Store) -> str:

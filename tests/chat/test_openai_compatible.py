@@ -4,9 +4,20 @@ import pytest
 from fake_upstream import Script, error, fixture, reply
 from sse_replay import expected
 
-from core.chat.client import ChatRequest, make_client, request_kwargs, stream_reply
-from core.chat.endpoint import Endpoint
+from core.chat import providers
+from core.chat.endpoint import ChatRequest, Endpoint
 from core.chat.events import AnswerDelta, AnswerRetracted, Finished, Interrupted, ReasoningDelta, Usage
+from core.chat.providers.openai_compatible import request_kwargs
+
+
+def make_client(endpoint, max_retries=2):
+    """The route's client, as the chat builds it."""
+    return providers.of(endpoint.route).make_client(endpoint, max_retries)
+
+
+def stream_reply(client, endpoint, request):
+    """The route's reply stream, as the chat reads it."""
+    return providers.of(endpoint.route).stream(client, endpoint, request)
 
 REQUEST = ChatRequest([{"role": "user", "content": "hi"}], max_tokens=512)
 

@@ -1,0 +1,92 @@
+"""The chat page's transitions — open a conversation, ask, reply started, edit, dialogs — and the only
+writer of the session keys that hold them.
+
+Keys: ``conversation_id`` (the open conversation, mirrored in the URL's ``?c=``), ``pending`` (a
+question waits for its reply on this run), ``editing`` (the last question's edit box),
+``renaming``/``deleting``/``importing`` (the dialogs), ``missing_conversation`` (a link named
+a conversation that is gone). Widgets call these functions as callbacks; nothing else assigns them.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+DIALOGS = ("editing", "renaming", "deleting", "importing")
+CONVERSATION_DIALOGS = DIALOGS[:3]  # the import dialog is not about the open conversation
+
+
+def current_conversation(exists) -> str | None:
+    """The open conversation: this session's choice, else the link's ``?c=`` (a refresh keeps it).
+
+    ``exists(cid)`` says whether this visitor owns it. The id goes back into the URL on every
+    run, so a refresh or a restarted server reopens it; one that is gone (deleted, perhaps in
+    another tab) is forgotten with its dialogs.
+    """
+    state = st.session_state
+    if "conversation_id" not in state:  # a new session: a first visit, a refresh or a restart
+        wanted = st.query_params.get("c")
+        found = bool(wanted) and exists(wanted)
+        state.conversation_id = wanted if found else None
+        state.missing_conversation = bool(wanted) and not found
+    if state.conversation_id and not exists(state.conversation_id):
+        state.conversation_id = None
+        close_dialogs()
+    if state.conversation_id:
+        st.query_params["c"] = state.conversation_id
+    elif "c" in st.query_params:
+        del st.query_params["c"]
+    return state.conversation_id
+
+
+def take_missing() -> bool:
+    """Whether a link named a conversation that is gone (said once, then forgotten)."""
+    return bool(st.session_state.pop("missing_conversation", False))
+
+
+def open_conversation(cid: str | None) -> None:
+    """Show a conversation (``None``: a new chat); nothing is sent, its dialogs close."""
+    st.session_state.conversation_id, st.session_state.pending = cid, None
+    close_dialogs()
+
+
+def asked(cid: str) -> None:
+    """A question was stored in ``cid``: its reply streams on this run."""
+    st.session_state.conversation_id = cid
+    st.query_params["c"] = cid
+    ask_again()
+
+
+def ask_again() -> None:
+    """The last question (retried, regenerated or edited) gets a new reply on this run."""
+    st.session_state.pending, st.session_state.editing = True, False
+
+
+def reply_started() -> None:
+    """The waiting question's reply has begun; a rerun must not start another."""
+    st.session_state.pending = None
+
+
+def is_pending() -> bool:
+    """Whether a question waits for its reply on this run."""
+    return bool(st.session_state.get("pending"))
+
+
+def open_dialog(name: str) -> None:
+    """Open the edit box or a dialog (one of ``DIALOGS``)."""
+    st.session_state[name] = True
+
+
+def close_dialog(name: str) -> None:
+    """Close the edit box or one dialog."""
+    st.session_state[name] = False
+
+
+def is_open(name: str) -> bool:
+    """Whether the edit box or a dialog is open."""
+    return bool(st.session_state.get(name))
+
+
+def close_dialogs() -> None:
+    """Close the edit box and the rename/delete dialogs: they belong to the conversation left."""
+    for name in CONVERSATION_DIALOGS:
+        st.session_state[name] = False
