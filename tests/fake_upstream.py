@@ -83,6 +83,7 @@ class FakeUpstream(FakeServer):
     def __init__(self, api_key: str | None = None) -> None:
         self.api_key = api_key
         self.models = ["deepseek-r1-250528", "deepseek-reasoner"]
+        self.hangups = 0  # streams the client closed before the end
         super().__init__(_handler(self))
         self.base_url = self.url + "/api/v3"
 
@@ -130,8 +131,9 @@ def _handler(upstream: FakeUpstream):
             self.wfile.write(data)
 
         def _stream(self, script: Script) -> None:
-            send_sse(self, script, {"content-type": "text/event-stream; charset=utf-8",
-                                    "x-request-id": "req-fake-0001"})
+            if not send_sse(self, script, {"content-type": "text/event-stream; charset=utf-8",
+                                           "x-request-id": "req-fake-0001"}):
+                upstream.hangups += 1
 
     return Handler
 

@@ -1,5 +1,7 @@
 """The streaming client against the fake upstream: real HTTP, recorded shapes, faults."""
 
+import time
+
 import pytest
 from fake_upstream import Script, error, fixture, reply
 from sse_replay import expected
@@ -173,6 +175,10 @@ def test_closing_the_generator_closes_the_stream(upstream):
     events = stream_reply(make_client(ep, max_retries=0), ep, REQUEST)
     next(events)
     events.close()  # what a Stop does; must not hang or raise
+    deadline = time.monotonic() + 3
+    while upstream.hangups == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert upstream.hangups == 1  # the server saw the client go: the response closed, not just the generator
 
 
 def test_script_defaults_are_an_empty_success():
