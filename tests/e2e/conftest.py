@@ -71,6 +71,13 @@ def browser(sync_playwright_api):
 
 
 @pytest.fixture
+def keyed_upstream(request):
+    """A fake provider that accepts only the test module's ``KEY`` (401 for any other key)."""
+    with FakeUpstream(api_key=request.module.KEY) as up:
+        yield up
+
+
+@pytest.fixture
 def upstream():
     """A fresh in-process fake provider per test, so `requests` only holds this test's calls."""
     with FakeUpstream() as up:

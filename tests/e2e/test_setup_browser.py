@@ -13,7 +13,6 @@ import stat
 
 import pytest
 from dotenv import dotenv_values
-from fake_upstream import FakeUpstream
 from steps import (
     ALERT,
     ASSISTANT,
@@ -42,12 +41,6 @@ WRONG_KEY = "sk-e2e-wrong-00aa11bb22cc33dd"
 STATUS = f'[data-testid="stExpander"]{LIVE}'  # st.status renders as an expander (the live copy)
 DATAFRAME = '[data-testid="stDataFrame"]'
 
-
-@pytest.fixture
-def keyed_upstream():
-    """A fake provider that accepts only ``KEY`` (401 for any other key)."""
-    with FakeUpstream(api_key=KEY) as up:
-        yield up
 
 
 def main(page):

@@ -38,12 +38,6 @@ SANDBOX_KEY = "wi-e2e-sandbox-" + "5e1f" * 5
 PROXIED = {"X-Forwarded-For": "203.0.113.7"}  # a visitor reaching the server through a reverse proxy
 
 
-@pytest.fixture
-def keyed_upstream():
-    """A fake provider that accepts only ``KEY``."""
-    with FakeUpstream(api_key=KEY) as up:
-        yield up
-
 
 def main(page):
     return page.locator(MAIN)
