@@ -293,7 +293,10 @@ def assert_all_saved(path: Path, tags: list[str], rounds: int) -> None:
 
 
 def test_concurrent_saves_keep_both_updates_across_threads(tmp_path):
-    path, rounds, tags = env_file(tmp_path, b"# shared by many tabs\n"), 40, [f"T{n}" for n in range(8)]
+    # Ten rounds: each save re-reads the whole file, so the run grows with the square of the saves,
+    # and eight writers released together already collide on every round (without the lock
+    # this loses updates every time).
+    path, rounds, tags = env_file(tmp_path, b"# shared by many tabs\n"), 10, [f"T{n}" for n in range(8)]
     start, errors = threading.Barrier(len(tags)), []
 
     def tab(tag: str) -> None:
@@ -325,7 +328,7 @@ for i in range(rounds):
 
 
 def test_concurrent_saves_keep_both_updates_across_processes(tmp_path):
-    path, rounds, tags = env_file(tmp_path), 30, [f"P{n}" for n in range(4)]
+    path, rounds, tags = env_file(tmp_path), 10, [f"P{n}" for n in range(4)]  # ten: as across threads
     procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(path), tag, str(rounds)], cwd=ROOT)
              for tag in tags]
     assert [p.wait(timeout=120) for p in procs] == [0] * len(tags)
