@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.chat import providers
 from core.redact import mask
-from core.setup import checks, diagnostics, valuechecks, verify, wizard
+from core.setup import checks, diagnostics, verify, wizard
 from core.setup.presets import BY_ID, PRESETS
 from core.setup.settings import SOURCES
 from ui import context
@@ -88,6 +88,10 @@ def show_saved(saved) -> None:
         held = saved.held
         st.error(t("setup.save_refused", setting=held.key, home=held.home, target=held.target),
                  icon=":material/key_off:")
+    elif saved.where == "invalid":
+        st.error(t("setup.save_invalid"), icon=":material/error:")
+    elif saved.where == "incomplete":
+        st.error(t("setup.save_incomplete", missing=", ".join(saved.missing)), icon=":material/error:")
     elif saved.error is not None:
         reason = t(f"save.{saved.error.kind}", line=saved.error.line or "?")
         st.error(t("setup.save_error", path=path, reason=reason), icon=":material/error:")
@@ -104,9 +108,9 @@ def show_saved(saved) -> None:
 
 
 def use_preset() -> None:
-    """Preset changed: fill in its base URL and model."""
-    preset = BY_ID[state.wiz_preset]
-    state.wiz_base_url, state.wiz_model = preset.base_url, preset.model
+    """Preset changed: fill in what is configured for it, else its own base URL and model."""
+    start = wizard.preset_draft(state.wiz_preset, state.config)
+    state.wiz_base_url, state.wiz_model = start.base_url, start.model
 
 
 def reuse_box(held) -> str:
@@ -145,17 +149,18 @@ if not provider.url_editable:  # the platform injects the key and the URL
     st.info(t("setup.sandbox_nothing"), icon=":material/cloud_done:")
 else:
     current = cfg.values[provider.key_var].value
+    elsewhere = wizard.held_key(wizard.Draft(preset.id, "", state.wiz_base_url, state.wiz_model), cfg)
+    placeholder = (t("setup.token_for_host", host=elsewhere.target) if elsewhere
+                   else t("setup.token_keep", masked=mask(current)) if current else t("setup.token_placeholder"))
     st.text_input(t("setup.coze_token" if bot else "setup.token"), type="password", key="wiz_token",
-                  help=t("setup.token_help"), placeholder=t("setup.token_keep", masked=mask(current))
-                  if current else t("setup.token_placeholder"))
+                  help=t("setup.token_help"), placeholder=placeholder)
     st.text_input(t("setup.coze_base" if bot else "setup.base_url"), key="wiz_base_url")
-    st.caption(t("setup.request_url", url=provider.request_url(state.wiz_base_url)))
+    if state.wiz_base_url.strip():
+        st.caption(t("setup.request_url", url=provider.request_url(state.wiz_base_url)))
 st.text_input(t("setup.bot_id" if bot else "setup.model"), key="wiz_model")
 draft, held = read_draft()
-if provider.url_editable:
-    for finding in valuechecks.token_problems(provider.key_var, draft.token) + valuechecks.base_url_problems(
-            provider.url_var, state.wiz_base_url, preset):
-        show_finding(finding)
+for finding in wizard.form_problems(draft):
+    show_finding(finding)
 if held and place.shared:  # a visitor's host never gets the server's key
     st.warning(t("setup.key_held_shared", setting=held.key, home=held.home, target=held.target),
                icon=":material/key_off:")
@@ -164,7 +169,7 @@ elif held or (draft.token and state.get("wiz_token", "") == ""):  # the owner ma
     st.checkbox(t("setup.reuse_key", setting=shown.key, masked=mask(cfg.values[shown.key].value),
                   home=shown.home, target=shown.target), key=reuse_box(shown))
 
-if place.shared:
+if place.shared and state.admin_password:  # without R1_ADMIN_PASSWORD nobody may save server files
     st.text_input(t("setup.admin"), type="password", key="admin_entry", help=t("setup.admin_help"))
 
 
@@ -172,7 +177,7 @@ def save_draft() -> None:
     """Save button: store the form as it is at the click, then empty the key field."""
     draft, held = read_draft()
     writable = wizard.may_write_files(state.place, state.admin_password, state.get("admin_entry", ""))
-    outcome = wizard.save(draft, state.config_dir, state.session_values, writable, held)
+    outcome = wizard.save(draft, state.config, state.config_dir, state.session_values, writable, held)
     state.wiz_saved, state.just_saved = outcome, outcome.values if outcome.where == "file" else None
     if outcome.error is None and outcome.where in ("file", "session"):
         state.wiz_token = ""  # the key leaves the page; the placeholder shows its masked fingerprint

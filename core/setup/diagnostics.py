@@ -14,10 +14,11 @@ from core.setup.verify import Report, Step
 
 def describe(step: Step, t: Callable[..., str]) -> str:
     """One line saying what a step found, or how to fix it, in the language of ``t``."""
-    closest = ", ".join(step.params.get("closest") or ()) or "—"
+    names = step.params.get("closest") or ()
+    closest = ", ".join(f"`{name}`" for name in names) or "—"
     if step.diagnosis is not None:
         text = t(f"err.{step.diagnosis.kind}", **step.diagnosis.params)
-        return text + (" " + t("verify.closest", closest=closest) if step.params.get("closest") else "")
+        return text + (" " + t("verify.closest", best=names[0], closest=closest) if names else "")
     if step.status == "skip":
         return t(f"verify.skip.{step.params.get('reason', 'earlier_failure')}")
     key = "verify.note.bot.ok" if step.params.get("bot") else f"verify.note.{step.name}.{step.status}"

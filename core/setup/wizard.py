@@ -12,7 +12,7 @@ from core.chat import providers
 from core.chat.endpoint import Endpoint
 from core.place import Place
 from core.redact import mask
-from core.setup import envfile
+from core.setup import envfile, valuechecks
 from core.setup.binding import Held
 from core.setup.config import Config, from_layers
 from core.setup.presets import BY_ID, Preset, for_route, preset_for
@@ -40,23 +40,55 @@ class Draft:
 class SaveOutcome:
     """Where Save put the values, or why it could not."""
 
-    where: str  # "file" | "session" | "nothing" | "refused"
+    where: str  # "file" | "session" | "nothing" | "refused" | "invalid" | "incomplete"
     values: dict[str, str] = field(repr=False)
     result: envfile.SaveResult | None = None
     error: envfile.EnvFileError | None = None
     held: Held | None = None  # refused: the draft moved a configured key's host without a key
+    missing: tuple[str, ...] = ()  # incomplete: what the route still needs
 
 
 def initial_draft(config: Config) -> Draft:
     """A draft that mirrors what is configured now (the token itself is never put in a form)."""
     route = config.detection.route
     provider = providers.of(route) if route else providers.FIRST_CHOICE
-    base_url, model = _value(config.values, provider.url_var), _value(config.values, provider.model_var)
     own = for_route(provider.route)
-    if len(own) == 1:  # a route with one preset (a Coze route): its fields hold that route's values
-        return Draft(own[0].id, "", base_url, model)
-    preset = preset_for(base_url) if base_url else BY_ID["ark"]  # a newcomer starts on Ark
-    return Draft(preset.id, "", base_url or preset.base_url, model if base_url else preset.model)
+    if len(own) == 1:  # a route with one preset (a Coze route)
+        return preset_draft(own[0].id, config)
+    base_url = _value(config.values, provider.url_var)
+    return preset_draft(preset_for(base_url).id if base_url else "ark", config)  # a newcomer starts on Ark
+
+
+def preset_draft(preset_id: str, config: Config) -> Draft:
+    """The form for a preset: what is configured for it now, else the preset's own defaults.
+
+    Values configured for another provider of the same route are not carried over: a switch to
+    DeepSeek starts from DeepSeek's URL, a switch back finds the configured one again.
+    """
+    preset = BY_ID[preset_id]
+    provider = providers.of(preset.route)
+    base_url, model = _value(config.values, provider.url_var), _value(config.values, provider.model_var)
+    if len(for_route(preset.route)) > 1 and not (base_url and preset_for(base_url).id == preset.id):
+        base_url = model = ""
+    return Draft(preset.id, "", base_url or preset.base_url, model or preset.model)
+
+
+def form_problems(draft: Draft) -> list:
+    """What is wrong with the typed key and base URL (pasted quotes, ``Bearer``, a doubled path…)."""
+    provider = providers.of(draft.preset.route)
+    if not provider.url_editable:
+        return []
+    return (valuechecks.token_problems(provider.key_var, draft.token)
+            + valuechecks.base_url_problems(provider.url_var, draft.base_url, draft.preset))
+
+
+def route_pin(draft: Draft, config: Config) -> dict[str, str]:
+    """``R1_ROUTE`` for the draft's route when the saved values alone would select another one
+    (a Coze bot configured beside a newly saved OpenAI-compatible provider would still win)."""
+    values = {k: v for k, v in draft_values(draft).items() if v}
+    layers = Layers({"draft": values, **config.layers.sources}, list(config.layers.problems))
+    chosen = from_layers(layers).detection.route
+    return {} if chosen == draft.preset.route else {"R1_ROUTE": draft.preset.route}
 
 
 def draft_values(draft: Draft) -> dict[str, str]:
@@ -113,16 +145,22 @@ def may_write_files(place: Place, admin_password: str | None, entered: str) -> b
     return bool(admin_password) and hmac.compare_digest(admin_password.encode(), entered.encode())
 
 
-def save(draft: Draft, app_dir: Path, session_values: MutableMapping[str, str], writable: bool,
-         held: Held | None = None) -> SaveOutcome:
+def save(draft: Draft, config: Config, app_dir: Path, session_values: MutableMapping[str, str],
+         writable: bool, held: Held | None = None) -> SaveOutcome:
     """Store the draft: in ``.env.local`` when ``writable``, else for this browser session only.
 
-    A draft that would pair a configured key with another host (``held``) is refused: saved, it
-    would hand that key to the new host on the next chat.
+    Refused, with nothing written: a draft that would pair a configured key with another host
+    (``held``: saved, it would hand that key to the new host on the next chat); one whose key or
+    URL has an error-level mistake; one that leaves its route unable to chat.
     """
     if held is not None and not draft.token.strip():
         return SaveOutcome("refused", {}, held=held)
-    values = draft_values(draft)
+    if any(f.severity == "error" for f in form_problems(draft)):
+        return SaveOutcome("invalid", {})
+    target = draft_config(draft, config).detection
+    if target.endpoint is None:
+        return SaveOutcome("incomplete", {}, missing=target.missing)
+    values = {**draft_values(draft), **route_pin(draft, config)}
     if not values:
         return SaveOutcome("nothing", values)
     if not writable:

@@ -121,7 +121,7 @@ BOT_ID = "7400000000000000001"
 
 
 @pytest.mark.parametrize(("lang", "label"), [("en", "Coze bot 7400000000000000001"),
-                                             ("zh-CN", "扣子智能体 7400000000000000001")])
+                                             ("zh-CN", "Coze 智能体 7400000000000000001")])
 def test_on_the_coze_bot_route_the_footer_names_the_bot_not_a_model(lang, label):
     reply = records.new_message("assistant", "a", model=BOT_ID, route="coze-bot", total=3.0)
     line = records.footer(reply, translator(lang))

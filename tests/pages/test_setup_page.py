@@ -198,12 +198,34 @@ def test_save_uses_the_values_of_the_click_not_of_the_run_before(clean_env, tmp_
     assert "Verification failed" not in text  # that report was about the old key
 
 
-def test_the_sandbox_model_field_is_saved(clean_env, tmp_path):
+def test_the_sandbox_model_field_is_saved(clean_env, tmp_path, keyed_upstream):
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-" + "s" * 24)
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", keyed_upstream.base_url)
     at = open_setup(tmp_path)
-    at.selectbox(key="wiz_preset").select("coze-sandbox").run()
     at.text_input(key="wiz_model").input("deepseek-r1-250120")
     click(at, "Save")
     assert (tmp_path / ".env.local").read_text().strip().endswith("R1_MODEL=deepseek-r1-250120")
+
+
+def test_save_refuses_what_the_chat_could_not_use(clean_env, tmp_path, keyed_upstream):
+    at = fill(open_setup(tmp_path), "custom", "Bearer " + KEY, keyed_upstream.base_url)
+    click(at, "Save")
+    assert "Not saved: fix what is marked above" in page_text(at) and not (tmp_path / ".env.local").exists()
+    at = fill(open_setup(tmp_path), "custom", KEY, "")
+    click(at, "Save")
+    assert "still needs `OPENAI_BASE_URL`" in page_text(at) and not (tmp_path / ".env.local").exists()
+
+
+def test_a_provider_saved_beside_a_coze_bot_is_the_one_that_chats(clean_env, tmp_path, keyed_upstream):
+    from fake_coze import BOT_ID
+    from fake_coze import TOKEN as PAT
+
+    clean_env.setenv("COZE_API_TOKEN", PAT)
+    clean_env.setenv("COZE_BOT_ID", BOT_ID)
+    at = fill(open_setup(tmp_path), "custom", KEY, keyed_upstream.base_url)
+    click(at, "Save")
+    assert "`R1_ROUTE`" in page_text(at)
+    assert at.session_state["config"].detection.route == "openai"
 
 
 def test_a_pat_on_the_coze_bot_route_shows_no_error(clean_env, tmp_path):

@@ -31,12 +31,12 @@ def report(steps, ok=False, request_id=None, last_error="", api_key=KEY):
 @pytest.mark.parametrize(("step", "text"), [
     (Step("auth", "fail", 0.3, Diagnosis("auth", {"host": "h"})), "err.auth host=h"),
     (Step("model", "fail", 0.3, Diagnosis("not_found"), {"closest": ["a", "b"]}),
-     "err.not_found verify.closest closest=a, b"),
+     "err.not_found verify.closest best=a closest=`a`, `b`"),
     (Step("tls", "skip", 0.0, params={"reason": "http"}), "verify.skip.http"),
     (Step("model", "skip", 0.0), "verify.skip.earlier_failure"),
     (Step("stream", "ok", 1.2, params={"finish": "stop"}), "verify.note.stream.ok closest=— finish=stop"),
     (Step("model", "warn", 0.4, params={"model": "r1", "models": 3, "closest": ["deepseek-r1"]}),
-     "verify.note.model.warn closest=deepseek-r1 model=r1 models=3"),
+     "verify.note.model.warn closest=`deepseek-r1` model=r1 models=3"),
     (Step("stream", "ok", 0.9, params={"bot": True, "bot_id": "b1"}), "verify.note.bot.ok bot=True bot_id=b1 closest=—"),
 ], ids=["diagnosis", "diagnosis-closest", "skip-reason", "skip-default", "note", "note-closest", "bot"])
 def test_describe_picks_the_message_for_what_the_step_found(step, text):

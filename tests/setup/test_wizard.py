@@ -57,7 +57,7 @@ def test_only_the_owner_or_an_admin_may_write_files():
 def test_shared_save_stays_in_the_session(tmp_path):
     session = {}
     outcome = save(Draft("deepseek", KEY, "https://api.deepseek.com", "deepseek-reasoner"),
-                   tmp_path, session, writable=False)
+                   config.load(tmp_path, {}), tmp_path, session, writable=False)
     assert outcome.where == "session" and session["OPENAI_API_KEY"] == KEY
     assert not (tmp_path / ".env.local").exists()
 
@@ -65,7 +65,7 @@ def test_shared_save_stays_in_the_session(tmp_path):
 def test_local_save_writes_env_local_and_the_app_reads_it(tmp_path):
     session = {"OPENAI_API_KEY": "old-session-value-123"}
     outcome = save(Draft("deepseek", KEY, "https://api.deepseek.com", "deepseek-reasoner"),
-                   Path(tmp_path), session, writable=True)
+                   config.load(tmp_path, {}), Path(tmp_path), session, writable=True)
     assert outcome.where == "file" and outcome.error is None
     assert "OPENAI_API_KEY" not in session
     cfg = config.load(tmp_path, {})
@@ -149,7 +149,7 @@ def test_a_session_key_with_a_session_url_is_the_visitors_own(tmp_path):
 
 def test_a_draft_and_an_outcome_never_show_the_key_in_repr(tmp_path):
     draft = Draft("deepseek", KEY, DEEPSEEK, "deepseek-reasoner")
-    outcome = save(draft, tmp_path, {}, writable=False)
+    outcome = save(draft, config.load(tmp_path, {}), tmp_path, {}, writable=False)
     assert KEY not in repr(draft) and KEY not in repr(outcome)
 
 
@@ -170,6 +170,46 @@ def test_save_refuses_a_draft_that_would_send_a_configured_key_elsewhere(tmp_pat
     cfg = config.load(tmp_path, {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": DEEPSEEK})
     draft = Draft("custom", "", EVIL, "m")
     session = {}
-    outcome = save(draft, tmp_path, session, writable=False, held=held_key(draft, cfg))
+    outcome = save(draft, cfg, tmp_path, session, writable=False, held=held_key(draft, cfg))
     assert outcome.where == "refused" and outcome.held.target == "https://collector.example:8443"
     assert session == {} and not (tmp_path / ".env.local").exists()
+
+
+# --- Save refuses what the chat could not use, and pins the route it saved ------------------------
+
+def test_save_refuses_a_pasted_bearer_prefix_and_writes_nothing(tmp_path):
+    cfg = config.load(tmp_path, {})
+    outcome = save(Draft("custom", "Bearer " + KEY, DEEPSEEK, "m"), cfg, tmp_path, {}, writable=True)
+    assert outcome.where == "invalid" and not (tmp_path / ".env.local").exists()
+
+
+def test_save_refuses_a_route_that_cannot_chat(tmp_path):
+    cfg = config.load(tmp_path, {})
+    outcome = save(Draft("custom", KEY, "", "m"), cfg, tmp_path, {}, writable=True)
+    assert (outcome.where, outcome.missing) == ("incomplete", ("OPENAI_BASE_URL",))
+    assert not (tmp_path / ".env.local").exists()
+
+
+def test_a_provider_saved_beside_a_coze_bot_pins_its_route(tmp_path):
+    cfg = config.load(tmp_path, {"COZE_API_TOKEN": "pat_" + "a" * 30, "COZE_BOT_ID": "7000"})
+    outcome = save(Draft("custom", KEY, DEEPSEEK, "deepseek-reasoner"), cfg, tmp_path, {}, writable=True)
+    assert outcome.values["R1_ROUTE"] == "openai"
+    after = config.load(tmp_path, {"COZE_API_TOKEN": "pat_" + "a" * 30, "COZE_BOT_ID": "7000"})
+    assert after.detection.route == "openai" and after.detection.endpoint.api_key == KEY
+
+
+def test_no_route_pin_when_the_saved_values_select_it_anyway(tmp_path):
+    outcome = save(Draft("custom", KEY, DEEPSEEK, "m"), config.load(tmp_path, {}), tmp_path, {}, writable=True)
+    assert "R1_ROUTE" not in outcome.values
+
+
+def test_switching_presets_finds_the_configured_values_again(tmp_path):
+    from core.setup.wizard import preset_draft
+
+    cfg = config.load(tmp_path, {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": "http://10.0.0.5:8000/v1",
+                                 "R1_MODEL": "r1-local", "COZE_API_TOKEN": "pat_" + "a" * 30, "COZE_BOT_ID": "7"})
+    assert initial_draft(cfg).preset_id == "coze-bot"
+    custom = preset_draft("custom", cfg)
+    assert (custom.base_url, custom.model) == ("http://10.0.0.5:8000/v1", "r1-local")
+    deepseek = preset_draft("deepseek", cfg)
+    assert (deepseek.base_url, deepseek.model) == ("https://api.deepseek.com", "deepseek-reasoner")
