@@ -218,3 +218,30 @@ def test_a_cycle_is_reported_with_its_path():
 
     graph = (imp("a", "b"), imp("b", "c"), imp("c", "a"), imp("d", "a"), imp("a", "a"))
     assert [describe(chain) for chain in cycles(graph)] == ["a -> b -> c -> a (a.py:1, b.py:1, c.py:1)"]
+
+
+PAGE_KEYS = {"conversation_id", "pending", "editing", "renaming", "deleting", "importing", "missing_conversation"}
+
+
+def session_key_writes(tree: ast.AST) -> list[tuple[str, int]]:
+    """``x.<key> = …`` and ``x["<key>"] = …`` assignments of the chat page's session keys."""
+    found = []
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, (ast.AugAssign, ast.AnnAssign)) else []
+        for target in (t for group in targets for t in (group.elts if isinstance(group, ast.Tuple) else [group])):
+            if isinstance(target, ast.Attribute) and target.attr in PAGE_KEYS:
+                found.append((target.attr, node.lineno))
+            elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
+                    and target.slice.value in PAGE_KEYS:
+                found.append((target.slice.value, node.lineno))
+    return found
+
+
+def test_only_page_state_writes_the_chat_pages_session_keys():
+    owner = ROOT / "ui" / "page_state.py"
+    paths = [ROOT / "streamlit_app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
+    writes = [f"{p.relative_to(ROOT)}:{line} writes {key}" for p in paths if p != owner
+              for key, line in session_key_writes(ast.parse(p.read_text(encoding="utf-8")))]
+    assert not writes, writes
+    assert session_key_writes(ast.parse(owner.read_text(encoding="utf-8")))  # the scan sees the owner's
