@@ -183,3 +183,22 @@ def test_a_visitor_cannot_send_the_servers_coze_token_to_their_host(copy_server,
         chat_answers(page, "who answers?", "Served by the server's bot.")
         assert theirs.carrying(TOKEN) == 0, "the server's Coze token reached the visitor's host"
         assert coze.carrying(TOKEN) > 0
+
+
+def test_a_provider_chosen_beside_a_coze_bot_keeps_its_url_and_is_the_one_that_chats(
+        copy_server, open_page, keyed_upstream, app_copy, artifacts):
+    with FakeCoze() as coze:
+        url = copy_server(COZE_API_TOKEN=TOKEN, COZE_BOT_ID=BOT_ID, COZE_API_BASE=coze.url,
+                          OPENAI_API_KEY=KEY, OPENAI_BASE_URL=keyed_upstream.base_url)
+        page = open_page(url, "en-US")
+        go_to(page, "Setup")
+        choose_option(page, "Route or provider", "Custom OpenAI-compatible")
+        # The configured base URL is found again, not emptied by the switch away from the bot.
+        expect()(main(page).get_by_label("Base URL", exact=True)).to_have_value(keyed_upstream.base_url)
+        click_button(page, "Save")
+        expect()(main(page).locator(ALERT).filter(has_text="Saved to")).to_contain_text("R1_ROUTE")
+        assert saved_file(app_copy)["R1_ROUTE"] == "openai"
+        shoot(page, artifacts / "setup_routes_custom_beside_bot_en.png")
+        go_to(page, "Chat")
+        chat_answers(page, "which route?", "You said: which route?")
+        assert not [r for r in coze.requests if r["path"].startswith("/v3/chat")]
