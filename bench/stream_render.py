@@ -2,8 +2,8 @@
 
 An R1 reply can carry 20-90k characters of reasoning in thousands of ~4-character deltas. A naive
 page that re-renders the whole Markdown on every chunk is quadratic: 7.7x a bare client at 26k
-characters, and 86k does not finish in 3 minutes. The app coalesces updates (core/frames.py) and
-re-sends only the live tail (core/livetext.py). Issue target: app / raw <= 1.5 at 86k characters.
+characters, and 86k does not finish in 3 minutes. The app coalesces updates (core/chat/frames.py) and
+re-sends only the live tail (core/chat/livetext.py). Issue target: app / raw <= 1.5 at 86k characters.
 
 With the fake upstream streaming at full speed (no delay), for each size:
   raw  wall time of plain openai.OpenAI().chat.completions.create(stream=True), iterating every
