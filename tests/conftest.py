@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -35,3 +36,16 @@ def clean_env(monkeypatch, tmp_path):
     monkeypatch.setenv("R1_CONFIG_DIR", str(tmp_path))  # .env.local / .env: Save writes here, never the checkout
     return monkeypatch
 
+
+
+def pytest_collection_finish(session):
+    """Scan the installed packages for Streamlit components once per run, not once per AppTest."""
+    # Each new AppTest reads the metadata of every installed distribution looking for component
+    # manifests: about a third of the page tests' time. The packages installed do not change during
+    # a run, and the app's one component (ui/messages.py) is declared inline, not installed.
+    if "streamlit.testing.v1" not in sys.modules:  # no AppTest in this run: leave Streamlit unloaded
+        return
+    from streamlit.components.v2 import manifest_scanner
+
+    if not hasattr(manifest_scanner.scan_component_manifests, "cache_info"):
+        manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
