@@ -37,7 +37,6 @@ def clean_env(monkeypatch, tmp_path):
     return monkeypatch
 
 
-
 def pytest_collection_finish(session):
     """Scan the installed packages for Streamlit components once per run, not once per AppTest."""
     # Each new AppTest reads the metadata of every installed distribution looking for component

@@ -69,19 +69,20 @@ def error(name: str) -> Script:
     return Script(status=spec["status"], body=spec["body"], headers=spec.get("headers", {}))
 
 
-def echo(messages: list[dict]) -> Script:
-    """The default: think briefly about the last user message, then answer it."""
+def echo(messages: list[dict], delay: float = 0.0) -> Script:
+    """The default: think briefly about the last user message, then answer it (``delay`` between chunks)."""
     question = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
     reasoning = f"The user wrote: {question}\n\nI should answer briefly, with a formula.\n\n"
     answer = f"You said: **{question}**\n\nEuler: \\( e^{{i\\pi}} + 1 = 0 \\)\n"
-    return reply(reasoning, answer, delay=0.01)
+    return reply(reasoning, answer, delay=delay)
 
 
 class FakeUpstream(FakeServer):
     """Start with ``with FakeUpstream() as up:``; ``up.push(script)`` queues replies."""
 
-    def __init__(self, api_key: str | None = None) -> None:
+    def __init__(self, api_key: str | None = None, echo_delay: float = 0.0) -> None:
         self.api_key = api_key
+        self.echo_delay = echo_delay  # browser tests let the default reply trickle, to watch it stream
         self.models = ["deepseek-r1-250528", "deepseek-reasoner"]
         self.hangups = 0  # streams the client closed before the end
         super().__init__(_handler(self))
@@ -91,7 +92,7 @@ class FakeUpstream(FakeServer):
     def next_script(self, body: dict, headers: dict) -> Script:
         if self.api_key and headers.get("authorization") != f"Bearer {self.api_key}":
             return error("ark_401")
-        return self.scripts.popleft() if self.scripts else echo(body.get("messages", []))
+        return self.scripts.popleft() if self.scripts else echo(body.get("messages", []), self.echo_delay)
 
 
 

@@ -26,6 +26,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 APP_PREFIXES = ("COZE_", "OPENAI_", "R1_")
 TIMEOUT_MS = 15_000
 STARTUP_S = 30
+STREAM_DELAY = 0.01  # s between the default reply's chunks: a browser test watches it stream
 
 
 def _unavailable(reason: str):
@@ -73,14 +74,14 @@ def browser(sync_playwright_api):
 @pytest.fixture
 def keyed_upstream(request):
     """A fake provider that accepts only the test module's ``KEY`` (401 for any other key)."""
-    with FakeUpstream(api_key=request.module.KEY) as up:
+    with FakeUpstream(api_key=request.module.KEY, echo_delay=STREAM_DELAY) as up:
         yield up
 
 
 @pytest.fixture
 def upstream():
     """A fresh in-process fake provider per test, so `requests` only holds this test's calls."""
-    with FakeUpstream() as up:
+    with FakeUpstream(echo_delay=STREAM_DELAY) as up:
         yield up
 
 
