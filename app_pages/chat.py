@@ -7,6 +7,7 @@ import streamlit as st
 from core.chat import session as conversation
 from core.conversations import records, turns
 from core.conversations.database import DatabaseError
+from core.conversations.message import ConversationGone
 from ui import context, live, page_state, sidebar
 from ui.conversation_menu import draw_header
 from ui.messages import View, edit_button, show_history, show_outcome, watch
@@ -69,7 +70,7 @@ if busy:
             live.stream(t, reply, turns.saving(frame_iter, reply, save))
         except DatabaseError as exc:
             st.error(t("chats.write_failed", error=exc), icon=":material/database_off:")
-        except KeyError:  # the conversation was deleted in another tab just before its reply began
+        except ConversationGone:  # deleted in another tab just before its reply began
             st.info(t("chats.not_found"), icon=":material/link_off:")
         finally:
             # Runs on Stop too (Streamlit raises StopException inside the loop): keep the partial reply.

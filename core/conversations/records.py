@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from core import i18n
 from core.chat.events import Usage
+from core.conversations.message import Message
 from core.diagnosis import Diagnosis, status_label
 
 # complete/length/stopped/interrupted/error end a reply; "streaming" is a reply being written,
@@ -30,9 +31,9 @@ USAGE_FIELDS = ("prompt_tokens", "completion_tokens", "reasoning_tokens")
 DIAGNOSIS_FIELDS = ("kind", "params", "status", "detail", "request_id")
 
 
-def new_message(role: str, content: str, **extra: object) -> dict:
+def new_message(role: str, content: str, **extra: object) -> Message:
     """A message with every field present: defaults, then ``extra``."""
-    msg = {name: None for name in FIELDS}
+    msg: Message = {name: None for name in FIELDS}  # type: ignore[assignment]  # filled in below
     msg.update(role=role, content=content, reasoning="", status="complete")
     msg.update(extra)
     return msg

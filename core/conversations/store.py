@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from core.conversations import records
 from core.conversations.database import Database, connect
+from core.conversations.message import ConversationGone, Message
 from core.conversations.migrations import migrate
 
 TITLE_CHARS = 48
@@ -99,7 +100,7 @@ class Store:
             self.db.execute("DELETE FROM conversations WHERE id = :id", {"id": cid})
         return True
 
-    def messages(self, owner: str, cid: str | None) -> list[dict]:
+    def messages(self, owner: str, cid: str | None) -> list[Message]:
         """A conversation's messages in order, as page-ready dicts (see ``core.conversations.records``)."""
         rows = self.db.query(
             "SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id "
@@ -109,7 +110,7 @@ class Store:
     def append(self, owner: str, cid: str, msg: Mapping) -> str:
         """Add a message at the end of a conversation; return its id."""
         if self.get(owner, cid) is None:
-            raise KeyError(cid)
+            raise ConversationGone(cid)
         mid, now = str(uuid.uuid4()), self.clock()
         values = _to_row(msg)
         names = ", ".join(COLUMNS)

@@ -8,6 +8,7 @@ import pytest
 from core.chat.events import Usage
 from core.conversations import records
 from core.conversations.database import MEMORY, sqlite_url
+from core.conversations.message import ConversationGone
 from core.conversations.store import open_store, title_from
 from core.diagnosis import Diagnosis
 
@@ -49,7 +50,7 @@ def test_nobody_sees_another_owners_conversation(store):
     assert store.messages("bob", conv.id) == []
     assert store.list("bob") == []
     assert not store.rename("bob", conv.id, "mine now") and not store.delete("bob", conv.id)
-    with pytest.raises(KeyError):
+    with pytest.raises(ConversationGone):
         store.append("bob", conv.id, records.new_message("user", "hi"))
     assert store.truncate("bob", conv.id, 0) == 0
     assert store.messages("alice", conv.id)[0]["content"] == "secret plan"
