@@ -14,7 +14,20 @@ from urllib.parse import urlsplit
 
 import pytest
 from fake_upstream import reply
-from steps import ALERT, ASSISTANT, CAPTION, LIVE, MESSAGE, NAV_LINK, SIDEBAR, expect, send, shoot, wait_idle
+from steps import (
+    ALERT,
+    ASSISTANT,
+    CAPTION,
+    LIVE,
+    MESSAGE,
+    NAV_LINK,
+    SIDEBAR,
+    expect,
+    send,
+    shoot,
+    wait_for_run,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -129,6 +142,9 @@ def test_reply_settings_survive_a_visit_to_setup(new_page, upstream):
     budget = sidebar.get_by_role("spinbutton", name="Max tokens")
     budget.fill("3072")
     budget.press("Enter")
+    # The Enter's run starts a moment after the key; wait_idle alone can see the idle page before it
+    # (CI under load once navigated away first and came back to 8192).
+    wait_for_run(page)
     wait_idle(page)
     page.locator(NAV_LINK).filter(has_text="Setup").click()
     ex(page.locator('[data-testid="stMain"] h1')).to_have_text("Setup")
