@@ -12,6 +12,7 @@ from dotenv import dotenv_values
 
 from core.chat import providers
 from core.chat.endpoint import MAX_TOKENS_CAP
+from core.chat.providers.openai_compatible import DEFAULT_MODEL
 from core.redact import mask
 
 KINDS = ("text", "secret", "url", "int", "float", "choice", "path")
@@ -52,7 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Coze Open API host: `https://api.coze.cn`, or `https://api.coze.com` for coze.com accounts."),
     Setting("COZE_USER_ID", None, "text",
             "User id sent to the Coze bot; by default one per visitor (this machine's owner, a signed-in user, or a browser session), so a bot's memory is never shared."),
-    Setting("R1_MODEL", "deepseek-r1-250528", "text",
+    Setting("R1_MODEL", DEFAULT_MODEL, "text",
             "Model name sent to the endpoint (`deepseek-reasoner` on DeepSeek, `deepseek/deepseek-r1` on OpenRouter)."),
     Setting("R1_ROUTE", "auto", "choice",
             "The route to chat through; an explicit choice beats auto-detection, which `auto` keeps.",

@@ -85,9 +85,7 @@ def form_problems(draft: Draft) -> list:
 def route_pin(draft: Draft, config: Config) -> dict[str, str]:
     """``R1_ROUTE`` for the draft's route when the saved values alone would select another one
     (a Coze bot configured beside a newly saved OpenAI-compatible provider would still win)."""
-    values = {k: v for k, v in draft_values(draft).items() if v}
-    layers = Layers({"draft": values, **config.layers.sources}, list(config.layers.problems))
-    chosen = from_layers(layers).detection.route
+    chosen = _over(config, draft_values(draft)).detection.route
     return {} if chosen == draft.preset.route else {"R1_ROUTE": draft.preset.route}
 
 
@@ -106,9 +104,12 @@ def draft_config(draft: Draft, config: Config) -> Config:
     The draft is what a visitor typed, so a key from below is held back from a host it changed
     (``core.setup.binding``).
     """
-    values = {k: v for k, v in draft_values(draft).items() if v}
-    values["R1_ROUTE"] = draft.preset.route
-    return from_layers(Layers({"draft": values, **config.layers.sources}, list(config.layers.problems)))
+    return _over(config, {**draft_values(draft), "R1_ROUTE": draft.preset.route})
+
+
+def _over(config: Config, values: Mapping[str, str]) -> Config:
+    """The configuration with ``values`` as a top "draft" layer (a visitor's source, see core.setup.binding)."""
+    return from_layers(Layers({"draft": dict(values), **config.layers.sources}, list(config.layers.problems)))
 
 
 def held_key(draft: Draft, config: Config) -> Held | None:
