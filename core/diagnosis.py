@@ -32,3 +32,23 @@ def status_label(status: int | None, code: object = None) -> str:
     if code not in (None, "") and not (status and status >= 500):
         return f"Coze {code}"
     return f"HTTP {status}" if status else "HTTP 5xx"
+
+
+def words(diagnosis: Diagnosis, t, also: str = "") -> str:
+    """The whole message for a diagnosis in the language of ``t``: what happened and the fix, then
+    how often the app retried, what kind of page answered, ``also``, and the provider's own words."""
+    params, key = diagnosis.params, f"err.{diagnosis.kind}"
+    body = t(key, **params)
+    if params.get("wait", "?") != "?" and t(key + "_wait", **params) != key + "_wait":
+        body = t(key + "_wait", **params)  # the provider said how long to wait
+    if body == key:  # a kind this version has no words for (an imported conversation's)
+        body = t("err.unknown", **params)
+    if params.get("retries"):
+        body += " " + t("err.retried", count=int(params["retries"]))
+    if params.get("page_title"):
+        body += " " + t("err.html_page", page_title=params["page_title"])
+    if also:
+        body += " " + also
+    if diagnosis.detail:
+        body += "\n\n" + t("err.detail", detail=diagnosis.detail)
+    return body

@@ -178,7 +178,9 @@ class Output:
         self.t, self.secrets, self.colour = t, secrets, colour
 
     def line(self, text: str, indent: int = 0) -> None:
-        print(" " * indent + plain(redact(text, self.secrets)), flush=True)
+        for row in plain(redact(text, self.secrets)).splitlines() or [""]:
+            if row.strip() or "\n" not in text:  # a paragraph break is no blank line in a checklist
+                print(" " * indent + row, flush=True)
 
     def paint(self, text: str, style: str) -> str:
         return f"\033[{COLOURS[style]}m{text}\033[0m" if self.colour else text
@@ -193,9 +195,7 @@ class Output:
         timing = "" if step.status == "skip" else f"{step.seconds:6.2f} s"
         self.line(f"{mark} {pad(self.t(f'verify.step.{step.name}'), 32)} {timing}".rstrip(), 2)
         if step.params.get("reason") != "earlier_failure":
-            self.line(describe(step, self.t), 6)  # for a failure: the cause and its fix
-        if step.diagnosis and step.diagnosis.detail:
-            self.line(self.t("err.detail", detail=step.diagnosis.detail), 6)
+            self.line(describe(step, self.t), 6)  # for a failure: the cause, its fix, the provider's words
 
 def print_survey(out: Output, survey) -> None:
     """Where, which route, every setting, and every finding with its fix."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from fake_server import FakeServer, hold_before, send_sse
+from fake_server import FakeServer, hold_before, reset, send_sse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "coze"
 TOKEN = "pat_fake-test-token-0123456789-abcdefghij"  # not shaped like a real PAT
@@ -54,6 +54,7 @@ class Script:
     content_type: str = "application/json"  # of ``body``
     cut: bool = False  # drop the connection mid-body
     stall: float = 0.0  # after the events, send nothing for this long
+    reset_before: int | None = None  # reset the connection (RST) before this event; -1: before any answer
     hold: tuple[int, threading.Event] | None = None  # (event index, gate): see fake_server.hold_before
 
 
@@ -171,6 +172,8 @@ def _handler(coze: FakeCoze):
             if self.path.split("?")[0] != "/v3/chat":
                 return self._send(404, "404 page not found", "text/plain")
             script = coze.next_script(body, headers)
+            if script.reset_before == -1:
+                return reset(self)
             if script.body is not None:
                 text = script.body if isinstance(script.body, str) else json.dumps(script.body)
                 return self._send(script.status, text, script.content_type, script.headers)

@@ -3,6 +3,8 @@ replies, and the requests it received."""
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 import time
 from collections import deque
@@ -66,6 +68,9 @@ def send_sse(handler, script, headers: dict) -> bool:
     handler.end_headers()
     try:
         for i, event in enumerate(script.events):
+            if script.reset_before == i:
+                reset(handler)
+                return True
             if script.hold and script.hold[0] == i:
                 script.hold[1].wait(30)
             if script.delay:
@@ -75,6 +80,9 @@ def send_sse(handler, script, headers: dict) -> bool:
             handler.wfile.flush()
         if script.stall:
             time.sleep(script.stall)
+        if script.reset_before == len(script.events):
+            reset(handler)
+            return True
         if script.cut:  # drop the connection without the final chunk
             handler.close_connection = True
             return True
@@ -83,3 +91,11 @@ def send_sse(handler, script, headers: dict) -> bool:
     except (BrokenPipeError, ConnectionResetError):
         handler.close_connection = True  # the client stopped reading: a Stop
         return False
+
+
+def reset(handler) -> None:
+    """Abort the connection with a TCP reset (RST), as a crashed proxy or a firewall does."""
+    handler.wfile.flush()
+    handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    handler.connection.close()
+    handler.close_connection = True

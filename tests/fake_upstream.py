@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from fake_server import FakeServer, hold_before, send_sse
+from fake_server import FakeServer, hold_before, reset, send_sse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PREFIXES = ("/api/v3", "/v1", "/api/v1")  # where real providers mount the OpenAI-compatible API
@@ -22,10 +22,12 @@ class Script:
     events: list[str] = field(default_factory=list)  # raw SSE blocks, each without the blank line
     delay: float = 0.0  # seconds before each event
     status: int = 200
-    body: dict | None = None
+    body: dict | str | None = None  # answer with this instead of a stream (even with status 200)
     headers: dict = field(default_factory=dict)
+    content_type: str = "application/json"  # of ``body``
     cut: bool = False  # drop the connection mid-body, without the final chunk
     stall: float = 0.0  # after the events, send nothing for this long
+    reset_before: int | None = None  # reset the connection (RST) before this event; -1: before any answer
     hold: tuple[int, threading.Event] | None = None  # (event index, gate): see fake_server.hold_before
 
 
@@ -118,14 +120,17 @@ def _handler(upstream: FakeUpstream):
             if self.path not in {p + "/chat/completions" for p in PREFIXES}:
                 return self._json(404, {"error": {"message": f"no route {self.path}", "code": "NotFound"}})
             script = upstream.next_script(body, headers)
-            if script.status != 200:
-                return self._json(script.status, script.body or {}, script.headers)
+            if script.reset_before == -1:
+                return reset(self)
+            if script.status != 200 or script.body is not None:
+                return self._json(script.status, script.body or {}, script.headers, script.content_type)
             self._stream(script)
 
-        def _json(self, status: int, body: dict, headers: dict | None = None) -> None:
-            data = json.dumps(body).encode()
+        def _json(self, status: int, body: dict | str, headers: dict | None = None,
+                  content_type: str = "application/json") -> None:
+            data = (body if isinstance(body, str) else json.dumps(body)).encode()
             self.send_response(status)
-            for key, value in {"content-type": "application/json", **(headers or {})}.items():
+            for key, value in {"content-type": content_type, **(headers or {})}.items():
                 self.send_header(key, value)
             self.send_header("content-length", str(len(data)))
             self.end_headers()

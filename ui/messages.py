@@ -9,6 +9,7 @@ from core.chat import session as conversation
 from core.chat.mathtext import to_streamlit
 from core.conversations import records, turns
 from core.conversations.store import Store
+from core.diagnosis import words
 from ui import page_state
 
 # Copy answer in one click. Streamlit has no clipboard API and st.code's own copy icon uses only
@@ -149,10 +150,7 @@ def show_outcome(view: View, msg: dict, last: bool, unsent: str | None = JUST_AS
         st.warning(t("chat.length", n=budget_of(view, msg)),
                    icon=":material/hourglass_bottom:")
     if diag is not None:
-        key = f"err.{diag.kind}"
-        body = t(key if t(key) != key else "err.unknown", **diag.params)  # an imported kind may be unknown
-        if diag.detail:
-            body += "\n\n" + t("err.detail", detail=diag.detail)
+        body = words(diag, t)
         title = t("chat.incomplete") if status == "interrupted" else None
         st.error(body, title=title, icon=":material/error:")
         if diag.fix_in_setup:

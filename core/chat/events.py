@@ -52,4 +52,17 @@ class Interrupted:
     diagnosis: Diagnosis
 
 
-Event = ReasoningDelta | AnswerDelta | AnswerRetracted | Usage | Finished | Interrupted
+@dataclass(frozen=True)
+class Retrying:
+    """An attempt failed before anything streamed; the next one starts in ``seconds``.
+
+    Sent again as the wait counts down, so the page is never silent while it waits.
+    """
+
+    diagnosis: Diagnosis
+    seconds: float
+    attempt: int  # the retry that is coming: 1 for the first
+    attempts: int  # how many retries the policy allows
+
+
+Event = ReasoningDelta | AnswerDelta | AnswerRetracted | Usage | Finished | Interrupted | Retrying

@@ -1,10 +1,14 @@
-"""Transport faults in words: which kind of network failure an exception chain shows (TLS, DNS,
-refused, proxy), for every provider and for Verify's socket probes."""
+"""Faults in words for every provider and for Verify's socket probes: which kind of network failure an
+exception chain shows (TLS, DNS, refused, reset, proxy), and what an error body that is a web page
+says, so neither a class name nor raw HTML ever reaches a page."""
 
 from __future__ import annotations
 
+import html
+import re
 import socket
 import ssl
+from http import HTTPStatus
 
 from core.redact import redact
 
@@ -19,7 +23,7 @@ def causes(exc: BaseException):
 
 
 def connection_kind(exc: BaseException) -> str:
-    """Name a transport failure from its exception chain: tls, dns, refused, proxy or connection."""
+    """Name a transport failure from its exception chain: tls, dns, refused, reset, proxy or connection."""
     for cause in causes(exc):
         text = str(cause).lower()
         if isinstance(cause, ssl.SSLError) or "certificate" in text or "ssl" in text:
@@ -29,6 +33,8 @@ def connection_kind(exc: BaseException) -> str:
             return "dns"
         if isinstance(cause, ConnectionRefusedError) or "connection refused" in text:
             return "refused"
+        if isinstance(cause, ConnectionResetError) or "reset by peer" in text:
+            return "reset"
         if "proxy" in text:
             return "proxy"
     return "connection"
@@ -38,3 +44,26 @@ def cause_text(exc: BaseException, secret: str) -> str:
     """The innermost cause as text for the log and diagnostics, the key redacted."""
     last = list(causes(exc))[-1]
     return redact(f"{type(last).__name__}: {last}", [secret])[:300]
+
+
+TITLE = re.compile(r"<title[^>]*>(.*?)</title>|<h1[^>]*>(.*?)</h1>", re.I | re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def is_html(text: str, content_type: str = "") -> bool:
+    """Whether an error body is a web page (a proxy's or gateway's) rather than the API's own answer."""
+    head = text.lstrip()[:200].lower()
+    return "html" in content_type.lower() or head.startswith(("<!doctype html", "<html", "<head", "<body"))
+
+
+def page_title(text: str, status: int | None = None) -> str:
+    """What a web page calls itself (its <title>, else its first <h1>), else the status's phrase."""
+    match = TITLE.search(text)
+    raw = next((g for g in match.groups() if g), "") if match else ""
+    title = " ".join(html.unescape(TAG.sub("", raw)).split())[:80]
+    if title:
+        return title
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}" if status else "?"

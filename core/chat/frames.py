@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from core.chat.events import AnswerDelta, AnswerRetracted, ReasoningDelta
+from core.chat.events import AnswerDelta, AnswerRetracted, ReasoningDelta, Retrying
 from core.chat.livetext import LiveText
 from core.chat.reply import Reply
 
@@ -23,6 +23,7 @@ class Frame:
     answer_tail: str | None = None
     answer_reset: bool = False
     thinking_done: bool = False
+    retry: Retrying | None = None  # waiting to try again: the page shows why and for how long
     final: bool = False
 
 
@@ -48,7 +49,9 @@ def frames(events: Iterable[object], reply: Reply, clock: Callable[[], float] = 
         elif isinstance(event, AnswerRetracted):
             answer = LiveText()
             dirty = Frame(reasoning_blocks=dirty.reasoning_blocks, answer_reset=True)
-        if now - last >= interval:
+        elif isinstance(event, Retrying):
+            dirty.retry = event
+        if now - last >= interval or dirty.retry:  # a countdown tick is shown when it comes
             yield _fill(dirty, reasoning, answer, final=False)
             # Measured after the page drew the frame, so slow frames space out the next ones
             # instead of making every event a frame.

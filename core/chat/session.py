@@ -10,6 +10,7 @@ import openai
 
 from core import logs
 from core.chat import providers
+from core.chat import retry as retries
 from core.chat.endpoint import MAX_TOKENS_CAP, ChatRequest, Endpoint
 from core.chat.frames import Frame, frames
 from core.chat.history import build_messages
@@ -39,7 +40,7 @@ def client_for(endpoint: Endpoint, cache: MutableMapping) -> openai.OpenAI:
 
 def start_reply(client: openai.OpenAI, endpoint: Endpoint, turns: Sequence[Mapping],
                 options: Options, clock: Callable[[], float] = time.monotonic,
-                ) -> tuple[Reply, Iterator[Frame]]:
+                retry: retries.Policy = retries.DEFAULT) -> tuple[Reply, Iterator[Frame]]:
     """Start streaming a reply to the last user turn; return it and its page frames."""
     request = ChatRequest(build_messages(turns, options.system_prompt), options.max_tokens,
                           options.temperature)
@@ -47,7 +48,9 @@ def start_reply(client: openai.OpenAI, endpoint: Endpoint, turns: Sequence[Mappi
     logs.get().info("request route=%s provider=%s model=%s turns=%d max_tokens=%d",
                     endpoint.route, endpoint.provider, endpoint.model,
                     len(request.messages), options.max_tokens)
-    return reply, frames(providers.of(endpoint.route).stream(client, endpoint, request), reply, clock)
+    provider = providers.of(endpoint.route)
+    events = retries.with_retries(lambda: provider.stream(client, endpoint, request), retry)
+    return reply, frames(events, reply, clock)
 
 
 def log_outcome(reply: Reply) -> None:

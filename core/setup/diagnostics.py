@@ -8,6 +8,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+from core.diagnosis import words
 from core.redact import redact
 from core.setup.verify import Report, Step
 
@@ -17,8 +18,7 @@ def describe(step: Step, t: Callable[..., str]) -> str:
     names = step.params.get("closest") or ()
     closest = ", ".join(f"`{name}`" for name in names) or "—"
     if step.diagnosis is not None:
-        text = t(f"err.{step.diagnosis.kind}", **step.diagnosis.params)
-        return text + (" " + t("verify.closest", best=names[0], closest=closest) if names else "")
+        return words(step.diagnosis, t, t("verify.closest", best=names[0], closest=closest) if names else "")
     if step.status == "skip":
         return t(f"verify.skip.{step.params.get('reason', 'earlier_failure')}")
     key = "verify.note.bot.ok" if step.params.get("bot") else f"verify.note.{step.name}.{step.status}"

@@ -186,15 +186,15 @@ def test_logid_comes_from_the_body_when_the_header_is_missing(coze):
     assert run(coze, script)[-1].diagnosis.request_id == LOGID
 
 
-@pytest.mark.parametrize(("status", "kind"), [(502, "server"), (429, "rate_limit"), (401, "auth"),
+@pytest.mark.parametrize(("status", "kind"), [(502, "gateway"), (429, "rate_limit"), (401, "auth"),
                                               (404, "api_not_found")])
 def test_http_errors_without_a_coze_body_are_named_by_status(coze, status, kind):
-    script = Script(status=status, body="<html>bad gateway</html>", content_type="text/html",
-                    headers={"retry-after": "7"})
+    script = Script(status=status, body="<html><title>Bad things</title>bad gateway</html>",
+                    content_type="text/html", headers={"retry-after": "7"})
     diagnosis = run(coze, script)[-1].diagnosis
     assert (diagnosis.kind, diagnosis.status) == (kind, status)
-    if kind == "rate_limit":
-        assert diagnosis.params["wait"] == "7"
+    assert diagnosis.params["wait"] == "7"
+    assert diagnosis.params["page_title"] == "Bad things" and not diagnosis.detail  # never the HTML
 
 
 def test_base_url_with_a_path_is_named_api_not_found(coze):
@@ -289,7 +289,9 @@ def test_tls_to_a_plain_http_port_is_named(coze):
 def test_malformed_event_is_a_named_interruption_not_a_traceback(coze):
     script = reply("r", "ok", completed=False)
     script.events.append("event:conversation.message.delta\ndata:{not json")
-    assert run(coze, script)[-1].diagnosis.kind == "unknown"
+    events = run(coze, script)
+    assert events[-1].diagnosis.kind == "bad_data"
+    assert not events[-1].diagnosis.detail  # our parser's words are no provider's message
 
 
 def test_diagnosis_names_the_coze_settings(coze):

@@ -10,11 +10,12 @@ from core.chat import providers
 from core.chat.endpoint import ChatRequest, Endpoint
 from core.chat.events import AnswerDelta, AnswerRetracted, Finished, Interrupted, ReasoningDelta, Usage
 from core.chat.providers.openai_compatible import request_kwargs
+from core.chat.retry import Policy, with_retries
 
 
-def make_client(endpoint, max_retries=2):
+def make_client(endpoint):
     """The route's client, as the chat builds it."""
-    return providers.of(endpoint.route).make_client(endpoint, max_retries)
+    return providers.of(endpoint.route).make_client(endpoint)
 
 
 def stream_reply(client, endpoint, request):
@@ -32,10 +33,13 @@ def endpoint(base_url, **overrides):
 
 
 def run(up, script=None, retries=0, **overrides):
+    """The reply's events, retried as the chat retries them (without sleeping out the waits)."""
     if script:
         up.push(script)
     ep = endpoint(up.base_url, **overrides)
-    return list(stream_reply(make_client(ep, max_retries=retries), ep, REQUEST))
+    client = make_client(ep)
+    policy = Policy(retries=retries, sleep=lambda seconds: None)
+    return list(with_retries(lambda: stream_reply(client, ep, REQUEST), policy))
 
 
 def joined(events, kind):
@@ -123,10 +127,17 @@ def test_rate_limit_reports_the_wait_after_retries(upstream):
     upstream.push(limited, limited)
     events = run(upstream, retries=1)
     assert events[-1].diagnosis.params["wait"] == "1"
+    assert events[-1].diagnosis.params["retries"] == "1"
     assert len(upstream.requests) == 2
 
 
-def test_sdk_retry_recovers_from_one_rate_limit(upstream):
+def test_the_sdk_itself_never_retries(upstream):
+    upstream.push(error("generic_500"), reply("ok", "fine"))
+    assert run(upstream)[-1].diagnosis.kind == "server"
+    assert len(upstream.requests) == 1  # core.chat.retry decides, the same way on both routes
+
+
+def test_retry_recovers_from_one_rate_limit(upstream):
     limited = error("ark_429")
     limited.headers["retry-after"] = "0.1"
     upstream.push(limited, reply("ok", "fine"))
@@ -137,13 +148,13 @@ def test_refused_connection_is_named(upstream):
     port = upstream.server.server_address[1]
     upstream.stop()
     ep = endpoint(f"http://127.0.0.1:{port}/api/v3")
-    events = list(stream_reply(make_client(ep, max_retries=0), ep, REQUEST))
+    events = list(stream_reply(make_client(ep), ep, REQUEST))
     assert events[-1].diagnosis.kind == "refused"
 
 
 def test_tls_to_a_plain_http_port_is_named(upstream):
     ep = endpoint(upstream.base_url.replace("http://", "https://"))
-    events = list(stream_reply(make_client(ep, max_retries=0), ep, REQUEST))
+    events = list(stream_reply(make_client(ep), ep, REQUEST))
     assert events[-1].diagnosis.kind == "tls"
 
 
@@ -172,7 +183,7 @@ def test_usage_event_carries_reasoning_tokens(upstream):
 def test_closing_the_generator_closes_the_stream(upstream):
     upstream.push(reply("x" * 4000, "y", piece=2, delay=0.001))
     ep = endpoint(upstream.base_url)
-    events = stream_reply(make_client(ep, max_retries=0), ep, REQUEST)
+    events = stream_reply(make_client(ep), ep, REQUEST)
     next(events)
     events.close()  # what a Stop does; must not hang or raise
     deadline = time.monotonic() + 3
@@ -189,7 +200,9 @@ def test_malformed_chunk_becomes_a_named_interruption_not_a_traceback(upstream):
     events = run(upstream, Script(events=['data: {"choices": [{"index": 0, "delta": {"content": "ok"}}]}',
                                           "data: {not json"]))
     assert isinstance(events[-1], Interrupted)
-    assert events[-1].diagnosis.kind == "unknown"
+    assert events[-1].diagnosis.kind == "bad_data"
+    assert joined(events, AnswerDelta) == "ok"  # what arrived before it is kept
+    assert not events[-1].diagnosis.detail  # our parser's words are no provider's message
 
 
 def test_done_without_finish_reason_counts_as_complete(upstream):

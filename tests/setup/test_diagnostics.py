@@ -30,8 +30,8 @@ def report(steps, ok=False, request_id=None, last_error="", api_key=KEY):
 
 @pytest.mark.parametrize(("step", "text"), [
     (Step("auth", "fail", 0.3, Diagnosis("auth", {"host": "h"})), "err.auth host=h"),
-    (Step("model", "fail", 0.3, Diagnosis("not_found"), {"closest": ["a", "b"]}),
-     "err.not_found verify.closest best=a closest=`a`, `b`"),
+    (Step("model", "fail", 0.3, Diagnosis("not_found", {"host": "h"}), {"closest": ["a", "b"]}),
+     "err.not_found host=h verify.closest best=a closest=`a`, `b`"),
     (Step("tls", "skip", 0.0, params={"reason": "http"}), "verify.skip.http"),
     (Step("model", "skip", 0.0), "verify.skip.earlier_failure"),
     (Step("stream", "ok", 1.2, params={"finish": "stop"}), "verify.note.stream.ok closest=— finish=stop"),

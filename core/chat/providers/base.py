@@ -45,7 +45,7 @@ class Provider:
         """Whether some of its settings are set, so a half-set route can say what it misses."""
         return self.partial_rank is not None and bool(get(self.key_var) or get(self.url_var))
 
-    def make_client(self, endpoint: Endpoint, max_retries: int = 2):
+    def make_client(self, endpoint: Endpoint):
         """The client the chat, Verify and the doctor share for this endpoint."""
         raise NotImplementedError
 

@@ -21,7 +21,7 @@ from core import logs
 from core.chat import sse
 from core.chat.endpoint import ChatRequest, Detection, Endpoint
 from core.chat.events import Event, Finished, Interrupted, Usage
-from core.chat.faults import cause_text, connection_kind
+from core.chat.faults import cause_text, connection_kind, is_html, page_title
 from core.chat.providers.base import Get, Provider
 from core.chat.reasoning import ReasoningParser
 from core.diagnosis import Diagnosis, status_label
@@ -87,7 +87,7 @@ class CozeBotRoute(Provider):
         """The token or the bot id alone: a half-set bot route that can say what it misses."""
         return bool(get(self.key_var) or get(self.model_var))
 
-    def make_client(self, endpoint: Endpoint, max_retries: int = 2) -> httpx2.Client:
+    def make_client(self, endpoint: Endpoint) -> httpx2.Client:
         """The HTTP client the stream uses; kept across replies to keep the connection warm."""
         return make_http(bot_for(endpoint))
 
@@ -97,7 +97,9 @@ class CozeBotRoute(Provider):
 
     def diagnose(self, exc: BaseException, endpoint: Endpoint) -> Diagnosis:
         """Name a transport exception (Verify's probes) with the Coze variables to fix."""
-        return diagnose(bot_for(endpoint), connection_kind(exc), msg=cause_text(exc, endpoint.api_key))
+        kind = connection_kind(exc)
+        logs.get().info("transport fault %s: %s", kind, cause_text(exc, endpoint.api_key))  # not for the page
+        return diagnose(bot_for(endpoint), kind)
 
     def for_visitor(self, endpoint: Endpoint, visitor: str) -> Endpoint:
         """The endpoint carrying this visitor's own Coze user id, unless COZE_USER_ID fixes one.
@@ -176,11 +178,13 @@ def _reply(client: httpx2.Client, bot: CozeBot, body: dict) -> Iterator[Event]:
     except httpx2.TimeoutException:
         diagnosis = diagnose(bot, "timeout")
     except httpx2.TransportError as exc:
-        kind = "cut_off" if started else connection_kind(exc)
-        diagnosis = diagnose(bot, kind, msg=f"{type(exc).__name__}: {exc}")
-    except Exception as exc:  # a malformed event: a named interruption, never a traceback
-        logs.get().exception("unexpected failure while streaming from Coze")
-        diagnosis = diagnose(bot, "unknown", msg=f"{type(exc).__name__}: {exc}")
+        kind = connection_kind(exc)
+        # Words on the page, the cause (class names, errno) in the log.
+        logs.get().info("transport fault %s: %s", kind, cause_text(exc, bot.token))
+        diagnosis = diagnose(bot, "cut_off" if started and kind == "connection" else kind)
+    except Exception:  # an event that is not the JSON Coze documents: named, never a traceback
+        logs.get().exception("an event from Coze the parser could not read")
+        diagnosis = diagnose(bot, "bad_data")
     yield from parser.finish()
     yield Interrupted(diagnosis)
 
@@ -229,15 +233,22 @@ def _lines(response: httpx2.Response, bot: CozeBot) -> Iterator[str]:
 
 
 def _raise_for_reply(response: httpx2.Response, bot: CozeBot) -> None:
-    """A refusal before the stream: a JSON body with a non-zero code (HTTP 200 or not), or an HTTP error."""
-    if response.status_code == 200 and "event-stream" in response.headers.get("content-type", ""):
+    """A refusal before the stream: a JSON body with a non-zero code (HTTP 200 or not), an HTTP error,
+    a web page from a gateway, or a JSON answer where a stream was asked for."""
+    content_type = response.headers.get("content-type", "")
+    if response.status_code == 200 and "event-stream" in content_type:
         return
-    response.read()
+    text = response.read().decode("utf-8", "replace")
+    if is_html(text, content_type):
+        raise Fault(page_fault(text, response, bot))
     try:
-        body = response.json()
+        body = json.loads(text)
     except ValueError:
-        body = {"msg": response.text[:400]}
-    raise Fault(api_fault(body if isinstance(body, dict) else {}, response, bot))
+        body = {"msg": text[:400]}
+    body = body if isinstance(body, dict) else {}
+    if response.status_code == 200 and not to_int(body.get("code")) and "data" in body:
+        raise Fault(diagnose(bot, "not_streamed"))  # a chat object to poll: nothing to show live
+    raise Fault(api_fault(body, response, bot))
 
 
 # --- failures: Coze's codes, HTTP statuses and stream events → a Diagnosis ----------------------
@@ -261,6 +272,15 @@ def api_fault(body: dict, response: httpx2.Response, bot: CozeBot) -> Diagnosis:
                     logid=logid, wait=response.headers.get("retry-after"))
 
 
+def page_fault(text: str, response: httpx2.Response, bot: CozeBot) -> Diagnosis:
+    """An error status that came as a web page (a proxy's or gateway's): named by its title, never pasted."""
+    status = response.status_code
+    kind = "gateway" if status >= 500 else STATUS_KINDS.get(status) or "http"
+    diagnosis = diagnose(bot, kind, status=status, wait=response.headers.get("retry-after"))
+    params = {**diagnosis.params, "page_title": page_title(text, status), "status": status_label(status)}
+    return Diagnosis(kind, params, status, "", response.headers.get("x-tt-logid"))
+
+
 def stream_fault(name: str, data: dict, bot: CozeBot, logid: str | None) -> Diagnosis:
     """Name a failure event that arrived inside the stream."""
     if name == "conversation.chat.requires_action":
@@ -279,8 +299,7 @@ def diagnose(bot: CozeBot, kind: str, *, code: int | None = None, msg: str = "",
               "key_var": "COZE_API_TOKEN", "url_var": "COZE_API_BASE", "bot_var": "COZE_BOT_ID",
               "bot_id": bot.bot_id, "model": bot.bot_id, "read_timeout": f"{bot.read_timeout:g}",
               "code": "" if code is None else str(code)}
-    if kind == "rate_limit":
-        params["wait"] = wait or "?"
+    params["wait"] = (wait or "?").strip() or "?"
     if kind == "server":  # Coze reports its own failures as codes 4013/5000, often with HTTP 200
         params["status"] = status_label(status, code)
     return Diagnosis(kind, params, status, redact(msg, [bot.token])[:400], logid)

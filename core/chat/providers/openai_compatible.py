@@ -6,8 +6,10 @@ platform's variables.
 
 from __future__ import annotations
 
+import email.utils
 import json
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,7 +20,7 @@ from core import logs
 from core.chat import sse
 from core.chat.endpoint import ChatRequest, Detection, Endpoint, host_of
 from core.chat.events import Event, Finished, Interrupted
-from core.chat.faults import cause_text, connection_kind
+from core.chat.faults import cause_text, connection_kind, is_html, page_title
 from core.chat.providers.base import Get, Provider
 from core.chat.reasoning import ReasoningParser
 from core.diagnosis import Diagnosis, status_label
@@ -75,11 +77,12 @@ class OpenAICompatible(Provider):
         """(provider name, sends Ark's ``thinking``, accepts ``stream_options``) for this host."""
         return identify(base_url)
 
-    def make_client(self, endpoint: Endpoint, max_retries: int = 2) -> openai.OpenAI:
+    def make_client(self, endpoint: Endpoint) -> openai.OpenAI:
         """The OpenAI SDK client; its read timeout applies between chunks, not to the whole reply."""
         timeout = openai.Timeout(endpoint.read_timeout, connect=CONNECT_TIMEOUT)
         return openai.OpenAI(api_key=endpoint.api_key, base_url=endpoint.base_url,
-                             timeout=timeout, max_retries=max_retries)
+                             timeout=timeout,
+                             max_retries=0)  # core.chat.retry retries, the same way on every route
 
     def stream(self, client, endpoint: Endpoint, request: ChatRequest) -> Iterator[Event]:
         """Yield the reply's events; closing the generator (a Stop) closes the response at once."""
@@ -147,9 +150,9 @@ def stream_reply(client: openai.OpenAI, endpoint: Endpoint, request: ChatRequest
                 done = True
                 break
             yield from parser.feed(chunk)
-    except Exception as exc:  # an SDK error, or a chunk no parser expected: never a traceback
-        if not isinstance(exc, openai.OpenAIError):
-            logs.get().exception("unexpected failure while streaming")
+    except Exception as exc:  # an SDK error, or data no parser expected: never a traceback
+        if not isinstance(exc, (openai.OpenAIError, NotStreamed, BadData)):
+            logs.get().exception("a chunk the parser could not read")
         yield from parser.finish()
         yield Interrupted(diagnose(exc, endpoint, names))
         return
@@ -162,22 +165,33 @@ def stream_reply(client: openai.OpenAI, endpoint: Endpoint, request: ChatRequest
             yield Interrupted(Diagnosis("cut_off", fault_params(endpoint, names)))
 
 
+class NotStreamed(Exception):
+    """The provider answered ``stream: true`` with one JSON body that holds no reply to show."""
+
+
+class BadData(Exception):
+    """A chunk that is not the JSON the stream promised (its start is the message, for the log)."""
+
+
 def _chunks(client: openai.OpenAI, kwargs: dict) -> Iterator[object]:
     """The stream's JSON chunks, then DONE if the provider sent ``[DONE]``.
 
-    The SDK still makes the request (auth, retries, status errors), but chunks are decoded
-    with ``json.loads`` instead of one pydantic model each: that was most of the client's
-    time on a long reply. Transport faults and mid-stream error events are raised as the
-    SDK's own exception types, so diagnosis stays in one place.
+    The SDK still makes the request (auth, status errors), but chunks are decoded with
+    ``json.loads`` instead of one pydantic model each: that was most of the client's time on a
+    long reply. Transport faults and mid-stream error events are raised as the SDK's own
+    exception types, so diagnosis stays in one place.
     """
     with client.chat.completions.with_streaming_response.create(**kwargs) as response:
         http_request = response.http_request
         try:
+            if "json" in response.headers.get("content-type", ""):
+                yield from _whole_reply(_parse(response.read().decode("utf-8", "replace")), http_request)
+                return
             for _, data in sse.events(response.iter_lines()):
                 if data.strip() == "[DONE]":
                     yield DONE
                     return
-                chunk = json.loads(data)
+                chunk = _parse(data)
                 if isinstance(chunk, dict) and chunk.get("error"):
                     raise openai.APIError(_error_message(chunk["error"]), http_request,
                                           body=chunk["error"])
@@ -186,6 +200,30 @@ def _chunks(client: openai.OpenAI, kwargs: dict) -> Iterator[object]:
             raise openai.APITimeoutError(request=http_request) from exc
         except httpx2.TransportError as exc:
             raise openai.APIConnectionError(request=http_request) from exc
+
+
+def _parse(data: str) -> object:
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise BadData(data[:120]) from None
+
+
+def _whole_reply(body: object, http_request) -> Iterator[object]:
+    """A provider (or a proxy) that ignored ``stream: true`` and sent the whole completion at once:
+    its message is the reply, as one chunk."""
+    if isinstance(body, dict) and body.get("error"):
+        raise openai.APIError(_error_message(body["error"]), http_request, body=body["error"])
+    choices = body.get("choices") if isinstance(body, dict) else None
+    choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
+    message = choice.get("message")
+    if not isinstance(message, dict) or not (message.get("content") or message.get("reasoning_content")):
+        raise NotStreamed()
+    logs.get().info("the provider did not stream: its whole answer came as one JSON body")
+    delta = {name: message.get(name) for name in ("content", "reasoning_content", "reasoning")}
+    yield {"choices": [{"delta": delta, "finish_reason": choice.get("finish_reason") or "stop"}],
+           "usage": body.get("usage")}
+    yield DONE
 
 
 def _error_message(error: object) -> str:
@@ -199,21 +237,52 @@ def diagnose(exc: BaseException, endpoint: Endpoint, names: dict[str, str]) -> D
     """Name the cause of an SDK exception, with what the user should change."""
     params = fault_params(endpoint, names)
     if isinstance(exc, openai.APIStatusError):
-        status = exc.status_code
-        kind = STATUS_KINDS.get(status, "server" if status >= 500 else "http")
-        if BALANCE_CODES.search(_error_code(exc.body)):
-            kind = "balance"  # Ark reports an overdue account as 403 AccountOverdueError
-        if kind == "rate_limit":
-            params["wait"] = exc.response.headers.get("retry-after") or "?"
-        params["status"] = status_label(status)
-        return Diagnosis(kind, params, status, _detail(exc, endpoint), _request_id(exc.response.headers))
+        return _status_diagnosis(exc, endpoint, params)
     if isinstance(exc, openai.APITimeoutError):
         return Diagnosis("timeout", params)
     if isinstance(exc, openai.APIConnectionError):
-        return Diagnosis(connection_kind(exc), params, detail=cause_text(exc, endpoint.api_key))
+        kind = connection_kind(exc)
+        # The cause's own words (class names, errno) are for the log, not the page.
+        logs.get().info("transport fault %s: %s", kind, cause_text(exc, endpoint.api_key))
+        return Diagnosis(kind, params)
     if isinstance(exc, openai.APIError):  # an error event in the middle of the stream
         return Diagnosis("stream_error", params, detail=_detail(exc, endpoint))
-    return Diagnosis("unknown", params, detail=redact(str(exc), [endpoint.api_key]))
+    if isinstance(exc, NotStreamed):
+        return Diagnosis("not_streamed", params)
+    logs.get().info("unreadable data from the provider: %s", redact(str(exc), [endpoint.api_key]))
+    return Diagnosis("bad_data", params)
+
+
+def _status_diagnosis(exc: openai.APIStatusError, endpoint: Endpoint, params: dict) -> Diagnosis:
+    """An HTTP error status: its kind, the wait it asked for, and a web page's title instead of its HTML."""
+    status, headers = exc.status_code, exc.response.headers
+    kind = STATUS_KINDS.get(status, "server" if status >= 500 else "http")
+    if BALANCE_CODES.search(_error_code(exc.body)):
+        kind = "balance"  # Ark reports an overdue account as 403 AccountOverdueError
+    params["wait"] = retry_after(headers)
+    params["status"] = status_label(status)
+    detail = _detail(exc, endpoint)
+    if isinstance(exc.body, str) and is_html(exc.body, headers.get("content-type", "")):
+        params["page_title"], detail = page_title(exc.body, status), ""
+        kind = "gateway" if status >= 500 else kind
+    return Diagnosis(kind, params, status, detail, _request_id(headers))
+
+
+def retry_after(headers) -> str:
+    """The seconds a ``Retry-After`` (or ``retry-after-ms``) header asks for, as text; "?" if none."""
+    millis, value = headers.get("retry-after-ms"), (headers.get("retry-after") or "").strip()
+    try:
+        if millis:
+            return f"{float(millis) / 1000:g}"
+        if value:
+            return f"{float(value):g}"
+    except ValueError:
+        try:  # an HTTP date
+            when = email.utils.parsedate_to_datetime(value)
+            return f"{max(0.0, when.timestamp() - time.time()):.0f}"
+        except (TypeError, ValueError):
+            pass
+    return "?"
 
 
 def fault_params(endpoint: Endpoint, names: dict[str, str]) -> dict:
