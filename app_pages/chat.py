@@ -22,13 +22,17 @@ cid = page_state.current_conversation(lambda c: store.get(keeping.owner, c) is n
 
 # Read the input first: it is pinned to the bottom anyway, and everything drawn below
 # (sidebar, history, empty state) then already knows about the new message.
+not_sent = page_state.give_back()  # a question the last run could not store is in the input again
 prompt = st.chat_input(t("chat.placeholder"), submit_mode="stop", disabled=not endpoint, key="prompt")
 if prompt and endpoint:
     try:
         cid = turns.send(store, keeping.owner, cid, prompt, t("chats.untitled"))
         page_state.asked(cid)
-    except DatabaseError as exc:  # disk full, a read-only folder: say so, keep the page
-        st.error(t("chats.write_failed", error=exc), icon=":material/database_off:")
+    except DatabaseError as exc:  # disk full, a locked database: nothing stored, nothing typed lost
+        page_state.not_sent(prompt, str(exc))
+        st.rerun()
+if not_sent:
+    st.error(t("chats.write_failed", error=not_sent), icon=":material/database_off:")
 
 view = View(t, store, keeping.owner, cid, default_budget)
 messages = store.messages(keeping.owner, cid) if cid else []

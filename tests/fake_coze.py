@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from fake_server import FakeServer, hold_before, reset, send_sse
+from fake_server import NGINX_502, FakeServer, hold_before, reset, send_sse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "coze"
 TOKEN = "pat_fake-test-token-0123456789-abcdefghij"  # not shaped like a real PAT
@@ -110,6 +110,47 @@ def failed(code: int, after: Script | None = None) -> Script:
     events = list((after or reply("", "", completed=False)).events)
     events.append(event("conversation.chat.failed", chat("failed", error=(code, MSGS.get(code, "failed")))))
     return Script(events=events)
+
+
+# --- faults, by the same names as in fake_upstream: the fault suite runs each on both routes ------
+
+def rate_limited(wait: str) -> Script:
+    """HTTP 429 with Coze's rate-limit code, asking to wait ``wait`` seconds (``Retry-After``)."""
+    script = refusal(4009, status=429)
+    script.headers = {**script.headers, "retry-after": wait}
+    return script
+
+
+def server_error() -> Script:
+    """Coze's own "internal error, retry later" (code 5000, HTTP 200)."""
+    return refusal(5000)
+
+
+def html_page() -> Script:
+    """A proxy's HTML error page instead of the API's JSON."""
+    return Script(status=502, body=NGINX_502, content_type="text/html")
+
+
+def malformed() -> Script:
+    """Some answer, then an event whose data is not JSON."""
+    script = reply("thinking", "partial ", completed=False)
+    script.events.append('event:conversation.message.delta\ndata:{"content": "unterminated')
+    return script
+
+
+def reset_connection(after_text: bool) -> Script:
+    """A TCP reset before the response, or after some answer."""
+    if not after_text:
+        return Script(reset_before=-1)
+    script = reply("thinking", "partial ", completed=False)
+    script.reset_before = len(script.events)
+    return script
+
+
+def not_streamed() -> Script:
+    """What ``stream: false`` gets: a chat object to poll (HTTP 200, code 0), no answer yet."""
+    return Script(body={"code": 0, "msg": "", "data": {"id": "7512345678901234601", "bot_id": BOT_ID,
+                                                       "status": "in_progress"}})
 
 
 def fixture(name: str, delay: float = 0.0) -> Script:

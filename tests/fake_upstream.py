@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from fake_server import FakeServer, hold_before, reset, send_sse
+from fake_server import NGINX_502, FakeServer, hold_before, reset, send_sse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PREFIXES = ("/api/v3", "/v1", "/api/v1")  # where real providers mount the OpenAI-compatible API
@@ -77,6 +77,47 @@ def echo(messages: list[dict], delay: float = 0.0) -> Script:
     reasoning = f"The user wrote: {question}\n\nI should answer briefly, with a formula.\n\n"
     answer = f"You said: **{question}**\n\nEuler: \\( e^{{i\\pi}} + 1 = 0 \\)\n"
     return reply(reasoning, answer, delay=delay)
+
+
+# --- faults, by the same names as in fake_coze: the fault suite runs each on both routes ----------
+
+def rate_limited(wait: str) -> Script:
+    """A 429 that asks to wait ``wait`` seconds (``Retry-After``)."""
+    script = error("ark_429")
+    script.headers = {**script.headers, "retry-after": wait}
+    return script
+
+
+def server_error() -> Script:
+    """A transient 503 in the provider's own JSON."""
+    return error("deepseek_503")
+
+
+def html_page() -> Script:
+    """A proxy's HTML error page instead of the API's JSON."""
+    return Script(status=502, body=NGINX_502, content_type="text/html")
+
+
+def malformed() -> Script:
+    """Some answer, then a chunk that is not JSON."""
+    return Script(events=[chunk({"content": "partial "}), 'data: {"choices": [{"delta": {"con'])
+
+
+def reset_connection(after_text: bool) -> Script:
+    """A TCP reset before the response, or after some answer."""
+    if not after_text:
+        return Script(reset_before=-1)
+    script = reply("thinking", "partial ", finish=None)
+    script.reset_before = len(script.events)
+    return script
+
+
+def whole_answer(answer: str, reasoning: str) -> Script:
+    """The whole completion as one JSON body (HTTP 200), as a provider that ignores ``stream`` sends it."""
+    return Script(body={"id": "021x", "object": "chat.completion", "model": "deepseek-r1-250528",
+                        "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                            "role": "assistant", "content": answer, "reasoning_content": reasoning}}],
+                        "usage": {"prompt_tokens": 5, "completion_tokens": 9, "total_tokens": 14}})
 
 
 class FakeUpstream(FakeServer):

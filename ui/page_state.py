@@ -4,7 +4,9 @@ writer of the session keys that hold them.
 Keys: ``conversation_id`` (the open conversation, mirrored in the URL's ``?c=``), ``pending`` (a
 question waits for its reply on this run), ``editing`` (the last question's edit box),
 ``renaming``/``deleting``/``importing`` (the dialogs), ``missing_conversation`` (a link named
-a conversation that is gone). Widgets call these functions as callbacks; nothing else assigns them.
+a conversation that is gone), ``unsent`` (a question that could not be stored, and why) and
+``prompt`` (the chat input, written only to give such a question back). Widgets call these
+functions as callbacks; nothing else assigns them.
 """
 
 from __future__ import annotations
@@ -59,6 +61,22 @@ def asked(cid: str) -> None:
 def ask_again() -> None:
     """The last question (retried, regenerated or edited) gets a new reply on this run."""
     st.session_state.pending, st.session_state.editing = True, False
+
+
+def not_sent(text: str, why: str) -> None:
+    """A question could not be stored (disk full, database locked): the next run gives it back."""
+    st.session_state.unsent = (text, why)
+
+
+def give_back() -> str | None:
+    """Put a question that could not be stored back into the chat input, and say why it was not sent.
+
+    Called before the input is drawn: Streamlit lets a widget's value be set only then.
+    """
+    text, why = st.session_state.pop("unsent", (None, None))
+    if text is not None:
+        st.session_state.prompt = text
+    return why
 
 
 def reply_started() -> None:

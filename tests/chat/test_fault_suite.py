@@ -4,12 +4,11 @@ what the user then reads in both languages. Nothing may be lost, nothing raw may
 
 import re
 from dataclasses import dataclass
+from types import ModuleType
 
+import fake_coze
+import fake_upstream
 import pytest
-from fake_coze import BOT_ID, TOKEN, FakeCoze, refusal
-from fake_coze import Script as CozeScript
-from fake_coze import reply as coze_reply
-from fake_upstream import FakeUpstream, Script, chunk, error, reply
 
 from core import i18n
 from core.chat.endpoint import Endpoint
@@ -19,66 +18,35 @@ from core.chat.session import Options, client_for, start_reply
 from core.diagnosis import words
 
 KEY = "sk-" + "faultsuite" + "0123456789abcdef"
-NGINX_502 = ("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-             "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n"
-             "</body>\r\n</html>\r\n")
 RAW = re.compile(r"\b\w+(Error|Exception)\b|Errno|<html|<title|Traceback")
 TURNS = [{"role": "user", "content": "Why is the sky blue?"}]
 
 
 @dataclass
 class Route:
-    """One route's fake, its endpoint, and how each fault looks on its wire."""
+    """One route: its fake, the endpoint the chat uses for it, and how each fault looks on its wire
+    (``wire``: fake_upstream or fake_coze, which name their fault builders alike)."""
 
     name: str
     fake: object
     endpoint: Endpoint
+    wire: ModuleType
 
     def ok(self, answer="fine"):
-        return reply("thinking", answer) if self.name == "openai" else coze_reply("thinking", answer)
-
-    def rate_limited(self, wait: str):
-        if self.name == "openai":
-            script = error("ark_429")
-            script.headers = {**script.headers, "retry-after": wait}
-            return script
-        script = refusal(4009, status=429)
-        script.headers = {**script.headers, "retry-after": wait}
-        return script
-
-    def server_error(self):
-        return error("deepseek_503") if self.name == "openai" else refusal(5000)
-
-    def html_page(self):
-        kind = Script if self.name == "openai" else CozeScript
-        return kind(status=502, body=NGINX_502, content_type="text/html")
-
-    def malformed(self):
-        if self.name == "openai":
-            return Script(events=[chunk({"content": "partial "}), 'data: {"choices": [{"delta": {"con'])
-        script = coze_reply("thinking", "partial ", completed=False)
-        script.events.append("event:conversation.message.delta\ndata:{\"content\": \"unterminated")
-        return script
-
-    def reset(self, after_text: bool):
-        if not after_text:
-            return (Script if self.name == "openai" else CozeScript)(reset_before=-1)
-        script = reply("thinking", "partial ", finish=None) if self.name == "openai" \
-            else coze_reply("thinking", "partial ", completed=False)
-        script.reset_before = len(script.events)
-        return script
+        return self.wire.reply("thinking", answer)
 
 
 @pytest.fixture(params=["openai", "coze-bot"])
 def route(request):
     if request.param == "openai":
-        with FakeUpstream() as fake:
+        with fake_upstream.FakeUpstream() as fake:
             yield Route("openai", fake, Endpoint("openai", fake.base_url, KEY, "deepseek-r1-250528", "local",
-                                                 False, True, True, 5.0))
+                                                 False, True, True, 5.0), fake_upstream)
     else:
-        with FakeCoze() as fake:
-            yield Route("coze-bot", fake, Endpoint("coze-bot", fake.url, TOKEN, BOT_ID, "coze-bot", False, False,
-                                                   False, 5.0, bot_id=BOT_ID, user_id="r1-suite"))
+        with fake_coze.FakeCoze() as fake:
+            bot = fake_coze.BOT_ID
+            yield Route("coze-bot", fake, Endpoint("coze-bot", fake.url, fake_coze.TOKEN, bot, "coze-bot", False,
+                                                   False, False, 5.0, bot_id=bot, user_id="r1-suite"), fake_coze)
 
 
 def ask(route: Route, *scripts):
@@ -100,7 +68,7 @@ def retries_shown(frames) -> list[Retrying]:
 
 
 def test_a_rate_limit_is_waited_out_as_asked_with_a_countdown(route):
-    result, frames, slept = ask(route, route.rate_limited("30"), route.ok())
+    result, frames, slept = ask(route, route.wire.rate_limited("30"), route.ok())
     assert result.status == "complete" and result.answer == "fine"
     shown = retries_shown(frames)
     assert shown[0].seconds == pytest.approx(30, abs=0.01)  # Retry-After is longer than any backoff
@@ -111,7 +79,7 @@ def test_a_rate_limit_is_waited_out_as_asked_with_a_countdown(route):
 
 
 def test_a_lasting_rate_limit_says_how_long_and_how_often_it_was_tried(route):
-    result, _, _ = ask(route, *[route.rate_limited("30")] * 3)
+    result, _, _ = ask(route, *[route.wire.rate_limited("30")] * 3)
     assert (result.status, result.diagnosis.kind) == ("error", "rate_limit")
     text = read(result)
     assert "asks to wait 30 s" in text["en"] and "retried 2 times" in text["en"]
@@ -120,14 +88,14 @@ def test_a_lasting_rate_limit_says_how_long_and_how_often_it_was_tried(route):
 
 
 def test_a_wait_longer_than_a_minute_is_not_sat_through(route):
-    result, frames, slept = ask(route, route.rate_limited("600"))
+    result, frames, slept = ask(route, route.wire.rate_limited("600"))
     assert result.diagnosis.params["wait"] == "600" and not slept and not retries_shown(frames)
     assert "retried" not in read(result)["en"]  # it says only what happened
     assert len(route.fake.requests) == 1
 
 
 def test_one_server_failure_is_retried_on_both_routes(route):
-    result, frames, slept = ask(route, route.server_error(), route.ok())
+    result, frames, slept = ask(route, route.wire.server_error(), route.ok())
     assert result.status == "complete"
     assert retries_shown(frames)[0].diagnosis.kind == "server"
     assert 0.8 <= sum(slept) <= 1.2  # the first backoff: one second, jittered
@@ -135,7 +103,7 @@ def test_one_server_failure_is_retried_on_both_routes(route):
 
 
 def test_a_gateway_error_page_is_named_by_its_title_never_pasted(route):
-    result, _, _ = ask(route, *[route.html_page()] * 3)
+    result, _, _ = ask(route, *[route.wire.html_page()] * 3)
     assert result.diagnosis.kind == "gateway"
     for text in read(result).values():
         assert "502 Bad Gateway" in text and "nginx" not in text and not RAW.search(text)
@@ -143,7 +111,7 @@ def test_a_gateway_error_page_is_named_by_its_title_never_pasted(route):
 
 
 def test_a_malformed_chunk_is_named_and_the_partial_reply_kept(route):
-    result, _, _ = ask(route, route.malformed(), route.ok())
+    result, _, _ = ask(route, route.wire.malformed(), route.ok())
     assert (result.status, result.diagnosis.kind) == ("interrupted", "bad_data")
     assert result.answer.startswith("partial")
     assert "could not read" in read(result)["en"]
@@ -151,7 +119,7 @@ def test_a_malformed_chunk_is_named_and_the_partial_reply_kept(route):
 
 
 def test_a_reset_before_any_text_is_retried_and_named_in_words(route):
-    result, _, _ = ask(route, *[route.reset(after_text=False)] * 3)
+    result, _, _ = ask(route, *[route.wire.reset_connection(after_text=False)] * 3)
     assert result.diagnosis.kind == "reset"
     assert len(route.fake.requests) == 3
     text = read(result)
@@ -159,7 +127,7 @@ def test_a_reset_before_any_text_is_retried_and_named_in_words(route):
 
 
 def test_a_reset_mid_reply_keeps_what_arrived(route):
-    result, _, _ = ask(route, route.reset(after_text=True))
+    result, _, _ = ask(route, route.wire.reset_connection(after_text=True))
     assert (result.status, result.diagnosis.kind) == ("interrupted", "reset")
     assert result.answer == "partial "
     assert len(route.fake.requests) == 1
@@ -173,26 +141,21 @@ def test_a_refused_connection_is_named_and_not_retried(route):
 
 def test_an_answer_sent_without_streaming(route):
     if route.name == "openai":
-        body = {"id": "021x", "object": "chat.completion", "model": "deepseek-r1-250528",
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": "The answer.",
-                                         "reasoning_content": "Thinking first."}}],
-                "usage": {"prompt_tokens": 5, "completion_tokens": 9, "total_tokens": 14}}
-        result, _, _ = ask(route, Script(body=body))
+        result, _, _ = ask(route, fake_upstream.whole_answer("The answer.", "Thinking first."))
         assert (result.status, result.answer, result.reasoning) == ("complete", "The answer.", "Thinking first.")
         assert result.usage.completion_tokens == 9
     else:  # Coze's non-streamed chat is an object to poll: nothing to show live
-        body = {"code": 0, "msg": "", "data": {"id": "7512345678901234601", "status": "in_progress"}}
-        result, _, _ = ask(route, CozeScript(body=body))
+        result, _, _ = ask(route, fake_coze.not_streamed())
         assert result.diagnosis.kind == "not_streamed"
         assert "did not stream" in read(result)["en"]
+        assert len(route.fake.requests) == 1
 
 
 @pytest.mark.parametrize("fault", ["rate", "server", "html", "malformed", "reset", "reset_mid"])
 def test_no_message_shows_a_class_name_markup_or_the_key(route, fault):
-    scripts = {"rate": [route.rate_limited("1")] * 3, "server": [route.server_error()] * 3,
-               "html": [route.html_page()] * 3, "malformed": [route.malformed()],
-               "reset": [route.reset(False)] * 3, "reset_mid": [route.reset(True)]}[fault]
+    scripts = {"rate": [route.wire.rate_limited("1")] * 3, "server": [route.wire.server_error()] * 3,
+               "html": [route.wire.html_page()] * 3, "malformed": [route.wire.malformed()],
+               "reset": [route.wire.reset_connection(False)] * 3, "reset_mid": [route.wire.reset_connection(True)]}[fault]
     result, frames, _ = ask(route, *scripts)
     for text in read(result).values():
         assert not RAW.search(text), text
