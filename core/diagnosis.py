@@ -45,7 +45,7 @@ def words(diagnosis: Diagnosis, t, also: str = "") -> str:
         body = t("err.unknown", **params)
     if params.get("retries"):
         body += " " + t("err.retried", count=int(params["retries"]))
-    if params.get("page_title"):
+    if params.get("page_title") and diagnosis.kind != "gateway":  # a gateway's message names the page itself
         body += " " + t("err.html_page", page_title=params["page_title"])
     if also:
         body += " " + also
