@@ -10,7 +10,7 @@ from core.conversations.database import DatabaseError
 from core.conversations.message import ConversationGone
 from ui import context, live, page_state, sidebar
 from ui.conversation_menu import draw_header
-from ui.messages import View, edit_button, show_history, show_outcome, watch
+from ui.messages import View, edit_button, show_actions, show_history, show_outcome, watch
 
 t = context.translator()  # the router loaded configuration and place for this run
 state = st.session_state
@@ -72,8 +72,8 @@ if busy:
         try:
             save = turns.begin_reply(store, keeping.owner, cid, reply)  # on disk before the first token
             live.stream(t, reply, turns.saving(frame_iter, reply, save))
-        except DatabaseError as exc:
-            st.error(t("chats.write_failed", error=exc), icon=":material/database_off:")
+        except DatabaseError as exc:  # before the request: nothing was asked, the question is kept
+            st.error(t("chats.reply_write_failed", error=exc), icon=":material/database_off:")
         except ConversationGone:  # deleted in another tab just before its reply began
             st.info(t("chats.not_found"), icon=":material/link_off:")
         finally:
@@ -86,7 +86,10 @@ if busy:
         if saved is False:
             st.warning(t("chats.save_failed"), icon=":material/database_off:")
         finished = reply.to_message()
-        show_outcome(view, finished, last=True)
-        st.caption(records.footer(finished, t))
+        if save is None:  # nothing was asked upstream: no outcome to tell, only the way to ask again
+            show_actions(view, finished, last=True)
+        else:
+            show_outcome(view, finished, last=True)
+            st.caption(records.footer(finished, t))
     with edit_slot.container():
         edit_button(view)

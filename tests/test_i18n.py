@@ -17,7 +17,8 @@ KEY_SHAPE = re.compile(r"[a-z_]+\.[\w.\-]*")
 # Keys the code builds at run time, by the literal start of the f-string that builds them.
 DYNAMIC = {
     "check.",          # core/setup/checks.py explain(): check.{kind} and check.{kind}.fix
-    "err.",            # core/setup/diagnostics.py describe(), ui/messages.py: err.{diagnosis kind}
+    "err.",            # core/diagnosis.py words(): err.{diagnosis kind}, err.{kind}_wait
+    "chat.retrying.",  # ui/live.py show_retry(): chat.retrying.{kind of the fault being retried}
     "route.",          # app_pages/setup.py, core/doctor.py: route.{route}
     "source.",         # app_pages/setup.py, core/setup/checks.py, core/doctor.py: source.{where a value comes from}
     "place.",          # app_pages/setup.py: place.{place kind}

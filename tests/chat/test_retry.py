@@ -5,10 +5,11 @@ import email.utils
 import httpx2
 import pytest
 
+from core import i18n
 from core.chat.events import AnswerDelta, Finished, Interrupted, Retrying
 from core.chat.faults import is_html, page_title
 from core.chat.providers.openai_compatible import retry_after
-from core.chat.retry import Policy, with_retries
+from core.chat.retry import RETRYABLE, Policy, with_retries
 from core.diagnosis import Diagnosis
 
 FAST = Policy(sleep=lambda seconds: None)
@@ -91,3 +92,10 @@ def test_a_web_page_is_known_by_its_title(body, title):
 
 def test_json_is_no_web_page():
     assert not is_html('{"error": {"message": "<b>x</b>"}}', "application/json")
+
+
+@pytest.mark.parametrize("kind", sorted(RETRYABLE))
+def test_every_retried_fault_has_words_for_its_countdown_and_its_end(kind):
+    for lang in i18n.LANGUAGES:
+        assert f"chat.retrying.{kind}" in i18n.CATALOGUES[lang]
+        assert f"err.{kind}" in i18n.CATALOGUES[lang]
