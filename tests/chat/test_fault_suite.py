@@ -162,3 +162,10 @@ def test_no_message_shows_a_class_name_markup_or_the_key(route, fault):
         assert route.endpoint.api_key not in text
     for shown in retries_shown(frames):
         assert not RAW.search(i18n.translate("en", f"chat.retrying.{shown.diagnosis.kind}", **shown.diagnosis.params))
+
+
+def test_a_web_page_answered_with_200_is_no_answer(route):
+    portal = route.wire.Script(status=200, body="<html><title>Sign in to Wi-Fi</title></html>", content_type="text/html")
+    result, _, _ = ask(route, portal)
+    assert (result.diagnosis.kind, result.diagnosis.params["page_title"]) == ("not_streamed", "Sign in to Wi-Fi")
+    assert "Sign in to Wi-Fi" in read(result)["en"] and not RAW.search(read(result)["en"])

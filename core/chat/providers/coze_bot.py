@@ -275,7 +275,7 @@ def api_fault(body: dict, response: httpx2.Response, bot: CozeBot) -> Diagnosis:
 def page_fault(text: str, response: httpx2.Response, bot: CozeBot) -> Diagnosis:
     """An error status that came as a web page (a proxy's or gateway's): named by its title, never pasted."""
     status = response.status_code
-    kind = "gateway" if status >= 500 else STATUS_KINDS.get(status) or "http"
+    kind = "gateway" if status >= 500 else "not_streamed" if status == 200 else STATUS_KINDS.get(status) or "http"
     diagnosis = diagnose(bot, kind, status=status, wait=response.headers.get("retry-after"))
     params = {**diagnosis.params, "page_title": page_title(text, status), "status": status_label(status)}
     return Diagnosis(kind, params, status, "", response.headers.get("x-tt-logid"))

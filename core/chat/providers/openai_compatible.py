@@ -184,8 +184,9 @@ def _chunks(client: openai.OpenAI, kwargs: dict) -> Iterator[object]:
     with client.chat.completions.with_streaming_response.create(**kwargs) as response:
         http_request = response.http_request
         try:
-            if "json" in response.headers.get("content-type", ""):
-                yield from _whole_reply(_parse(response.read().decode("utf-8", "replace")), http_request)
+            content_type = response.headers.get("content-type", "")
+            if "json" in content_type or "html" in content_type:
+                yield from _whole_reply(response.read().decode("utf-8", "replace"), content_type, http_request)
                 return
             for _, data in sse.events(response.iter_lines()):
                 if data.strip() == "[DONE]":
@@ -209,9 +210,12 @@ def _parse(data: str) -> object:
         raise BadData(data[:120]) from None
 
 
-def _whole_reply(body: object, http_request) -> Iterator[object]:
+def _whole_reply(text: str, content_type: str, http_request) -> Iterator[object]:
     """A provider (or a proxy) that ignored ``stream: true`` and sent the whole completion at once:
-    its message is the reply, as one chunk."""
+    its message is the reply, as one chunk. A web page (a captive portal, a login wall) is none."""
+    if is_html(text, content_type):
+        raise NotStreamed(page_title(text))
+    body = _parse(text)
     if isinstance(body, dict) and body.get("error"):
         raise openai.APIError(_error_message(body["error"]), http_request, body=body["error"])
     choices = body.get("choices") if isinstance(body, dict) else None
@@ -248,7 +252,7 @@ def diagnose(exc: BaseException, endpoint: Endpoint, names: dict[str, str]) -> D
     if isinstance(exc, openai.APIError):  # an error event in the middle of the stream
         return Diagnosis("stream_error", params, detail=_detail(exc, endpoint))
     if isinstance(exc, NotStreamed):
-        return Diagnosis("not_streamed", params)
+        return Diagnosis("not_streamed", {**params, "page_title": exc.args[0]} if exc.args else params)
     logs.get().info("unreadable data from the provider: %s", redact(str(exc), [endpoint.api_key]))
     return Diagnosis("bad_data", params)
 
