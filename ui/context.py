@@ -6,6 +6,7 @@ request for ``/setup`` from a ``pages/`` folder without the router (no navigatio
 """
 
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -13,13 +14,21 @@ import streamlit as st
 
 from core import i18n, logs, place
 from core.chat import session
-from core.conversations import visibility
+from core.conversations import database, visibility
 from core.conversations.database import MEMORY, sqlite_path
 from core.conversations.migrations import SchemaMismatch
 from core.conversations.store import Store, open_store
 from core.setup import config
 
 APP_DIR = Path(__file__).resolve().parents[1]
+SAVED_LIMIT = 1_000_000  # counting a read-only file's conversations: all of them
+# Why the data folder could not be used, in words (never an exception's class name on a page).
+WHY = {"read_only": "chats.keep.why.read_only", "disk_full": "chats.keep.why.disk_full",
+       "not_a_folder": "chats.keep.why.not_a_folder", "permission": "chats.keep.why.permission",
+       "locked": "chats.keep.why.locked", "damaged": "chats.keep.why.damaged",
+       "cannot_open": "chats.keep.why.cannot_open", "disk_error": "chats.keep.why.disk_error",
+       "version": "chats.keep.why.version", "other": "chats.keep.why.other"}
+_logged: set[str] = set()  # failures already in the log: a page reruns on every click
 
 
 def read_secrets() -> dict:
@@ -67,6 +76,14 @@ def shared_store(url: str) -> Store:
     return open_store(url)
 
 
+@st.cache_resource(show_spinner=False)
+def read_only_copy(url: str) -> tuple[Store, float]:
+    """An in-memory copy of the read-only database file at ``url``, made once per server process,
+    and when it was made: the file is never written, new messages live until the app restarts."""
+    copied_at = time.time()
+    return open_store(database.memory_copy_url(url)), copied_at
+
+
 def signed_in_user() -> tuple[str | None, str]:
     """The signed-in visitor's stable key and display name when Streamlit auth is in use."""
     try:
@@ -85,31 +102,60 @@ def endpoint_for(keeping: visibility.Keeping):
     return session.for_visitor(state.config.detection.endpoint, visitor)
 
 
-def chats() -> tuple[Store, visibility.Keeping, tuple[str, str] | None]:
-    """This visitor's conversation store, how it is kept, and (message key, detail) if the data
-    folder could not be used."""
+def chats() -> tuple[Store, visibility.Keeping, tuple[str, dict] | None]:
+    """This visitor's conversation store, how it is kept, and (message key, its parameters) when
+    the data folder is read-only or could not be used."""
     state = st.session_state
     folder = visibility.data_dir(str(state.config.values["R1_DATA_DIR"].typed), APP_DIR)  # the default if bad
     keeping = visibility.decide(state.place, folder, state.auth_configured, *signed_in_user())
-    if keeping.url != MEMORY:
-        try:
-            return shared_store(keeping.url), keeping, None
-        except Exception as exc:  # unwritable folder, a database from a newer app: say so, keep chatting
-            # Visitors of a shared deployment are not told the server's paths.
-            detail = type(exc).__name__ if state.place.shared else f"{folder}: {type(exc).__name__}: {exc}"
-            kind = "chats.keep.mismatch" if isinstance(exc, SchemaMismatch) else "chats.keep.failed"
-            error = (kind, detail)
-            keeping = visibility.Keeping("session", keeping.owner, MEMORY)
-    else:
-        error = None
-    if "session_store" not in state:
-        state.session_store = open_store(MEMORY)  # private to this browser session, gone with it
-    return state.session_store, keeping, error
+    if keeping.url == MEMORY:
+        return session_store(), keeping, None
+    try:
+        if blocked := database.read_only(keeping.url):  # readable, not writable: show it, keep new in memory
+            store, copied_at = read_only_copy(keeping.url)
+            return store, keeping, read_only_notice(store, keeping.owner, copied_at, blocked)
+        return shared_store(keeping.url), keeping, None
+    except Exception as exc:  # unwritable folder, a database from a newer app: say so, keep chatting
+        error = failure(exc, keeping.url, folder)
+    return session_store(), visibility.Keeping("session", keeping.owner, MEMORY), error
+
+
+def session_store() -> Store:
+    """A store private to this browser session, gone with it."""
+    if "session_store" not in st.session_state:
+        st.session_state.session_store = open_store(MEMORY)
+    return st.session_state.session_store
+
+
+def read_only_notice(store: Store, owner: str, copied_at: float, blocked: Path) -> tuple[str, dict]:
+    """The sidebar's warning for a read-only database: how many saved conversations it shows,
+    and what to make writable (visitors of a shared deployment are not told the server's paths)."""
+    saved = sum(c.created <= copied_at for c in store.list(owner, "", SAVED_LIMIT))
+    if st.session_state.place.shared:
+        return "chats.keep.read_only_shared", {"n": saved}
+    return "chats.keep.read_only", {"n": saved, "path": shown(blocked)}
+
+
+def failure(exc: Exception, url: str, folder: Path) -> tuple[str, dict]:
+    """The sidebar's warning for a data folder that could not be used, the problem named in words;
+    the technical cause goes to the log (once per process), not to the page."""
+    if (cause := f"{url}: {exc!r}") not in _logged:
+        _logged.add(cause)
+        logs.get().warning("conversation database could not be used, keeping this session's in memory: %s",
+                           cause)
+    mismatch = isinstance(exc, SchemaMismatch)
+    why = translator()(WHY["version" if mismatch else database.problem(exc)])
+    detail = why if st.session_state.place.shared else f"`{shown(folder)}`: {why}"
+    return ("chats.keep.mismatch" if mismatch else "chats.keep.failed"), {"error": detail}
 
 
 def shown_path(store: Store) -> str:
     """The database file as the page names it: relative to the app folder when inside it."""
-    path = Path(sqlite_path(store.db.url))
+    return shown(Path(sqlite_path(store.db.url)))
+
+
+def shown(path: Path) -> str:
+    """A path as the page names it: relative to the app folder when inside it."""
     try:
         return str(path.relative_to(APP_DIR))
     except ValueError:

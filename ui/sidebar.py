@@ -51,11 +51,13 @@ def draw_list(view: View) -> None:
     import_dialog(view)
 
 
-def draw_keeping(t, keeping: Keeping, shown_path: str, error: tuple[str, str] | None,
+def draw_keeping(t, keeping: Keeping, shown_path: str, error: tuple[str, dict] | None,
                  place_kind: str) -> None:
     """Say where conversations are kept and who can see them; offer sign-in where it helps."""
     if error:
-        st.warning(t(error[0], error=error[1]), icon=":material/database_off:")
+        key, params = error
+        read_only = key.startswith("chats.keep.read_only")  # shown, but new messages are not kept
+        st.warning(t(key, **params), icon=":material/lock:" if read_only else ":material/database_off:")
     elif keeping.mode == "local":
         st.caption(t("chats.keep.local", path=shown_path))
     elif keeping.mode == "account":

@@ -6,6 +6,7 @@ a server database (``postgresql://…``) needs a new ``connect`` branch, not new
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import stat
@@ -16,7 +17,17 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 MEMORY = "sqlite:///:memory:"
+# A URL's query asking for a private in-memory copy of the file: read once, never written back.
+MEMORY_COPY = "mode=memory-copy"
 DatabaseError = sqlite3.Error  # what a failed read or write raises, whatever the backend
+# Why the database could not be opened or written, in words a page can say (see ``problem``).
+OS_PROBLEMS = {errno.EROFS: "read_only", errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full",
+               errno.ENOTDIR: "not_a_folder", errno.EEXIST: "not_a_folder",  # mkdir over a file
+               errno.EACCES: "permission", errno.EPERM: "permission", errno.EIO: "disk_error"}
+SQLITE_PROBLEMS = (("SQLITE_READONLY", "read_only"), ("SQLITE_FULL", "disk_full"), ("SQLITE_BUSY", "locked"),
+                   ("SQLITE_LOCKED", "locked"), ("SQLITE_NOTADB", "damaged"), ("SQLITE_CORRUPT", "damaged"),
+                   ("SQLITE_PERM", "permission"), ("SQLITE_CANTOPEN", "cannot_open"),
+                   ("SQLITE_IOERR", "disk_error"))
 
 
 class Database:
@@ -88,9 +99,36 @@ def sqlite_path(url: str) -> str:
     return unquote(parts.path)[1:] if parts.path.startswith("/") else unquote(parts.path)
 
 
-def connect(url: str) -> Database:
-    """Open the database at ``url``; a SQLite file and its folder are created if missing."""
+def memory_copy_url(url: str) -> str:
+    """The URL of a private in-memory copy of the SQLite file at ``url`` (that file is only read)."""
+    return f"{url}?{MEMORY_COPY}"
+
+
+def read_only(url: str) -> Path | None:
+    """What keeps this process from writing the SQLite file at ``url`` (the file or its folder),
+    when that file is there and readable; ``None`` when it can be written or is not there to read."""
     path = sqlite_path(url)
+    if path == ":memory:" or not os.path.isfile(path) or not os.access(path, os.R_OK):
+        return None
+    folder = os.path.dirname(path) or "."
+    if not os.access(folder, os.W_OK | os.X_OK):  # SQLite creates its -wal and -shm files there
+        return Path(folder)
+    return None if os.access(path, os.W_OK) else Path(path)
+
+
+def connect(url: str) -> Database:
+    """Open the database at ``url``; a SQLite file and its folder are created if missing, and a
+    ``memory_copy_url`` gives a writable in-memory copy of a file that is only read."""
+    path = sqlite_path(url)
+    connection = _memory_copy(path) if urlsplit(url).query == MEMORY_COPY else _open(path)
+    connection.execute("PRAGMA foreign_keys=ON")
+    # SQLite's LOWER only folds ASCII; servers fold all of Unicode. Same SQL, same answers.
+    connection.create_function("lower", 1, _lower, deterministic=True)
+    return Database(connection, url)
+
+
+def _open(path: str) -> sqlite3.Connection:
+    """A read-write connection to the file at ``path`` (made private first) or to ``:memory:``."""
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         _create_private(Path(path))
@@ -102,10 +140,44 @@ def connect(url: str) -> Database:
         connection.execute("PRAGMA synchronous=NORMAL")  # durable across a process crash in WAL
         for companion in (path + "-wal", path + "-shm"):  # made from the main file's mode, but check
             _make_private(Path(companion))
-    connection.execute("PRAGMA foreign_keys=ON")
-    # SQLite's LOWER only folds ASCII; servers fold all of Unicode. Same SQL, same answers.
-    connection.create_function("lower", 1, _lower, deterministic=True)
-    return Database(connection, url)
+    return connection
+
+
+def _memory_copy(path: str) -> sqlite3.Connection:
+    """A writable in-memory database holding what the file at ``path`` holds; the file is only read."""
+    source = _open_read_only(path)
+    try:
+        copy = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        source.backup(copy)
+    finally:
+        source.close()
+    return copy
+
+
+def _open_read_only(path: str) -> sqlite3.Connection:
+    """The file at ``path`` opened read-only, creating nothing beside it where that can be helped."""
+    uri = "file:" + quote(path)  # '?', '#' and '%' in a folder name stay part of the path
+    wal = Path(path + "-wal")
+    if wal.is_file() and wal.stat().st_size:
+        # Replies a crashed writer left in the -wal are read only through SQLite's WAL index (-shm),
+        # which it may need to create beside the file.
+        source = sqlite3.connect(uri + "?mode=ro", uri=True)
+        try:
+            source.execute("SELECT COUNT(*) FROM sqlite_master")  # opening is lazy: read to know
+            return source
+        except sqlite3.Error:
+            source.close()  # a folder that cannot take the -shm: what the main file holds must do
+    # immutable=1 reads the main file alone, without locks: nothing is created next to it.
+    return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True)
+
+
+def problem(exc: BaseException) -> str:
+    """Why opening or writing the database failed, as a word: read_only, disk_full, not_a_folder,
+    permission, locked, damaged, cannot_open, disk_error, or other."""
+    if isinstance(exc, OSError):
+        return OS_PROBLEMS.get(exc.errno, "other")
+    name = getattr(exc, "sqlite_errorname", None) or ""  # e.g. SQLITE_READONLY_DIRECTORY
+    return next((word for prefix, word in SQLITE_PROBLEMS if name.startswith(prefix)), "other")
 
 
 def _create_private(path: Path) -> None:

@@ -1,12 +1,26 @@
 """Connections from a URL: SQLite files in WAL mode, memory databases, transactions."""
 
+import errno
 import os
+import sqlite3
 import stat
+import subprocess
 import threading
+from contextlib import contextmanager
 
 import pytest
 
-from core.conversations.database import MEMORY, connect, sqlite_url
+from core.conversations.database import (
+    MEMORY,
+    connect,
+    memory_copy_url,
+    problem,
+    read_only,
+    sqlite_path,
+    sqlite_url,
+)
+from core.conversations.migrations import SchemaMismatch
+from core.conversations.store import open_store
 
 
 def test_a_file_database_is_created_with_its_folder_and_uses_wal(tmp_path):
@@ -101,3 +115,113 @@ def test_a_failure_after_an_inner_transaction_undoes_it_too():
         raise RuntimeError("outer")
     assert db.query("SELECT n FROM t") == []
 
+
+
+# A data folder or database file this process may read but not write
+
+
+@contextmanager
+def unwritable(path):
+    """Make ``path`` (a folder or a file) unwritable for this process for the block's duration.
+
+    chmod does it for a normal user; root ignores modes, so as root the file system's immutable
+    attribute (``chattr +i``, which binds root too) is set as well, and removed afterwards.
+    """
+    old = stat.S_IMODE(path.stat().st_mode)
+    path.chmod(0o555 if path.is_dir() else 0o444)
+    immutable = os.geteuid() == 0
+    if immutable and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
+        path.chmod(old)
+        pytest.skip("running as root on a file system without chattr +i: nothing is read-only to root")
+    try:
+        yield path
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(old)
+
+
+def saved_database(folder, rows=("kept",)):
+    """A closed database file in ``folder`` holding ``rows``."""
+    db = connect(sqlite_url(folder))
+    db.execute("CREATE TABLE t (text TEXT)")
+    for row in rows:
+        db.execute("INSERT INTO t VALUES (:r)", {"r": row})
+    db.close()
+    return folder / "chats.db"
+
+
+def snapshot(folder):
+    """Every file in ``folder`` with its bytes: what a read must leave as it was."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("blocked", ["folder", "file"])
+def test_a_readable_but_unwritable_database_is_named_with_what_blocks_it(tmp_path, blocked):
+    folder = tmp_path / "a?b#c%d"  # URL-special characters in the folder name
+    path = saved_database(folder)
+    url = sqlite_url(folder)
+    assert read_only(url) is None  # writable
+    with unwritable(folder if blocked == "folder" else path):
+        assert read_only(url) == (folder if blocked == "folder" else path).resolve()
+
+
+def test_a_missing_file_or_memory_is_not_read_only(tmp_path):
+    assert read_only(sqlite_url(tmp_path)) is None
+    assert read_only(MEMORY) is None
+
+
+@pytest.mark.parametrize("blocked", ["folder", "file"])
+def test_a_memory_copy_holds_the_file_and_takes_writes_without_touching_it(tmp_path, blocked):
+    folder = tmp_path / "a?b#c%d"
+    path = saved_database(folder, rows=("one", "two"))
+    before = snapshot(folder)
+    with unwritable(folder if blocked == "folder" else path):
+        copy = connect(memory_copy_url(sqlite_url(folder)))
+        copy.execute("INSERT INTO t VALUES ('new')")  # the copy is writable
+        assert [r["text"] for r in copy.query("SELECT text FROM t ORDER BY rowid")] == ["one", "two", "new"]
+        assert snapshot(folder) == before  # nothing written, nothing created beside it
+    assert sqlite_path(copy.url) == str(path.resolve())  # the page still names the file
+    copy.close()
+
+
+def test_a_memory_copy_keeps_what_a_writer_left_in_the_wal(tmp_path):
+    writer = connect(sqlite_url(tmp_path))  # still open: its last rows are in chats.db-wal only
+    writer.execute("CREATE TABLE t (text TEXT)")
+    writer.execute("INSERT INTO t VALUES ('in the wal')")
+    assert (tmp_path / "chats.db-wal").stat().st_size
+    with unwritable(tmp_path):
+        copy = connect(memory_copy_url(sqlite_url(tmp_path)))
+    assert copy.query("SELECT text FROM t") == [{"text": "in the wal"}]
+    copy.close()
+    writer.close()
+
+
+def test_a_database_from_a_newer_app_is_refused_and_left_untouched_when_read_only(tmp_path):
+    store = open_store(sqlite_url(tmp_path))
+    store.db.execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+                     "VALUES (99, 'from the future', 'x', 0)")
+    store.db.close()
+    before = snapshot(tmp_path)
+    with unwritable(tmp_path), pytest.raises(SchemaMismatch):
+        open_store(memory_copy_url(sqlite_url(tmp_path)))
+    assert snapshot(tmp_path) == before
+
+
+def test_a_read_only_databases_failures_are_named_in_words(tmp_path):
+    db = connect(sqlite_url(tmp_path))
+    db.execute("PRAGMA query_only = ON")  # as a read-only file would
+    with pytest.raises(sqlite3.Error) as read_only_error:
+        db.execute("CREATE TABLE t (n INTEGER)")
+    (tmp_path / "notes.txt").write_text("not a database " * 100)
+    with pytest.raises(sqlite3.Error) as not_a_database:
+        connect(sqlite_url(tmp_path, "notes.txt"))
+    (tmp_path / "file").write_text("")
+    with pytest.raises(OSError) as not_a_folder:
+        connect(sqlite_url(tmp_path / "file"))
+    assert [problem(e.value) for e in (read_only_error, not_a_database, not_a_folder)] == [
+        "read_only", "damaged", "not_a_folder"]
+    assert [problem(OSError(n, "x")) for n in (errno.EROFS, errno.ENOSPC, errno.EACCES)] == [
+        "read_only", "disk_full", "permission"]
+    assert problem(RuntimeError("anything else")) == "other"
+    db.close()

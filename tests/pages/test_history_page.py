@@ -1,6 +1,9 @@
 """AppTest flows for durable conversations: sidebar, regenerate, edit, resume, who sees what."""
 
 import os
+import stat
+import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -324,3 +327,97 @@ def test_a_length_cut_names_the_budget_that_reply_had(app, upstream, tmp_path):
     later = new_app(tmp_path, {"c": cid})  # a new session: the setting is back to its default
     assert any("(3072)" in w.value for w in later.main.warning)
     assert any(b.label == "Try again with 6144 tokens" for b in later.button)
+
+
+# A data folder that already holds chats.db but cannot be written
+
+
+@contextmanager
+def unwritable(path):
+    """Make ``path`` (a folder or a file) unwritable for this process for the block's duration:
+    chmod for a normal user, and, as root (whom modes do not stop), the immutable attribute too."""
+    old = stat.S_IMODE(path.stat().st_mode)
+    path.chmod(0o555 if path.is_dir() else 0o444)
+    immutable = os.geteuid() == 0
+    if immutable and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
+        path.chmod(old)
+        pytest.skip("running as root on a file system without chattr +i: nothing is read-only to root")
+    try:
+        yield path
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(old)
+
+
+def saved_conversation(owner="local"):
+    """A conversation with one answered question in R1_DATA_DIR's database, closed; its id."""
+    store = open_store(sqlite_url(Path(os.environ["R1_DATA_DIR"])))
+    cid = store.create(owner, "old question").id
+    store.append(owner, cid, records.new_message("user", "old question"))
+    store.append(owner, cid, records.new_message("assistant", "the old answer"))
+    store.db.close()
+    return cid
+
+
+def folder_files():
+    folder = Path(os.environ["R1_DATA_DIR"])
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("blocked", ["folder", "file"])
+def test_a_read_only_data_folder_shows_saved_conversations_and_keeps_new_ones_until_restart(
+        clean_env, tmp_path, upstream, blocked):
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    cid = saved_conversation()
+    folder = Path(os.environ["R1_DATA_DIR"])
+    before = folder_files()
+    with unwritable(folder if blocked == "folder" else folder / "chats.db") as path:
+        at = new_app(tmp_path)
+        [warning] = at.sidebar.warning
+        assert warning.value == (
+            "The data folder is read-only: your 1 saved conversation is shown, but new messages are kept"
+            f" only until the app restarts. Make `{path}` writable to keep them.")
+        assert [b.label for b in conversation_buttons(at)] == ["old question"]
+        at.button(key=f"conv_{cid}").click().run()
+        assert "the old answer" in main_text(at)
+        send(at, "a follow-up")
+        assert "You said" in main_text(at)  # the reply streamed into the in-memory copy
+        at.button(key="new_chat").click().run()
+        send(at, "a new conversation")
+        other = new_app(tmp_path, {"c": cid})  # another tab of the same server: the copy is made once
+        assert "a follow-up" in main_text(other)
+        assert [b.label for b in conversation_buttons(other)] == ["a new conversation", "old question"]
+        assert "your 1 saved conversation is shown" in other.sidebar.warning[0].value  # the new one is not saved
+        assert folder_files() == before  # nothing written, nothing created beside it
+
+
+def test_a_read_only_data_folder_is_explained_in_chinese_and_without_paths_to_visitors(
+        clean_env, tmp_path, upstream):
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    clean_env.setenv("HOSTNAME", "streamlit")  # Community Cloud: saved per signed-in account
+    saved_conversation(owner="user:alice@example.com")
+    with unwritable(Path(os.environ["R1_DATA_DIR"])):
+        alice = AppTest.from_file(APP, default_timeout=30)
+        alice.context = {"locale": "zh-CN"}
+        alice.user = {"is_logged_in": True, "email": "alice@example.com"}
+        alice.run()
+    [warning] = alice.sidebar.warning
+    assert warning.value.startswith("数据文件夹是只读的：已显示你保存的 1 个对话")
+    assert os.environ["R1_DATA_DIR"] not in warning.value and str(tmp_path) not in warning.value
+    assert [b.label for b in conversation_buttons(alice)] == ["old question"]
+
+
+def test_a_data_folder_that_cannot_be_used_is_named_in_words_not_by_exception(clean_env, tmp_path, upstream):
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    (tmp_path / "a-file").write_text("")
+    clean_env.setenv("R1_DATA_DIR", str(tmp_path / "a-file"))
+    at = new_app(tmp_path)
+    [warning] = at.sidebar.warning
+    assert "part of the path is a file, not a folder" in warning.value
+    assert "Error" not in warning.value and "Exists" not in warning.value  # e.g. FileExistsError
+    send(at, "still works")
+    assert "You said" in main_text(at)  # chatting goes on, in the session
