@@ -27,7 +27,8 @@ PACKAGES = ("core", "ui", "app_pages", "bench")
 SCRIPTS = tuple(sorted(p.stem for p in ROOT.glob("*.py")))  # the router, and any other top-level module
 SDKS = ("openai", "httpx2", "httpx", "cozepy")
 PROVIDERS = ("core.chat.providers", "core.chat.client", "core.chat.faults", "core.chat.session")
-SHARED = ("core.diagnosis", "core.redact", "core.logs", "core.i18n", "core.place", "core.locales")
+SHARED = ("core.diagnosis", "core.redact", "core.logs", "core.i18n", "core.place", "core.locales",
+          "core.untrusted")
 DOMAINS = ("core.chat", "core.setup", "core.conversations")
 STORAGE = ("core.conversations.store", "core.conversations.export", "core.conversations.turns",
            "core.conversations.records")
@@ -128,10 +129,12 @@ def test_import_rule(rule):
     assert not breaches, f"{rule.name}, but:\n" + "\n".join(map(str, breaches))
 
 
-def test_diagnosis_imports_only_the_standard_library():
-    outside = [i for i in all_imports() if i.source == "core.diagnosis"
+@pytest.mark.parametrize(("module", "why"), [("core.diagnosis", "a plain value type"),
+                                           ("core.untrusted", "the text cleaning chat and storage share")])
+def test_imports_only_the_standard_library(module, why):
+    outside = [i for i in all_imports() if i.source == module
                and i.target.split(".")[0] not in sys.stdlib_module_names]
-    assert not outside, "core.diagnosis is a plain value type, but:\n" + "\n".join(map(str, outside))
+    assert not outside, f"{module} is {why}, but:\n" + "\n".join(map(str, outside))
 
 
 def test_storage_loads_no_sdk_or_provider_in_a_fresh_interpreter():

@@ -1,12 +1,11 @@
-"""Make model Markdown render in Streamlit: LaTeX delimiters, stray dollars, held-back tails."""
+"""Make model Markdown render in Streamlit: LaTeX delimiters, stray dollars, held-back tails, inert links."""
 
 from __future__ import annotations
 
 import re
 
-# Fenced blocks (closed, or open to the end while streaming) and inline code spans.
-CODE = re.compile(r"(?ms:^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z))"
-                  r"|(`+)(?!`).*?(?<!`)\2(?!`)", re.S)
+from core.untrusted import CODE, inert_links, map_prose
+
 MATH = re.compile(
     r"\\\$"                                   # an escaped dollar stays as it is
     r"|\$\$(?P<dd>.+?)\$\$"                   # $$…$$
@@ -20,14 +19,9 @@ PAIRS = (("\\(", "\\)"), ("\\[", "\\]"))
 
 
 def to_streamlit(markdown: str) -> str:
-    """Convert ``\\( \\)`` and ``\\[ \\]`` to Streamlit math and escape dollars that are not math."""
-    out, pos = [], 0
-    for code in CODE.finditer(markdown):
-        out.append(_prose(markdown[pos:code.start()]))
-        out.append(code.group())
-        pos = code.end()
-    out.append(_prose(markdown[pos:]))
-    return "".join(out)
+    """Convert ``\\( \\)`` and ``\\[ \\]`` to Streamlit math, escape dollars that are not math, and
+    show links that could run script (``javascript:``, ``data:`` …) as text."""
+    return map_prose(inert_links(markdown), _prose)
 
 
 def _prose(text: str) -> str:

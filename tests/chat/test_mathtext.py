@@ -42,3 +42,25 @@ def test_unfinished_delimiter_is_held_back(text, shown):
 def test_unmatched_opener_in_an_earlier_paragraph_is_literal():
     text = "a \\( b\n\nlater text"
     assert stable_length(text) == len(text)
+
+
+@pytest.mark.parametrize(("source", "rendered"), [
+    ("[click](javascript:alert(1)) costs $5", "click (`javascript:alert(1)`) costs \\$5"),
+    ("![img](data:text/html;base64,PHNjcmlwdD4=)", "img (`data:text/html;base64,PHNjcmlwdD4=`)"),
+    ("<vbscript:x> and \\(x\\)", "`vbscript:x` and $x$"),
+    ("[c](javascript:f((1))) then \\( y \\)", "[c]&#40;javascript:f((1))) then $y$"),  # no "\(" made
+    ("[id]: file:///etc/passwd\n\n\\[ a \\]", "&#91;id]: `file:///etc/passwd`\n\n\n$$\na\n$$\n"),
+])
+def test_links_that_could_run_script_render_as_text(source, rendered):
+    assert to_streamlit(source) == rendered
+
+
+def test_web_links_math_and_code_stay_as_they_were():
+    source = ("[docs](https://example.com/a_(b)) \\( x \\) <https://example.com>\n\n"
+              "```md\n[c](javascript:alert(1)) $5\n```\nand `<javascript:x>`")
+    assert to_streamlit(source) == ("[docs](https://example.com/a_(b)) $x$ <https://example.com>\n\n"
+                                    "```md\n[c](javascript:alert(1)) $5\n```\nand `<javascript:x>`")
+
+
+def test_a_dollar_in_a_defused_url_is_not_math():
+    assert to_streamlit("[c](data:$x$) and $y$") == "c (`data:$x$`) and $y$"
