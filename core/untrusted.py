@@ -3,9 +3,9 @@ links that can only lead to the web or a mail, and raw HTML shown as text. Only 
 library, so the chat and the conversations can both use it.
 
 Code is found by ``CODE``, which ``core.chat.mathtext`` also uses to leave LaTeX in code alone: a
-heuristic, not a full Markdown parser. Where it could go either way it errs towards prose (a
-paragraph break ends an inline code span, a longer fence closes a shorter one): defusing what
-Markdown shows as code only looks odd, while the opposite mistake would leave a live link or tag.
+heuristic, not a full Markdown parser. Where it could go either way it errs towards prose (an
+inline code span ends with its line, a longer fence closes a shorter one): defusing what Markdown
+shows as code only looks odd, while the opposite mistake would leave a live link or tag.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote
 
-# Fenced blocks (closed, or open to the end while streaming) and inline code spans; a fence closes
-# at a line of the same character at least as long, an inline span within one paragraph.
+# Fenced blocks (closed, or open to the end while streaming) and inline code spans, as Markdown
+# has them: a backtick fence's info string holds no backtick; a fence closes at a line of the same
+# character at least as long; a span opens at a whole backtick run, not an escaped one. A span is
+# looked for within one line only: one across lines may end at a block Markdown starts in between.
 CODE = re.compile(r"(?=[ \t`~])(?:"  # only where a match can start: as fast as without the checks below
-                  r"(?ms:^[ \t]*(?P<fence>`{3,}|~{3,})[^\n]*\n.*?"
+                  r"(?ms:^[ \t]*(?P<fence>`{3,}(?![^\n]*`)|~{3,})[^\n]*\n.*?"
                   r"(?:^[ \t]*(?P=fence)(?:(?<=`)`|(?<=~)~)*[ \t]*$|\Z))"
-                  r"|(?<!\\)(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))*?(?<!`)\2(?!`))")
+                  r"|(?<![\\`])(`+)(?!`)[^\n]*?(?<!`)\2(?!`))")
 BACKTICKS = re.compile(r"`+")
 
 # Controls and DEL (tab, line breaks and NEL are whitespace: they become a space), bidirectional

@@ -115,9 +115,17 @@ def test_code_is_never_touched(markdown):
     ("`a\n\n[c](data:x)\n\nb`", "`a\n\nc (``data:x``)\n\nb`"),          # a span ends at a blank line
     ("```\nx\n````\n[c](data:x)\n", "```\nx\n````\nc (`````data:x`````)\n"),  # a longer fence closes
     ("\\`[c](data:x)\\`", "\\`c (``data:x``)\\`"),                   # an escaped backtick opens nothing
+    ("```[c](data:x) `", "```c (````data:x````) `"),               # a run of three is no run of one
+    ("``` x`y\n[c](data:x)\n```", "``` x`y\nc (````data:x````)\n```"),  # "```" + backtick: no fence
 ])
 def test_what_only_looks_like_code_is_prose(markdown, shown):
     assert inert_links(markdown) == shown
+
+
+def test_a_code_span_across_lines_counts_as_prose():
+    # It may end where Markdown starts a new block (a fence, a quote) between its backticks: taking
+    # it for prose only shows an odd link in code, taking prose for code would leave a live link.
+    assert inert_links("`a\n[c](data:x)`") == "`a\nc (``data:x``)`"
 
 
 def test_latex_is_left_for_the_math_pass():
