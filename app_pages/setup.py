@@ -88,6 +88,8 @@ def show_saved(saved) -> None:
         held = saved.held
         st.error(t("setup.save_refused", setting=held.key, home=held.home, target=held.target),
                  icon=":material/key_off:")
+    elif saved.where == "conflict":
+        show_conflict(saved)
     elif saved.where == "invalid":
         st.error(t("setup.save_invalid"), icon=":material/error:")
     elif saved.where == "incomplete":
@@ -105,6 +107,19 @@ def show_saved(saved) -> None:
         st.info(t("setup.saved_session", what=wizard.described(saved.values)), icon=":material/info:")
     else:
         st.info(t("setup.saved_nothing"), icon=":material/info:")
+
+
+def show_conflict(saved) -> None:
+    """Someone else saved the env file since this page read it: what they set (keys masked), and
+    an Overwrite that saves the form, still as typed, over their version."""
+    set_now = {name: value for name, value in saved.their_changes.items() if value is not None}
+    named = [wizard.described(set_now)] if set_now else []
+    named += [t("setup.conflict_removed", name=name) for name, value in saved.their_changes.items() if value is None]
+    if named:
+        st.warning(t("setup.save_conflict", file=wizard.ENV_FILE, what=", ".join(named)), icon=":material/sync_problem:")
+    else:  # only comments or spacing changed
+        st.warning(t("setup.save_conflict_lines", file=wizard.ENV_FILE), icon=":material/sync_problem:")
+    st.button(t("setup.overwrite"), icon=":material/save_as:", key="wiz_overwrite", on_click=overwrite)
 
 
 def use_preset() -> None:
@@ -173,14 +188,34 @@ if place.shared and state.admin_password:  # without R1_ADMIN_PASSWORD nobody ma
     st.text_input(t("setup.admin"), type="password", key="admin_entry", help=t("setup.admin_help"))
 
 
+def env_file_seen():
+    """``.env.local`` as this page last read it: when the form was first drawn, then as each of its
+    own saves left it. A Save over a file someone else changed since is a conflict, not a silent loss."""
+    if "wiz_env_seen" not in state:
+        state.wiz_env_seen = wizard.read_env_file(state.config_dir)
+    return state.wiz_env_seen
+
+
 def save_draft() -> None:
     """Save button: store the form as it is at the click, then empty the key field."""
     draft, held = read_draft()
     writable = wizard.may_write_files(state.place, state.admin_password, state.get("admin_entry", ""))
-    outcome = wizard.save(draft, state.config, state.config_dir, state.session_values, writable, held)
+    outcome = wizard.save(draft, state.config, state.config_dir, state.session_values, writable, held,
+                          seen=env_file_seen())
     state.wiz_saved, state.just_saved = outcome, outcome.values if outcome.where == "file" else None
+    if outcome.result is not None:
+        state.wiz_env_seen = outcome.result.file
     if outcome.error is None and outcome.where in ("file", "session"):
         state.wiz_token = ""  # the key leaves the page; the placeholder shows its masked fingerprint
+
+
+def overwrite() -> None:
+    """Overwrite button: the other save's file, named in the warning, is now the one this page has read."""
+    state.wiz_env_seen = state.wiz_saved.theirs
+    save_draft()
+
+
+env_file_seen()  # read with the form, not at the click: a save in between must be noticed
 
 
 with st.container(horizontal=True):

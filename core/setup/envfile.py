@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import fnmatch
+import hashlib
 import io
 import os
 import re
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -22,12 +23,15 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PLAIN = re.compile(r"[A-Za-z0-9_\-.:/+]+")
 _NEWLINE = re.compile(r"\r\n|\n|\r")
 _LEAD = re.compile(r"\s*(?:export[^\S\r\n]+)?")  # blank lines, indent and `export ` before a key
+ABSENT = "absent"  # the fingerprint of no file at all
+UNREADABLE = "unreadable"  # of a file this process cannot read: never equal to what a save finds
 
 
 class EnvFileError(Exception):
     """Why a save was refused; ``detail`` never quotes a value, because values may be secrets.
 
-    ``kind`` is one of not_utf8, malformed, newline_in_value, invalid_name, locked, io.
+    ``kind`` is one of not_utf8, malformed, newline_in_value, invalid_name, locked, io, and
+    conflict (the file is no longer the one the caller read: someone else saved it meanwhile).
     """
 
     def __init__(self, kind: str, detail: str, line: int | None = None) -> None:
@@ -37,29 +41,65 @@ class EnvFileError(Exception):
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """The file as one read found it: a fingerprint of its bytes, and its variables (secrets: no repr)."""
+
+    fingerprint: str
+    values: dict[str, str] = field(repr=False)
+
+
+@dataclass(frozen=True)
 class SaveResult:
-    """What a save did: the file, whether it was new, its backup, .gitignore, and the names changed."""
+    """What a save did: the file, whether it was new, its backup, .gitignore, the names changed, and
+    the file as the save left it."""
 
     path: Path
     created: bool
     backup: Path | None
     gitignore_updated: bool
     changed: tuple[str, ...]
+    file: Snapshot
 
 
-def save(path: Path, updates: Mapping[str, str | None], *, lock_timeout: float = 5.0) -> SaveResult:
+def fingerprint(data: bytes | None) -> str:
+    """A digest of a file's bytes (``ABSENT`` for no file), to tell later whether it changed."""
+    return ABSENT if data is None else hashlib.sha256(data).hexdigest()
+
+
+def snapshot(path: Path) -> Snapshot:
+    """The file at ``path`` as it is now: its fingerprint and variables (none when absent or unreadable)."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return Snapshot(ABSENT, {})
+    except OSError:  # a save would fail on it too; a later readable file counts as a change
+        return Snapshot(UNREADABLE, {})
+    return _snapshot_of(data)
+
+
+def _snapshot_of(data: bytes) -> Snapshot:
+    """Fingerprint and variables of a file's bytes, read as written (no ``${…}`` expansion)."""
+    text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    values = dotenv_values(stream=io.StringIO(text), interpolate=False)
+    return Snapshot(fingerprint(data), {k: v for k, v in values.items() if v is not None})
+
+
+def save(path: Path, updates: Mapping[str, str | None], *, expected: str | None = None,
+         lock_timeout: float = 5.0) -> SaveResult:
     """Set each NAME to its value in the dotenv file at ``path`` (None removes it), atomically and privately.
 
     A changed key is rewritten at its first statement (keeping indent and ``export``, dropping an
     inline comment); its later duplicates are removed, since python-dotenv reads the *last* one.
-    New keys are appended; every other byte stays as it was.
+    New keys are appended; every other byte stays as it was. With ``expected`` (a ``fingerprint``
+    of the file as the caller read it), a file someone else changed since is left as it is: the
+    save fails with kind "conflict".
     """
     _validate(updates)
     target = Path(path).resolve()  # write through a symlink rather than replace it
     try:
         with _locked(target.parent, lock_timeout):
             _drop_old_lock_file(target)
-            return _save_locked(target, updates)
+            return _save_locked(target, updates, expected)
     except OSError as exc:
         raise EnvFileError("io", f"{exc.strerror or type(exc).__name__}: {exc.filename or target}") from exc
 
@@ -73,9 +113,11 @@ def _validate(updates: Mapping[str, str | None]) -> None:
             raise EnvFileError("newline_in_value", f"the value for {name} contains a line break")
 
 
-def _save_locked(target: Path, updates: Mapping[str, str | None]) -> SaveResult:
-    """Read, edit, check and replace the file; the caller holds the lock."""
+def _save_locked(target: Path, updates: Mapping[str, str | None], expected: str | None) -> SaveResult:
+    """Read, compare, edit, check and replace the file; the caller holds the lock."""
     old = target.read_bytes() if target.exists() else None
+    if expected is not None and fingerprint(old) != expected:  # under the lock: no save slips in between
+        raise EnvFileError("conflict", "the file changed since it was read; nothing was written")
     bom, body, bindings = _read(old or b"")
     eol = m.group() if (m := _NEWLINE.search(body)) else "\n"
     text, changed = _edit(bindings, updates, eol)
@@ -87,12 +129,13 @@ def _save_locked(target: Path, updates: Mapping[str, str | None]) -> SaveResult:
     if new == (old or b""):  # nothing to change: keep the file and, above all, its older backup
         if old is not None:
             os.chmod(target, 0o600)
-        return SaveResult(target, False, None, gitignore_updated, changed)
+        file = _snapshot_of(old) if old is not None else Snapshot(ABSENT, {})
+        return SaveResult(target, False, None, gitignore_updated, changed, file)
     if old is not None:
         backup = target.with_name(target.name + ".bak")
         _write_atomic(backup, old)
     _write_atomic(target, new)
-    return SaveResult(target, old is None, backup, gitignore_updated, changed)
+    return SaveResult(target, old is None, backup, gitignore_updated, changed, _snapshot_of(new))
 
 
 def _read(data: bytes) -> tuple[str, str, list[Binding]]:

@@ -40,12 +40,16 @@ class Draft:
 class SaveOutcome:
     """Where Save put the values, or why it could not."""
 
-    where: str  # "file" | "session" | "nothing" | "refused" | "invalid" | "incomplete"
+    where: str  # "file" | "session" | "nothing" | "refused" | "invalid" | "incomplete" | "conflict"
     values: dict[str, str] = field(repr=False)
     result: envfile.SaveResult | None = None
     error: envfile.EnvFileError | None = None
     held: Held | None = None  # refused: the draft moved a configured key's host without a key
     missing: tuple[str, ...] = ()  # incomplete: what the route still needs
+    # conflict: someone else saved the file since the page read it; nothing was written. The file
+    # as they left it (an Overwrite expects that one), and what they set (None: removed).
+    theirs: envfile.Snapshot | None = None
+    their_changes: dict[str, str | None] = field(default_factory=dict, repr=False)
 
 
 def initial_draft(config: Config) -> Draft:
@@ -146,13 +150,19 @@ def may_write_files(place: Place, admin_password: str | None, entered: str) -> b
     return bool(admin_password) and hmac.compare_digest(admin_password.encode(), entered.encode())
 
 
+def read_env_file(app_dir: Path) -> envfile.Snapshot:
+    """``.env.local`` as it is now, so a later Save can tell whether someone else changed it meanwhile."""
+    return envfile.snapshot(Path(app_dir) / ENV_FILE)
+
+
 def save(draft: Draft, config: Config, app_dir: Path, session_values: MutableMapping[str, str],
-         writable: bool, held: Held | None = None) -> SaveOutcome:
+         writable: bool, held: Held | None = None, seen: envfile.Snapshot | None = None) -> SaveOutcome:
     """Store the draft: in ``.env.local`` when ``writable``, else for this browser session only.
 
     Refused, with nothing written: a draft that would pair a configured key with another host
     (``held``: saved, it would hand that key to the new host on the next chat); one whose key or
-    URL has an error-level mistake; one that leaves its route unable to chat.
+    URL has an error-level mistake; one that leaves its route unable to chat; and, given ``seen``
+    (the file as the page read it), a file someone else saved since: a "conflict".
     """
     if held is not None and not draft.token.strip():
         return SaveOutcome("refused", {}, held=held)
@@ -167,13 +177,28 @@ def save(draft: Draft, config: Config, app_dir: Path, session_values: MutableMap
     if not writable:
         session_values.update(values)
         return SaveOutcome("session", values)
+    return _save_file(Path(app_dir) / ENV_FILE, values, session_values, seen)
+
+
+def _save_file(path: Path, values: dict[str, str], session_values: MutableMapping[str, str],
+               seen: envfile.Snapshot | None) -> SaveOutcome:
+    """Write ``values`` to the env file unless it is no longer the one the page saw."""
     try:
-        result = envfile.save(Path(app_dir) / ENV_FILE, values)
+        result = envfile.save(path, values, expected=seen.fingerprint if seen else None)
     except envfile.EnvFileError as exc:
+        if exc.kind == "conflict" and seen is not None:
+            theirs = envfile.snapshot(path)  # what the warning names is what an Overwrite replaces
+            return SaveOutcome("conflict", values, theirs=theirs, their_changes=changes(seen, theirs))
         return SaveOutcome("file", values, error=exc)
     for name in values:  # the file now holds them; a stale session copy must not shadow it
         session_values.pop(name, None)
     return SaveOutcome("file", values, result=result)
+
+
+def changes(before: envfile.Snapshot, after: envfile.Snapshot) -> dict[str, str | None]:
+    """The variables set or changed between two reads of the file, by name (None: removed)."""
+    names = dict.fromkeys([*after.values, *before.values])  # the file's order, then the removed ones
+    return {name: after.values.get(name) for name in names if after.values.get(name) != before.values.get(name)}
 
 
 def secrets_block(draft: Draft) -> str:

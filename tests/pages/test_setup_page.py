@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from dotenv import dotenv_values
 from fake_upstream import FakeUpstream
 from stored import stored
 from streamlit.testing.v1 import AppTest
@@ -238,3 +239,54 @@ def test_a_pat_on_the_coze_bot_route_shows_no_error(clean_env, tmp_path):
         at = open_setup(tmp_path)
         assert not at.error and "Configured, but" not in page_text(at)
         assert at.success and not [w for w in at.warning if "errors below" in str(w.value)]
+
+
+# Two pages saving .env.local: the second is warned, and may overwrite
+
+OTHER = "sk-other-page-0123456789abcdab12"
+
+
+def conflict_warnings(at):
+    return [w.value for w in at.warning if "`.env.local`" in w.value]
+
+
+def test_a_file_saved_elsewhere_since_the_page_read_it_is_not_overwritten_unasked(clean_env, tmp_path,
+                                                                                   keyed_upstream):
+    at = fill(open_setup(tmp_path), "custom", KEY, keyed_upstream.base_url)
+    env_file = tmp_path / ".env.local"
+    env_file.write_text(f"OPENAI_API_KEY={OTHER}\n")  # another page saved between render and Save
+    click(at, "Save")
+    assert conflict_warnings(at) == [("`.env.local` changed since this page read it — someone else saved"
+                             " `OPENAI_API_KEY` (sk-oth…ab12). Overwrite it with yours?")]
+    assert env_file.read_text() == f"OPENAI_API_KEY={OTHER}\n"
+    assert at.text_input(key="wiz_token").value == KEY  # what the user typed is kept for the Overwrite
+    assert OTHER not in page_text(at) and KEY not in page_text(at)
+    click(at, "Overwrite")
+    assert any("Saved" in s.value for s in at.success)
+    assert dotenv_values(env_file)["OPENAI_API_KEY"] == KEY
+    at.text_input(key="wiz_model").input("deepseek-chat").run()
+    click(at, "Save")  # the page's own save is what it has read now: no conflict with itself
+    assert not conflict_warnings(at) and dotenv_values(env_file)["R1_MODEL"] == "deepseek-chat"
+
+
+def test_the_conflict_is_explained_in_chinese_with_what_was_removed(clean_env, tmp_path, keyed_upstream):
+    env_file = tmp_path / ".env.local"
+    env_file.write_text("R1_MODEL=old-model\n")
+    at = fill(open_setup(tmp_path, locale="zh-CN"), "custom", KEY, keyed_upstream.base_url)
+    env_file.write_text(f"OPENAI_API_KEY={OTHER}\n")  # someone set a key and dropped the model
+    [b for b in at.button if b.label == "保存"][0].click().run()
+    assert conflict_warnings(at) == [("此页面读取 `.env.local` 之后，它已被修改——有人保存了 `OPENAI_API_KEY` (sk-oth…ab12),"
+                             " `R1_MODEL`（已删除）。要用你的内容覆盖它吗？")]
+    [b for b in at.button if b.label == "覆盖"][0].click().run()
+    assert dotenv_values(env_file)["OPENAI_API_KEY"] == KEY
+
+
+def test_a_file_changed_only_in_its_comments_is_a_conflict_named_as_such(clean_env, tmp_path, keyed_upstream):
+    env_file = tmp_path / ".env.local"
+    env_file.write_text("R1_MODEL=m\n")
+    at = fill(open_setup(tmp_path), "custom", KEY, keyed_upstream.base_url)
+    env_file.write_text("# a note someone added\nR1_MODEL=m\n")
+    click(at, "Save")
+    assert conflict_warnings(at) == ["`.env.local` changed since this page read it — someone else edited it"
+                                     " (its settings are as this page read them). Overwrite it with yours?"]
+    assert env_file.read_text() == "# a note someone added\nR1_MODEL=m\n"

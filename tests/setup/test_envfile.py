@@ -369,3 +369,69 @@ def test_after_saves_in_a_real_repo_git_sees_no_new_file_but_the_gitignore(tmp_p
     status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path,
                             check=True, capture_output=True, text=True).stdout
     assert status.splitlines() == ["?? .gitignore"]  # neither the file, its backup nor a lock file
+
+
+# --- a file someone else saved since it was read --------------------------------------------------
+
+OTHER = "sk-someone-else-0123456789ab12"
+
+
+def test_a_file_changed_since_it_was_read_is_not_written(tmp_path):
+    path = env_file(tmp_path, b"# mine\nR1_MODEL=m\n")
+    read = envfile.snapshot(path)
+    save(path, {"OPENAI_API_KEY": OTHER})  # another page saved meanwhile
+    before = snapshot(tmp_path)
+    with pytest.raises(EnvFileError) as err:
+        save(path, {"OPENAI_API_KEY": SECRET}, expected=read.fingerprint)
+    assert err.value.kind == "conflict" and SECRET not in str(err.value) and OTHER not in str(err.value)
+    assert snapshot(tmp_path) == before  # the file, its backup, nothing else: untouched
+    fresh = envfile.snapshot(path)
+    result = save(path, {"OPENAI_API_KEY": SECRET}, expected=fresh.fingerprint)  # the fresh read: written
+    assert dotenv_values(path)["OPENAI_API_KEY"] == SECRET
+    assert result.file == envfile.snapshot(path)  # what the next save from this reader expects
+
+
+def test_a_file_created_since_the_read_found_none_is_a_conflict_too(tmp_path):
+    path = env_file(tmp_path)
+    read = envfile.snapshot(path)
+    assert read == envfile.Snapshot(envfile.ABSENT, {})
+    save(path, {"OPENAI_API_KEY": OTHER})
+    with pytest.raises(EnvFileError, match="conflict"):
+        save(path, {"OPENAI_API_KEY": SECRET}, expected=read.fingerprint)
+    assert dotenv_values(path)["OPENAI_API_KEY"] == OTHER
+    path.unlink()
+    assert save(path, {"OPENAI_API_KEY": SECRET}, expected=envfile.ABSENT).created  # absent as expected
+
+
+def test_a_snapshot_reads_values_as_written_and_never_shows_them(tmp_path):
+    path = env_file(tmp_path, "\ufeffA='${HOME}'\nOPENAI_API_KEY=%s\n".encode() % SECRET.encode())
+    read = envfile.snapshot(path)
+    assert read.values == {"A": "${HOME}", "OPENAI_API_KEY": SECRET}
+    assert read.fingerprint == envfile.fingerprint(path.read_bytes()) != envfile.ABSENT
+    assert SECRET not in repr(read)
+
+
+def test_two_saves_from_the_same_read_one_writes_and_one_is_told(tmp_path):
+    # Both pages read the same file and press Save together: the folder lock makes the compare and
+    # the write one step, so exactly one lands whole and the other writes nothing.
+    path = env_file(tmp_path, b"R1_MODEL=m\n")
+    read, results, start = envfile.snapshot(path), {}, threading.Barrier(2)
+
+    def page(key):
+        start.wait()
+        try:
+            save(path, {"OPENAI_API_KEY": key, "OPENAI_BASE_URL": f"https://{key[-4:]}.example"},
+                 expected=read.fingerprint)
+            results[key] = "saved"
+        except EnvFileError as exc:
+            results[key] = exc.kind
+
+    threads = [threading.Thread(target=page, args=(key,)) for key in (SECRET, OTHER)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results.values()) == ["conflict", "saved"]
+    winner = next(key for key, outcome in results.items() if outcome == "saved")
+    assert dotenv_values(path) == {"R1_MODEL": "m", "OPENAI_API_KEY": winner,
+                                   "OPENAI_BASE_URL": f"https://{winner[-4:]}.example"}

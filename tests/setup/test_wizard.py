@@ -4,8 +4,10 @@ from pathlib import Path
 
 from core.place import Place
 from core.setup import config
+from core.setup.envfile import Snapshot
 from core.setup.wizard import (
     Draft,
+    changes,
     described,
     draft_config,
     draft_values,
@@ -13,6 +15,7 @@ from core.setup.wizard import (
     held_key,
     initial_draft,
     may_write_files,
+    read_env_file,
     reuse_key,
     save,
     secrets_toml,
@@ -213,3 +216,44 @@ def test_switching_presets_finds_the_configured_values_again(tmp_path):
     assert (custom.base_url, custom.model) == ("http://10.0.0.5:8000/v1", "r1-local")
     deepseek = preset_draft("deepseek", cfg)
     assert (deepseek.base_url, deepseek.model) == ("https://api.deepseek.com", "deepseek-reasoner")
+
+
+# Two pages saving .env.local: the second is told, not silently overwriting the first
+
+OTHER = "sk-other-page-0123456789abcdab12"
+
+
+def test_a_save_over_a_file_someone_else_saved_since_is_a_conflict_and_writes_nothing(tmp_path):
+    cfg = config.load(tmp_path, {})
+    seen = read_env_file(tmp_path)  # this page drew the form: no .env.local yet
+    other = save(Draft("deepseek", OTHER, "https://api.deepseek.com", "deepseek-reasoner"), cfg, tmp_path, {},
+                 writable=True, seen=read_env_file(tmp_path))  # another page saved first
+    assert other.where == "file"
+    before = (tmp_path / ".env.local").read_bytes()
+    mine = Draft("deepseek", KEY, "https://api.deepseek.com", "deepseek-chat")
+    session = {"OPENAI_API_KEY": "stale-session-value"}
+    outcome = save(mine, cfg, tmp_path, session, writable=True, seen=seen)
+    assert outcome.where == "conflict" and outcome.error is None and outcome.result is None
+    assert (tmp_path / ".env.local").read_bytes() == before and session  # nothing written anywhere
+    assert outcome.their_changes == {"OPENAI_API_KEY": OTHER, "OPENAI_BASE_URL": "https://api.deepseek.com",
+                                     "R1_MODEL": "deepseek-reasoner"}
+    assert outcome.theirs == read_env_file(tmp_path) and KEY not in repr(outcome) and OTHER not in repr(outcome)
+    again = save(mine, cfg, tmp_path, session, writable=True, seen=outcome.theirs)  # Overwrite
+    assert again.where == "file" and again.error is None
+    assert config.load(tmp_path, {}).values["OPENAI_API_KEY"].value == KEY
+    assert again.result.file == read_env_file(tmp_path)  # the page's next save expects this file
+
+
+def test_changes_name_what_was_set_changed_or_removed():
+    before = Snapshot("a", {"KEPT": "1", "CHANGED": "old", "REMOVED": "x"})
+    after = Snapshot("b", {"NEW": "n", "KEPT": "1", "CHANGED": "new"})
+    assert changes(before, after) == {"NEW": "n", "CHANGED": "new", "REMOVED": None}
+
+
+def test_a_session_save_is_not_held_back_by_the_file(tmp_path):
+    seen = read_env_file(tmp_path)
+    (tmp_path / ".env.local").write_text("OPENAI_API_KEY=" + OTHER + "\n")  # changed, but not written to
+    session = {}
+    outcome = save(Draft("deepseek", KEY, "https://api.deepseek.com", "deepseek-reasoner"),
+                   config.load(tmp_path, {}), tmp_path, session, writable=False, seen=seen)
+    assert outcome.where == "session" and session["OPENAI_API_KEY"] == KEY
