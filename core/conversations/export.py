@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from core.conversations import records
 from core.conversations.store import title_from
 from core.redact import redact
+from core.untrusted import clean_line, escape_html
 
 FORMAT = "r1-chat.conversation"
 VERSION = 1
@@ -19,7 +20,9 @@ MAX_TITLE = 200
 ICONS = {"user": "🧑", "assistant": "🐋"}
 # An unclosed fence (a reply stopped mid-code) would turn the rest of the document into code.
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
-# Inside the reasoning these would close or nest the <details> block, or hide all that follows.
+# Inside the reasoning these would close or nest the <details> block, or hide all that follows;
+# escape_html has them in prose already, this takes them out of code too, in case a reader's
+# Markdown ends that code sooner than ours does.
 BLOCK_BREAKERS = re.compile(r"(?i)<(?=/?details\b|!--)")
 INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>])")
 
@@ -38,7 +41,7 @@ def to_markdown(title: str, messages: Sequence[Mapping], include_thinking: bool,
     secrets = tuple(secrets)  # used twice: per field, then over the whole document
     # Fields are redacted before our escaping, which could split a token the patterns look for.
     plain = [_scrub(records.to_plain(m), secrets) for m in messages]
-    title = redact(title, secrets).strip() or derive_title(plain) or t("export.untitled")
+    title = redact(clean_line(title), secrets) or derive_title(plain) or t("export.untitled")
     parts = [f"# {_inline(title)}"]
     for msg in plain:
         role = msg["role"]
@@ -46,7 +49,7 @@ def to_markdown(title: str, messages: Sequence[Mapping], include_thinking: bool,
         if include_thinking and role == "assistant" and (msg["reasoning"] or "").strip():
             parts.append(_thinking(msg, t))
         if (msg["content"] or "").strip():
-            parts.append(_closed(msg["content"].strip("\n")))
+            parts.append(_body(msg["content"]))
         if role == "assistant":
             parts.extend(filter(None, (_footer(msg, t), _note(msg, t))))
     return redact("\n\n".join(parts) + "\n", secrets)
@@ -76,10 +79,10 @@ def from_json(text: str | bytes) -> tuple[str, list[dict]]:
     if not items:
         raise ImportRejected("import.empty")
     messages = [_message(index, item) for index, item in enumerate(items, 1)]
-    title = doc.get("title")
-    if not isinstance(title, str) or not title.strip() or len(title.strip()) > MAX_TITLE:
+    title = clean_line(doc["title"]) if isinstance(doc.get("title"), str) else ""
+    if not title or len(title) > MAX_TITLE:
         title = derive_title(messages)
-    return title.strip(), messages
+    return title, messages
 
 
 def derive_title(messages: Sequence[Mapping], limit: int = 60) -> str:
@@ -123,7 +126,7 @@ def _scrub(value: object, secrets: tuple[str, ...]) -> object:
 def _thinking(msg: Mapping, t: Callable[..., str]) -> str:
     thought = msg["thought"]
     summary = t("export.thinking") if thought is None else t("chat.thought", s=f"{thought:.1f}")
-    body = BLOCK_BREAKERS.sub("&lt;", _closed(msg["reasoning"].strip("\n")))
+    body = BLOCK_BREAKERS.sub("&lt;", _body(msg["reasoning"]))
     return f"<details>\n<summary>{summary}</summary>\n\n{body}\n\n</details>"
 
 
@@ -140,6 +143,11 @@ def _note(msg: Mapping, t: Callable[..., str]) -> str:
     if diagnosis.get("detail"):
         lines.append(t("export.detail", detail=diagnosis["detail"]))
     return "\n>\n".join(f"> {_inline(line)}" for line in lines)  # a paragraph each, not one run-on line
+
+
+def _body(text: str) -> str:
+    """A message's text: raw HTML the model or the user wrote reads as text, code stays as it is."""
+    return escape_html(_closed(text.strip("\n")))
 
 
 def _closed(text: str) -> str:

@@ -15,6 +15,7 @@ from core.conversations import records
 from core.conversations.database import Database, connect
 from core.conversations.message import ConversationGone, Message
 from core.conversations.migrations import migrate
+from core.untrusted import clean_line
 
 TITLE_CHARS = 48
 COLUMNS = ("role", "content", "reasoning", "status", "finish_reason", "model", "route",
@@ -34,9 +35,8 @@ class Conversation:
 
 def title_from(text: str, limit: int = TITLE_CHARS) -> str:
     """A sidebar title from a first message: its first non-empty line, cut to ``limit`` characters."""
-    stripped = (s.strip().lstrip("#>*-_=` ").strip() for s in text.splitlines())
-    line = next((s for s in stripped if s), "")  # a rule or an empty heading is not a title
-    line = " ".join(line.split())
+    stripped = (clean_line(s).lstrip("#>*-_=` ").strip() for s in text.splitlines())
+    line = next((s for s in stripped if s), "")  # a rule, an empty heading or hidden characters are no title
     return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
 
 
@@ -61,7 +61,7 @@ class Store:
 
     def create(self, owner: str, title: str) -> Conversation:
         """A new, empty conversation."""
-        now, cid = self.clock(), str(uuid.uuid4())
+        now, cid, title = self.clock(), str(uuid.uuid4()), clean_line(title)
         self.db.execute("INSERT INTO conversations (id, owner, title, created_at, updated_at) "
                         "VALUES (:id, :owner, :title, :now, :now)",
                         {"id": cid, "owner": owner, "title": title[:200], "now": now})
@@ -76,20 +76,21 @@ class Store:
             sql += (" AND (LOWER(title) LIKE :q ESCAPE '!' OR EXISTS (SELECT 1 FROM messages m"
                     " WHERE m.conversation_id = c.id AND LOWER(m.content) LIKE :q ESCAPE '!'))")
         rows = self.db.query(sql + " ORDER BY updated_at DESC, created_at DESC LIMIT :limit", params)
-        return [Conversation(r["id"], r["title"], r["created_at"], r["updated_at"]) for r in rows]
+        return [_conversation(row) for row in rows]
 
     def get(self, owner: str, cid: str | None) -> Conversation | None:
         """One conversation, if it exists and belongs to ``owner``."""
         rows = self.db.query("SELECT id, title, created_at, updated_at FROM conversations "
                              "WHERE id = :id AND owner = :owner", {"id": cid or "", "owner": owner})
-        return next((Conversation(r["id"], r["title"], r["created_at"], r["updated_at"]) for r in rows), None)
+        return next(map(_conversation, rows), None)
 
     def rename(self, owner: str, cid: str, title: str) -> bool:
-        """Give a conversation a new title (blank titles are refused)."""
-        if not title.strip():
+        """Give a conversation a new title (blank titles are refused, hidden characters alone too)."""
+        title = clean_line(title)
+        if not title:
             return False
         return self.db.execute("UPDATE conversations SET title = :title WHERE id = :id AND owner = :owner",
-                               {"title": title.strip()[:200], "id": cid, "owner": owner}) == 1
+                               {"title": title[:200], "id": cid, "owner": owner}) == 1
 
     def delete(self, owner: str, cid: str) -> bool:
         """Delete a conversation and all of its messages."""
@@ -140,6 +141,12 @@ class Store:
 
     def _touch(self, cid: str, now: float) -> None:
         self.db.execute("UPDATE conversations SET updated_at = :now WHERE id = :id", {"now": now, "id": cid})
+
+
+def _conversation(row: Mapping) -> Conversation:
+    # Cleaned here too: a title stored before titles were cleaned shows clean in the sidebar, the
+    # title bar and the export's file name alike.
+    return Conversation(row["id"], clean_line(row["title"]), row["created_at"], row["updated_at"])
 
 
 def _to_row(msg: Mapping) -> dict:

@@ -12,6 +12,7 @@ from core.conversations import records
 from core.conversations.database import DatabaseError
 from core.conversations.store import Store, title_from
 from core.redact import redact
+from core.untrusted import clean_line
 
 SAVE_INTERVAL = 1.0  # at most this much of a reply is lost if the process dies mid-stream
 
@@ -54,7 +55,8 @@ def last_user_index(messages: Sequence[Mapping]) -> int | None:
 def import_messages(store: Store, owner: str, title: str, messages: Iterable[Mapping]) -> str:
     """Store an imported conversation as a new one; return its id."""
     with store.transaction():  # a failure halfway leaves no half-imported conversation
-        cid = store.create(owner, redact(title)).id
+        # Cleaned before redacting: a hidden character inside a pasted token would hide it from redact.
+        cid = store.create(owner, redact(clean_line(title))).id
         for msg in messages:
             store.append(owner, cid, msg)
     return cid

@@ -156,6 +156,53 @@ def test_title_is_one_escaped_line_and_falls_back_to_the_first_question():
     assert to_markdown("", [user(" ")], False, t).startswith("# Untitled conversation\n")
 
 
+def test_title_loses_hidden_characters_and_falls_back_when_nothing_is_left():
+    assert to_markdown("\u202Eexe.txt\x1b[31m", [user("q")], False, t).startswith("# exe.txt\n")
+    assert to_markdown("\u202E\u200B", [user("Why?")], False, t).startswith("# Why?\n")
+
+
+def test_raw_html_in_answers_questions_and_reasoning_reads_as_text():
+    answer = "<script>alert(1)</script>\n\n<a href=\"javascript:x\">link</a> <iframe src=//evil>"
+    question = '<img src=x onerror="alert(1)">'
+    reasoning = "<b>bold?</b> and <!-- hide"
+    md = to_markdown("x", [user(question), reply(answer, reasoning=reasoning)], True, t)
+    assert "&lt;script>alert(1)&lt;/script>" in md
+    assert '&lt;a href="javascript:x">link&lt;/a> &lt;iframe src=//evil>' in md
+    assert '&lt;img src=x onerror="alert(1)">' in md
+    assert "&lt;b>bold?&lt;/b> and &lt;!-- hide" in md
+    assert [tag for tag in ("<script", "<a ", "<iframe", "<img", "<b>", "<!--") if tag in md] == []
+
+
+def test_code_keeps_its_html_exactly_and_our_details_block_still_works():
+    code = "```html\n<script>alert(1)</script>\n<img src=x onerror=y>\n```"
+    answer = f"Use `<br>` here:\n\n{code}\n\nthen <b>x</b>"
+    md = to_markdown("x", [user("q"), reply(answer, reasoning="think <i>hard</i> ~~~\n~~~\n<u>x</u>\n~~~")],
+                     True, t)
+    assert f"Use `<br>` here:\n\n{code}\n\nthen &lt;b>x&lt;/b>" in md
+    assert "<details>\n<summary>Thought for 3.2 s</summary>\n\nthink &lt;i>hard&lt;/i>" in md
+    assert "~~~\n<u>x</u>\n~~~\n\n</details>" in md
+    assert md.count("<details>") == md.count("</details>") == 1 and md.count("<summary>") == 1
+
+
+def test_json_export_keeps_the_text_as_it_was():
+    doc = json.loads(to_json("\u202Et", [user("<b>q</b>"), reply("<script>alert(1)</script>")], 1.0))
+    assert [m["content"] for m in doc["messages"]] == ["<b>q</b>", "<script>alert(1)</script>"]
+
+
+def test_export_file_names_come_from_clean_titles():
+    from core.conversations.database import MEMORY
+    from core.conversations.store import open_store
+    from ui.conversation_menu import file_name  # the download name the page gives the export
+
+    store = open_store(MEMORY)
+    conv = store.create("me", "x")
+    # As an old database holds it: written straight into the table, past create().
+    store.db.execute("UPDATE conversations SET title = :t", {"t": "\u202Eexe.txt\x1b[31m\u200B"})
+    assert file_name(store.get("me", conv.id).title, "md") == "exe.txt.md"
+    fresh = store.create("me", "inv\u202Eoice\u2066 2024\u2069")
+    assert file_name(store.get("me", fresh.id).title, "json") == "invoice-2024.json"
+
+
 def test_markdown_speaks_chinese_with_the_chinese_labels():
     md = to_markdown("算术", [user("二加二？"), reply("四", status="stopped")], True, t_zh)
     assert "### 🧑 你\n\n二加二？" in md
@@ -313,6 +360,12 @@ def test_a_reply_that_was_streaming_when_exported_imports_as_incomplete():
 def test_import_title_falls_back_to_the_first_user_line(title):
     messages = [records.to_plain(reply("hello")), records.to_plain(user("\n  Plan a trip  \nto Paris"))]
     assert from_json(document(title=title, messages=messages))[0] == "Plan a trip"
+
+
+def test_import_title_loses_hidden_characters_or_falls_back_when_nothing_is_left():
+    messages = [records.to_plain(user("Plan a trip"))]
+    assert from_json(document(title="\u202Eexe.txt\x1b[31m", messages=messages))[0] == "exe.txt"
+    assert from_json(document(title="\u202E\u200B\x07", messages=messages))[0] == "Plan a trip"
 
 
 def test_import_title_is_kept_up_to_two_hundred_characters():

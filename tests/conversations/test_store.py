@@ -129,6 +129,36 @@ def test_a_leading_rule_or_empty_heading_is_not_the_title():
     assert title_from("#\n\n> \nReal question") == "Real question"
 
 
+@pytest.mark.parametrize(("text", "title"), [
+    ("\u202Eexe.txt", "exe.txt"),                                   # a right-to-left override
+    ("\x1b[31mAlert\x1b[0m now", "Alert now"),                      # a terminal colour sequence
+    ("zero\u200Bwidth \u2066isolate\u2069\u200F", "zerowidth isolate"),
+    ("\u202E\u200B\n\x1b[0m\nReal question", "Real question"),      # a line of hidden characters only
+])
+def test_title_from_drops_hidden_characters(text, title):
+    assert title_from(text) == title
+
+
+def test_titles_are_stored_clean_and_a_rename_to_hidden_characters_only_is_refused(store):
+    conv = store.create("me", "a\u202Eb\x07c")
+    assert conv.title == "abc" and store.get("me", conv.id).title == "abc"
+    assert store.db.query("SELECT title FROM conversations")[0]["title"] == "abc"
+    assert not store.rename("me", conv.id, "\u202E\u200B\x1b[0m ")
+    assert store.rename("me", conv.id, " new\u2066  title\x1b[31m ")
+    assert store.get("me", conv.id).title == "new title"
+    assert store.db.query("SELECT title FROM conversations")[0]["title"] == "new title"
+
+
+def test_a_title_stored_before_titles_were_cleaned_reads_clean(store):
+    dirty, hidden_only = store.create("me", "x"), store.create("me", "y")
+    # As an old database holds them: written straight into the table, past create() and rename().
+    for conv, title in ((dirty, "\u202Eexe.txt\x1b[31m red"), (hidden_only, "\u202E\u200B")):
+        store.db.execute("UPDATE conversations SET title = :t WHERE id = :id", {"t": title, "id": conv.id})
+    assert {c.id: c.title for c in store.list("me")} == {dirty.id: "exe.txt red", hidden_only.id: ""}
+    assert store.get("me", dirty.id).title == "exe.txt red"
+    assert store.get("me", hidden_only.id).title == ""  # empty, as an untitled one: the page says "Untitled"
+
+
 def test_search_folds_case_beyond_ascii(store):
     a = store.create("me", "Überblick")
     b = store.create("me", "Привет")

@@ -58,6 +58,25 @@ def test_send_falls_back_to_the_untitled_title_when_the_first_line_looks_blank(s
     assert contents(store, "me", cid) == [("user", text)]
 
 
+def test_send_titles_the_conversation_without_hidden_characters(store):
+    cid = turns.send(store, "me", None, "\u202Eexe.txt and \x1b[31mred\x1b[0m text\nmore", "Untitled")
+    assert store.get("me", cid).title == "exe.txt and red text"
+    assert store.messages("me", cid)[0]["content"].startswith("\u202Eexe.txt")  # the message stays as typed
+
+
+def test_send_falls_back_to_the_untitled_title_when_the_first_line_is_hidden_characters_only(store):
+    cid = turns.send(store, "me", None, "\u202E\u200B\x1b[0m", "Untitled")
+    assert store.get("me", cid).title == "Untitled"
+
+
+def test_an_imported_title_is_cleaned_before_it_is_redacted(store):
+    token = "sk-abcd" + "x" * 24 + "3456"  # token-shaped, built so no scanner takes it for real
+    hidden = token[:10] + "\u200B" + token[10:]  # a zero-width space would hide it from the patterns
+    cid = turns.import_messages(store, "me", f"\u202Ekey {hidden}", [user("q")])
+    title = store.get("me", cid).title
+    assert title.startswith("key ") and token not in title and "\u200B" not in title
+
+
 def test_send_appends_to_an_existing_conversation_and_keeps_its_title(store):
     cid = turns.send(store, "me", None, "first question", "Untitled")
     store.append("me", cid, assistant("first answer"))
