@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from core.chat.mathtext import CODE, stable_length, to_streamlit
+from core.chat.mathtext import stable_length, to_streamlit
+from core.untrusted import CODE
 
 BLOCK_CHARS = 1500
 FORCE_FACTOR = 4  # past this many blocks' worth of tail, cut even where it is not pretty

@@ -4,11 +4,10 @@ import errno
 import os
 import sqlite3
 import stat
-import subprocess
 import threading
-from contextlib import contextmanager
 
 import pytest
+from readonly import unwritable
 
 from core.conversations.database import (
     MEMORY,
@@ -119,26 +118,6 @@ def test_a_failure_after_an_inner_transaction_undoes_it_too():
 
 # A data folder or database file this process may read but not write
 
-
-@contextmanager
-def unwritable(path):
-    """Make ``path`` (a folder or a file) unwritable for this process for the block's duration.
-
-    chmod does it for a normal user; root ignores modes, so as root the file system's immutable
-    attribute (``chattr +i``, which binds root too) is set as well, and removed afterwards.
-    """
-    old = stat.S_IMODE(path.stat().st_mode)
-    path.chmod(0o555 if path.is_dir() else 0o444)
-    immutable = os.geteuid() == 0
-    if immutable and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
-        path.chmod(old)
-        pytest.skip("running as root on a file system without chattr +i: nothing is read-only to root")
-    try:
-        yield path
-    finally:
-        if immutable:
-            subprocess.run(["chattr", "-i", str(path)], check=True)
-        path.chmod(old)
 
 
 def saved_database(folder, rows=("kept",)):

@@ -7,14 +7,11 @@ Run: .venv/bin/python -m pytest tests/e2e/test_degrade_browser.py -q -p no:xdist
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from dotenv import dotenv_values
+from readonly import unwritable
 from steps import (
     ALERT,
     ASSISTANT,
@@ -86,23 +83,6 @@ def test_the_second_of_two_saves_is_warned_and_may_overwrite(new_setup_page, app
     assert dotenv_values(env_file)["OPENAI_API_KEY"] == SECOND_KEY
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
 
-
-@contextmanager
-def unwritable(folder: Path):
-    """Make ``folder`` unwritable for the app's server: chmod 0555 for a normal user, and, as root
-    (whom modes do not stop), the immutable attribute too; both are undone afterwards."""
-    old = stat.S_IMODE(folder.stat().st_mode)
-    folder.chmod(0o555)
-    immutable = os.geteuid() == 0
-    if immutable and subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
-        folder.chmod(old)
-        pytest.skip("running as root on a file system without chattr +i: nothing is read-only to root")
-    try:
-        yield folder
-    finally:
-        if immutable:
-            subprocess.run(["chattr", "-i", str(folder)], check=True)
-        folder.chmod(old)
 
 
 def test_a_read_only_data_folder_shows_its_conversations_and_still_chats(app_server, new_page, tmp_path,

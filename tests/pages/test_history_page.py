@@ -1,13 +1,11 @@
 """AppTest flows for durable conversations: sidebar, regenerate, edit, resume, who sees what."""
 
 import os
-import stat
-import subprocess
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from fake_upstream import fixture
+from readonly import unwritable
 from stored import stored
 from streamlit.testing.v1 import AppTest
 
@@ -331,23 +329,6 @@ def test_a_length_cut_names_the_budget_that_reply_had(app, upstream, tmp_path):
 
 # A data folder that already holds chats.db but cannot be written
 
-
-@contextmanager
-def unwritable(path):
-    """Make ``path`` (a folder or a file) unwritable for this process for the block's duration:
-    chmod for a normal user, and, as root (whom modes do not stop), the immutable attribute too."""
-    old = stat.S_IMODE(path.stat().st_mode)
-    path.chmod(0o555 if path.is_dir() else 0o444)
-    immutable = os.geteuid() == 0
-    if immutable and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
-        path.chmod(old)
-        pytest.skip("running as root on a file system without chattr +i: nothing is read-only to root")
-    try:
-        yield path
-    finally:
-        if immutable:
-            subprocess.run(["chattr", "-i", str(path)], check=True)
-        path.chmod(old)
 
 
 def saved_conversation(owner="local"):
