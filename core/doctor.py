@@ -178,6 +178,7 @@ class Output:
         self.t, self.secrets, self.colour = t, secrets, colour
 
     def line(self, text: str, indent: int = 0) -> None:
+        """Print ``text`` redacted, each of its lines indented by ``indent`` spaces."""
         for row in plain(redact(text, self.secrets)).splitlines() or [""]:
             if row.strip() or "\n" not in text:  # a paragraph break is no blank line in a checklist
                 print(" " * indent + row, flush=True)
