@@ -29,7 +29,7 @@ if prompt and endpoint:
         cid = turns.send(store, keeping.owner, cid, prompt, t("chats.untitled"))
         page_state.asked(cid)
     except DatabaseError as exc:  # disk full, a locked database: nothing stored, nothing typed lost
-        page_state.not_sent(prompt, str(exc))
+        page_state.not_sent(prompt, context.problem_words(exc))
         st.rerun()
 if not_sent:
     st.error(t("chats.write_failed", error=not_sent), icon=":material/database_off:")
@@ -73,7 +73,8 @@ if busy:
             save = turns.begin_reply(store, keeping.owner, cid, reply)  # on disk before the first token
             live.stream(t, reply, turns.saving(frame_iter, reply, save))
         except DatabaseError as exc:  # before the request: nothing was asked, the question is kept
-            st.error(t("chats.reply_write_failed", error=exc), icon=":material/database_off:")
+            st.error(t("chats.reply_write_failed", error=context.problem_words(exc)),
+                     icon=":material/database_off:")
         except ConversationGone:  # deleted in another tab just before its reply began
             st.info(t("chats.not_found"), icon=":material/link_off:")
         finally:

@@ -1,10 +1,15 @@
 """A named failure — the value every domain passes around: chat makes it, storage keeps it, pages
-and the doctor word it. Dependency-free, so storage can hold one without loading any SDK."""
+and the doctor word it. Only the standard library and core.untrusted, so storage can hold one
+without loading any SDK."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.untrusted import clean_line, inert_links
+
+# Failures of the connection itself: named in words only, their cause goes to the log.
+TRANSPORT_KINDS = {"connection", "reset", "refused", "dns", "tls", "proxy", "timeout", "cut_off"}
 # Kinds whose fix lives on the Setup page (token, base URL, model name).
 SETUP_KINDS = {"auth", "token_refused", "balance", "forbidden", "not_found", "dns", "refused", "tls",
                "bot_not_found", "bot_not_published", "api_not_found"}
@@ -36,19 +41,31 @@ def status_label(status: int | None, code: object = None) -> str:
 
 def words(diagnosis: Diagnosis, t, also: str = "") -> str:
     """The whole message for a diagnosis in the language of ``t``: what happened and the fix, then
-    how often the app retried, what kind of page answered, ``also``, and the provider's own words."""
-    params, key = diagnosis.params, f"err.{diagnosis.kind}"
+    how often the app retried, what kind of page answered, ``also``, and the provider's own words.
+
+    Text that came from the provider (a page's title, its message) is one clean line with inert
+    links; a transport fault shows no detail (its cause, with class names, is in the log), which
+    also hides what older versions stored there.
+    """
+    params, key = dict(diagnosis.params), f"err.{diagnosis.kind}"
+    page = _inert(params.get("page_title", ""))
+    if page:
+        params["page_title"] = page
+    for variant, wanted in (("_wait", params.get("wait", "?") != "?"), ("_page", bool(page))):
+        if wanted and t(key + variant, **params) != key + variant:
+            key += variant  # the provider said how long to wait; a web page came instead
     body = t(key, **params)
-    if params.get("wait", "?") != "?" and t(key + "_wait", **params) != key + "_wait":
-        body = t(key + "_wait", **params)  # the provider said how long to wait
     if body == key:  # a kind this version has no words for (an imported conversation's)
         body = t("err.unknown", **params)
     if params.get("retries"):
         body += " " + t("err.retried", count=int(params["retries"]))
-    if params.get("page_title") and diagnosis.kind != "gateway":  # a gateway's message names the page itself
-        body += " " + t("err.html_page", page_title=params["page_title"])
-    if also:
-        body += " " + also
-    if diagnosis.detail:
-        body += "\n\n" + t("err.detail", detail=diagnosis.detail)
+    if page and not key.endswith("_page") and diagnosis.kind != "gateway":  # a gateway's names it
+        body += " " + t("err.html_page", page_title=page)
+    body += " " + also if also else ""
+    if diagnosis.detail and diagnosis.kind not in TRANSPORT_KINDS:
+        body += "\n\n" + t("err.detail", detail=_inert(diagnosis.detail))
     return body
+
+
+def _inert(text: str) -> str:
+    return inert_links(clean_line(text))

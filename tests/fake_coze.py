@@ -230,7 +230,8 @@ def _handler(coze: FakeCoze):
             self.wfile.write(data)
 
         def _stream(self, script: Script) -> None:
-            if not send_sse(self, script, {"content-type": "text/event-stream", "x-tt-logid": LOGID}):
+            if not send_sse(self, script, {"content-type": "text/event-stream", "x-tt-logid": LOGID,
+                                           **script.headers}):
                 coze.hangups += 1
 
     return Handler

@@ -179,7 +179,7 @@ def _handler(upstream: FakeUpstream):
 
         def _stream(self, script: Script) -> None:
             if not send_sse(self, script, {"content-type": "text/event-stream; charset=utf-8",
-                                           "x-request-id": "req-fake-0001"}):
+                                           "x-request-id": "req-fake-0001", **script.headers}):
                 upstream.hangups += 1
 
     return Handler

@@ -29,6 +29,9 @@ WHY = {"read_only": "chats.keep.why.read_only", "disk_full": "chats.keep.why.dis
        "cannot_open": "chats.keep.why.cannot_open", "disk_error": "chats.keep.why.disk_error",
        "version": "chats.keep.why.version", "other": "chats.keep.why.other"}
 _logged: set[str] = set()  # failures already in the log: a page reruns on every click
+# Databases served from their read-only copy, and what blocked them. Kept until restart, so that
+# making the folder writable mid-run does not hide what was typed into the copy meanwhile.
+_copied: dict[str, Path] = {}
 
 
 def read_secrets() -> dict:
@@ -111,7 +114,8 @@ def chats() -> tuple[Store, visibility.Keeping, tuple[str, dict] | None]:
     if keeping.url == MEMORY:
         return session_store(), keeping, None
     try:
-        if blocked := database.read_only(keeping.url):  # readable, not writable: show it, keep new in memory
+        if blocked := _copied.get(keeping.url) or database.read_only(keeping.url):
+            _copied[keeping.url] = blocked  # readable, not writable: show it, keep new ones in memory
             store, copied_at = read_only_copy(keeping.url)
             return store, keeping, read_only_notice(store, keeping.owner, copied_at, blocked)
         return shared_store(keeping.url), keeping, None
@@ -147,6 +151,13 @@ def failure(exc: Exception, url: str, folder: Path) -> tuple[str, dict]:
     why = translator()(WHY["version" if mismatch else database.problem(exc)])
     detail = why if st.session_state.place.shared else f"`{shown(folder)}`: {why}"
     return ("chats.keep.mismatch" if mismatch else "chats.keep.failed"), {"error": detail}
+
+
+def problem_words(exc: Exception) -> str:
+    """A failed database read or write in the page's language (never SQLite's English); the cause
+    itself goes to the log."""
+    logs.get().warning("conversation database error: %s", exc)
+    return translator()(WHY[database.problem(exc)])
 
 
 def shown_path(store: Store) -> str:

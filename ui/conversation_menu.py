@@ -9,7 +9,7 @@ import streamlit as st
 from core.chat.mathtext import to_streamlit
 from core.conversations import export, turns
 from core.conversations.database import DatabaseError
-from ui import page_state
+from ui import context, page_state
 from ui.messages import View
 
 UPLOAD_MB = 5 * export.MAX_MB  # what the browser lets through; export.MAX_MB is what an import may be
@@ -108,7 +108,7 @@ def _import_body(view: View) -> None:
     try:
         cid = turns.import_messages(view.store, view.owner, title, messages)
     except DatabaseError as exc:  # a full disk: nothing was imported (one transaction), say so
-        st.error(t("chats.import_write_failed", error=exc), icon=":material/database_off:")
+        st.error(t("chats.import_write_failed", error=context.problem_words(exc)), icon=":material/database_off:")
         return
     page_state.open_conversation(cid)  # an import never sends anything by itself
     page_state.close_dialog("importing")

@@ -4,7 +4,8 @@ writer of the session keys that hold them.
 Keys: ``conversation_id`` (the open conversation, mirrored in the URL's ``?c=``), ``pending`` (a
 question waits for its reply on this run), ``editing`` (the last question's edit box),
 ``renaming``/``deleting``/``importing`` (the dialogs), ``missing_conversation`` (a link named
-a conversation that is gone), ``unsent`` (a question that could not be stored, and why) and
+a conversation that is gone), ``unsent``/``unsent_fresh`` (a question that could not be stored,
+and why; whether the next run is the one right after) and
 ``prompt`` (the chat input, written only to give such a question back). Widgets call these
 functions as callbacks; nothing else assigns them.
 """
@@ -55,6 +56,7 @@ def asked(cid: str) -> None:
     """A question was stored in ``cid``: its reply streams on this run."""
     st.session_state.conversation_id = cid
     st.query_params["c"] = cid
+    st.session_state.pop("unsent", None)  # whatever could not be stored before is now sent
     ask_again()
 
 
@@ -65,17 +67,22 @@ def ask_again() -> None:
 
 def not_sent(text: str, why: str) -> None:
     """A question could not be stored (disk full, database locked): the next run gives it back."""
-    st.session_state.unsent = (text, why)
+    st.session_state.unsent, st.session_state.unsent_fresh = (text, why), True
 
 
 def give_back() -> str | None:
     """Put a question that could not be stored back into the chat input, and say why it was not sent.
 
-    Called before the input is drawn: Streamlit lets a widget's value be set only then.
+    Called before the input is drawn: Streamlit lets a widget's value be set only then. It is given
+    back on the run after the failure and whenever the chat page is opened again (leaving the page
+    drops the input's state), until a question is sent; not on other runs, where it would
+    overwrite what the user is typing.
     """
-    text, why = st.session_state.pop("unsent", (None, None))
-    if text is not None:
-        st.session_state.prompt = text
+    state = st.session_state
+    if "unsent" not in state or not (state.pop("unsent_fresh", False) or "prompt" not in state):
+        return None
+    text, why = state.unsent
+    state.prompt = text
     return why
 
 

@@ -11,6 +11,7 @@ import ssl
 from http import HTTPStatus
 
 from core.redact import redact
+from core.untrusted import clean_line
 
 
 def causes(exc: BaseException):
@@ -48,6 +49,7 @@ def cause_text(exc: BaseException, secret: str) -> str:
 
 TITLE = re.compile(r"<title[^>]*>(.*?)</title>|<h1[^>]*>(.*?)</h1>", re.I | re.S)
 TAG = re.compile(r"<[^>]+>")
+NOT_TEXT = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.I | re.S)  # no words a reader sees
 
 
 def is_html(text: str, content_type: str = "") -> bool:
@@ -57,10 +59,11 @@ def is_html(text: str, content_type: str = "") -> bool:
 
 
 def page_title(text: str, status: int | None = None) -> str:
-    """What a web page calls itself (its <title>, else its first <h1>), else the status's phrase."""
+    """What a web page calls itself (its <title>, else its first <h1>, else its first words), else
+    the status's phrase; one clean line."""
     match = TITLE.search(text)
-    raw = next((g for g in match.groups() if g), "") if match else ""
-    title = " ".join(html.unescape(TAG.sub("", raw)).split())[:80]
+    raw = next((g for g in match.groups() if g), "") if match else TAG.sub(" ", NOT_TEXT.sub(" ", text))
+    title = clean_line(html.unescape(TAG.sub("", raw)))[:80]
     if title:
         return title
     try:

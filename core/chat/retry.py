@@ -10,6 +10,8 @@ failure, a reset connection, or a stream closed before its first token. Faults t
 
 from __future__ import annotations
 
+import email.utils
+import math
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -36,8 +38,8 @@ class Policy:
         """Seconds before the next attempt after ``done`` retries, or None when it is not worth one."""
         if diagnosis.kind not in RETRYABLE or done >= self.retries:
             return None
-        backoff = min(self.longest_delay, self.first_delay * 2 ** done) * random.uniform(0.8, 1.2)
-        asked = retry_after(diagnosis)
+        backoff = min(self.longest_delay, self.first_delay * 2 ** done * random.uniform(0.8, 1.2))
+        asked = asked_seconds(diagnosis)
         if asked is None:
             return backoff
         return None if asked > self.longest_wait else max(asked, backoff)
@@ -46,11 +48,32 @@ class Policy:
 DEFAULT = Policy()
 
 
-def retry_after(diagnosis: Diagnosis) -> float | None:
+def asked_seconds(diagnosis: Diagnosis) -> float | None:
     """The wait the provider asked for, in seconds (``params["wait"]``), or None if it named none."""
     try:
         return max(0.0, float(diagnosis.params.get("wait", "?")))
     except ValueError:
+        return None
+
+
+def asked_wait(headers) -> str:
+    """The seconds a response's ``retry-after-ms`` or ``Retry-After`` (seconds or an HTTP date) asks
+    for, as the text ``params["wait"]`` holds: a finite number ≥ 0, else "?". Both routes use it."""
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = (headers.get(name) or "").strip()
+        try:
+            seconds = float(value) / scale
+        except ValueError:
+            seconds = _until(value) if value and scale == 1.0 else None
+        if seconds is not None and math.isfinite(seconds) and seconds >= 0:
+            return f"{seconds:.3g}" if seconds < 10 else f"{seconds:.0f}"
+    return "?"
+
+
+def _until(http_date: str) -> float | None:
+    try:
+        return max(0.0, email.utils.parsedate_to_datetime(http_date).timestamp() - time.time())
+    except (TypeError, ValueError):
         return None
 
 

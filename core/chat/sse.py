@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
+
+FIELDS = ("data:", "event:", "id:", "retry:", ":")  # what an event stream's first line starts with
 
 
 def events(lines: Iterable[str]) -> Iterator[tuple[str | None, str]]:
@@ -25,3 +28,13 @@ def events(lines: Iterable[str]) -> Iterator[tuple[str | None, str]]:
                 name = value
     if data:  # a body that ends without the closing blank line
         yield name, "\n".join(data)
+
+
+def sniff(lines: Iterable[str]) -> tuple[bool, Iterator[str]]:
+    """Whether a body is an event stream, judged by its first non-blank line (servers and proxies
+    mislabel content types); and all its lines, none lost."""
+    lines = iter(lines)
+    first = next((line for line in lines if line.strip()), None)
+    if first is None:
+        return False, iter(())
+    return first.lstrip().startswith(FIELDS), itertools.chain([first], lines)

@@ -2,7 +2,9 @@
 through the chat's own call (core.chat.session.start_reply: client, retry policy, frames), with
 what the user then reads in both languages. Nothing may be lost, nothing raw may be shown."""
 
+import email.utils
 import re
+import time
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -168,4 +170,40 @@ def test_a_web_page_answered_with_200_is_no_answer(route):
     portal = route.wire.Script(status=200, body="<html><title>Sign in to Wi-Fi</title></html>", content_type="text/html")
     result, _, _ = ask(route, portal)
     assert (result.diagnosis.kind, result.diagnosis.params["page_title"]) == ("not_streamed", "Sign in to Wi-Fi")
-    assert "Sign in to Wi-Fi" in read(result)["en"] and not RAW.search(read(result)["en"])
+    assert "answered with a web page" in read(result)["en"] and "Sign in to Wi-Fi" in read(result)["en"]
+    assert not RAW.search(read(result)["en"])
+
+
+def test_a_stream_labelled_as_json_still_streams(route):
+    script = route.ok("streamed anyway")
+    script.headers = {**script.headers, "content-type": "application/json"}
+    result, _, _ = ask(route, script)
+    assert (result.status, result.answer) == ("complete", "streamed anyway")
+
+
+def test_a_body_is_read_for_what_it_is_not_for_its_label(route):
+    if route.name == "openai":  # a whole answer labelled as a web page is still the answer
+        whole = fake_upstream.whole_answer("Labelled wrong.", "Hm.")
+        whole.content_type = "text/html"
+        result, _, _ = ask(route, whole)
+        assert (result.status, result.answer) == ("complete", "Labelled wrong.")
+    else:  # Coze's JSON refusal labelled as a web page keeps its code
+        refusal = fake_coze.refusal(4015)
+        refusal.content_type = "text/html"
+        result, _, _ = ask(route, refusal)
+        assert (result.diagnosis.kind, result.diagnosis.params["code"]) == ("bot_not_published", "4015")
+
+
+def test_a_wait_given_as_an_http_date_is_honoured(route):
+    when = email.utils.formatdate(time.time() + 20, usegmt=True)
+    result, frames, slept = ask(route, route.wire.rate_limited(when), route.ok())
+    assert result.status == "complete"
+    assert 18 <= sum(slept) <= 21 and 18 <= retries_shown(frames)[0].seconds <= 21
+
+
+def test_a_server_that_asks_for_more_than_a_minute_is_not_sat_through(route):
+    script = route.wire.server_error()
+    script.headers = {**script.headers, "retry-after": "120"}
+    result, _, slept = ask(route, script)
+    assert not slept and len(route.fake.requests) == 1
+    assert "asks to wait 120 s" in read(result)["en"]

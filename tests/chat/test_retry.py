@@ -1,6 +1,7 @@
 """core.chat.retry: which faults earn another attempt, how long it waits, and that Stop ends the wait."""
 
 import email.utils
+import time
 
 import httpx2
 import pytest
@@ -8,8 +9,7 @@ import pytest
 from core import i18n
 from core.chat.events import AnswerDelta, Finished, Interrupted, Retrying
 from core.chat.faults import is_html, page_title
-from core.chat.providers.openai_compatible import retry_after
-from core.chat.retry import RETRYABLE, Policy, with_retries
+from core.chat.retry import RETRYABLE, Policy, asked_wait, with_retries
 from core.diagnosis import Diagnosis
 
 FAST = Policy(sleep=lambda seconds: None)
@@ -22,6 +22,8 @@ FAST = Policy(sleep=lambda seconds: None)
     ("rate_limit", "0", 0, (0.8, 1.2)),  # ...but never makes it shorter
     ("rate_limit", "61", 0, None),  # longer than a minute: not waited out
     ("server", "?", 2, None),  # two retries are the most
+    ("server", "?", 5, None),
+    ("reset", "?", 1, (1.6, 2.4)),
     ("auth", "?", 0, None), ("not_found", "?", 0, None), ("refused", "?", 0, None),
     ("timeout", "?", 0, None), ("bad_data", "?", 0, None),
 ])
@@ -72,19 +74,40 @@ def test_closing_during_the_wait_closes_the_attempt_and_sleeps_no_more():
     assert closed == [True] and sum(slept) == 0
 
 
-def test_retry_after_headers():
-    now = email.utils.formatdate(usegmt=True)  # an HTTP date: the wait until then, about zero
-    assert retry_after(httpx2.Headers({"retry-after": "7"})) == "7"
-    assert retry_after(httpx2.Headers({"retry-after-ms": "1500"})) == "1.5"
-    assert retry_after(httpx2.Headers({"retry-after": now})) in {"0", "1"}
-    assert retry_after(httpx2.Headers({"retry-after": "soon"})) == "?"
-    assert retry_after(httpx2.Headers({})) == "?"
+def test_the_wait_a_response_asks_for():
+    later = email.utils.formatdate(time.time() + 30, usegmt=True)  # an HTTP date 30 s ahead
+    assert asked_wait(httpx2.Headers({"retry-after": "7"})) == "7"
+    assert asked_wait(httpx2.Headers({"retry-after-ms": "1500"})) == "1.5"
+    assert 28 <= float(asked_wait(httpx2.Headers({"retry-after": later}))) <= 30
+    assert asked_wait(httpx2.Headers({"retry-after-ms": "soon", "retry-after": "5"})) == "5"  # each on its own
+    for nonsense in ("soon", "nan", "inf", "-3", ""):
+        assert asked_wait(httpx2.Headers({"retry-after": nonsense})) == "?"
+    assert asked_wait(httpx2.Headers({})) == "?"
+
+
+def test_closing_mid_attempt_closes_the_attempt():
+    closed = []
+
+    def start():
+        try:
+            yield AnswerDelta("half")
+            yield AnswerDelta("never read")
+        finally:
+            closed.append(True)
+
+    events = with_retries(start, FAST)
+    assert next(events) == AnswerDelta("half")
+    events.close()  # a Stop while text streams
+    assert closed == [True]
 
 
 @pytest.mark.parametrize(("body", "title"), [
     ("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>", "502 Bad Gateway"),
     ("<!DOCTYPE html><html><body><h1>Service &amp; co <b>down</b></h1></body></html>", "Service & co down"),
-    ("<html><body>nothing</body></html>", "503 Service Unavailable"),
+    ("<html><head><style>p{}</style></head><body><p>Down for maintenance</p></body></html>",
+     "Down for maintenance"),
+    ("<html><body><script>x()</script></body></html>", "503 Service Unavailable"),
+    ("<html><title>\u202eevil &#x202e;[x](data:a)</title></html>", "evil [x](data:a)"),  # one clean line
 ])
 def test_a_web_page_is_known_by_its_title(body, title):
     assert is_html(body) and page_title(body, 503) == title
@@ -99,3 +122,8 @@ def test_every_retried_fault_has_words_for_its_countdown_and_its_end(kind):
     for lang in i18n.LANGUAGES:
         assert f"chat.retrying.{kind}" in i18n.CATALOGUES[lang]
         assert f"err.{kind}" in i18n.CATALOGUES[lang]
+
+
+def test_jitter_never_passes_the_longest_delay():
+    policy = Policy(retries=10)
+    assert all(policy.delay(Diagnosis("server"), 6) <= policy.longest_delay for _ in range(200))

@@ -15,7 +15,21 @@ from pathlib import Path
 import fake_coze
 import fake_upstream
 import pytest
-from steps import ALERT, ASSISTANT, CHAT_INPUT, MESSAGE, STOP, SUBMIT, expect, send, shoot, wait_idle
+from steps import (
+    ALERT,
+    ASSISTANT,
+    CHAT_INPUT,
+    MESSAGE,
+    NAV_LINK,
+    STOP,
+    SUBMIT,
+    expect,
+    send,
+    shoot,
+    wait_idle,
+)
+
+HEADING = '[data-testid="stMain"] h1'
 
 pytestmark = pytest.mark.e2e
 
@@ -106,10 +120,15 @@ def test_a_question_the_database_could_not_take_is_given_back(new_page, upstream
         expect()(error).to_be_visible(timeout=30_000)  # after the app's 10 s busy timeout
         expect()(page.locator(CHAT_INPUT)).to_have_value(long_question)
         expect()(page.locator(MESSAGE)).to_have_count(0)  # nothing pretends to be sent
+        expect()(error).to_contain_text("another program is holding the database")
         shoot(page, artifacts / "fault-database-locked.png")
     finally:
         lock.execute("ROLLBACK")
         lock.close()
+    page.locator(NAV_LINK).filter(has_text="Setup").click()  # off to fix it, as the message suggests
+    expect()(page.locator(HEADING)).to_contain_text("Setup")
+    page.locator(NAV_LINK).filter(has_text="Chat").click()
+    expect()(page.locator(CHAT_INPUT)).to_have_value(long_question)  # still there on coming back
     upstream.push(fake_upstream.reply("Read it all.", "Received every word."))
     page.locator(SUBMIT).click()  # the text is still there: one click sends it
     expect()(page.locator(MESSAGE).first).to_contain_text("Keep every word of this. Keep every word")

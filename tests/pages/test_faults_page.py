@@ -36,7 +36,10 @@ def page_text(at) -> str:
 
 
 def disk_full(*args, **kwargs):
-    raise sqlite3.OperationalError("database or disk is full")
+    """What SQLite raises when the disk is full (with the error name Python 3.11 attaches)."""
+    exc = sqlite3.OperationalError("database or disk is full")
+    exc.sqlite_errorcode, exc.sqlite_errorname = sqlite3.SQLITE_FULL, "SQLITE_FULL"
+    raise exc
 
 
 def test_a_question_the_disk_cannot_take_goes_back_into_the_input(app, monkeypatch, upstream):
@@ -45,12 +48,34 @@ def test_a_question_the_disk_cannot_take_goes_back_into_the_input(app, monkeypat
         patch.setattr(turns, "send", disk_full)
         app.chat_input[0].set_value(question).run()
     assert not app.exception
-    assert "database or disk is full" in app.error[0].value and "back in the input" in app.error[0].value
+    assert "the disk is full" in app.error[0].value and "back in the input" in app.error[0].value
     # That the input shows it again is seen in the browser (tests/e2e/test_faults_browser.py):
     # AppTest does not model a chat input's text.
     assert not upstream.requests  # nothing was sent
     app.chat_input[0].set_value(question).run()  # sending again once there is room
     assert not app.error and len(upstream.requests) == 1
+
+
+def test_the_reason_is_in_the_pages_language(clean_env, upstream, monkeypatch):
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    at = open_app("zh-CN")
+    with monkeypatch.context() as patch:
+        patch.setattr(turns, "send", disk_full)
+        at.chat_input[0].set_value("你好").run()
+    assert "磁盘已满" in at.error[0].value and "database or disk is full" not in at.error[0].value
+
+
+def test_a_question_not_sent_is_given_back_after_a_visit_to_setup(app, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(turns, "send", disk_full)
+        app.chat_input[0].set_value("keep me").run()
+    app.switch_page("app_pages/setup.py").run()
+    app.switch_page("app_pages/chat.py").run()
+    assert "back in the input" in app.error[0].value  # given back again on coming back
+    app.chat_input[0].set_value("keep me").run()  # sent at last
+    app.run()
+    assert not [e for e in app.error if "back in the input" in e.value]
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])

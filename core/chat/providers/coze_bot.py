@@ -24,6 +24,7 @@ from core.chat.events import Event, Finished, Interrupted, Usage
 from core.chat.faults import cause_text, connection_kind, is_html, page_title
 from core.chat.providers.base import Get, Provider
 from core.chat.reasoning import ReasoningParser
+from core.chat.retry import asked_wait
 from core.diagnosis import Diagnosis, status_label
 from core.redact import redact
 
@@ -170,8 +171,8 @@ def _reply(client: httpx2.Client, bot: CozeBot, body: dict) -> Iterator[Event]:
         with client.stream("POST", bot.base + "/v3/chat", json=body,
                            headers={"Authorization": f"Bearer {bot.token}"}) as response:
             started = True
-            _raise_for_reply(response, bot)
-            yield from _events(response, bot, parser)
+            lines = _open(response, bot)
+            yield from _events(lines, response.headers.get("x-tt-logid"), bot, parser)
             return
     except Fault as fault:
         diagnosis = fault.args[0]
@@ -189,10 +190,9 @@ def _reply(client: httpx2.Client, bot: CozeBot, body: dict) -> Iterator[Event]:
     yield Interrupted(diagnosis)
 
 
-def _events(response: httpx2.Response, bot: CozeBot, parser: ReasoningParser) -> Iterator[Event]:
+def _events(lines: Iterator[str], logid: str | None, bot: CozeBot, parser: ReasoningParser) -> Iterator[Event]:
     seen: set = set()  # ids of answer messages that streamed deltas
-    logid = response.headers.get("x-tt-logid")
-    for name, data in sse.events(_lines(response, bot)):
+    for name, data in sse.events(lines):
         if name in ("conversation.chat.completed", "done"):
             yield from parser.finish()
             usage = json.loads(data).get("usage") if name != "done" else None
@@ -232,23 +232,33 @@ def _lines(response: httpx2.Response, bot: CozeBot) -> Iterator[str]:
         yield line
 
 
-def _raise_for_reply(response: httpx2.Response, bot: CozeBot) -> None:
-    """A refusal before the stream: a JSON body with a non-zero code (HTTP 200 or not), an HTTP error,
-    a web page from a gateway, or a JSON answer where a stream was asked for."""
-    content_type = response.headers.get("content-type", "")
-    if response.status_code == 200 and "event-stream" in content_type:
-        return
-    text = response.read().decode("utf-8", "replace")
-    if is_html(text, content_type):
-        raise Fault(page_fault(text, response, bot))
+def _open(response: httpx2.Response, bot: CozeBot) -> Iterator[str]:
+    """The reply's event lines; a refusal before the stream raises a Fault. Coze refuses with a JSON
+    body and a non-zero code (often with HTTP 200), with an HTTP error, or a gateway with a web page;
+    the body, not its content type, tells which."""
+    if response.status_code == 200:
+        is_stream, lines = sse.sniff(_lines(response, bot))
+        if is_stream:
+            return lines
+        text = "\n".join(lines)
+    else:
+        text = response.read().decode("utf-8", "replace")
+    raise Fault(refusal(text, response, bot))
+
+
+def refusal(text: str, response: httpx2.Response, bot: CozeBot) -> Diagnosis:
+    """Name a body that came instead of a stream: a web page, Coze's JSON refusal, or a chat object."""
+    if is_html(text):
+        return page_fault(text, response, bot)
     try:
         body = json.loads(text)
     except ValueError:
         body = {"msg": text[:400]}
     body = body if isinstance(body, dict) else {}
-    if response.status_code == 200 and not to_int(body.get("code")) and "data" in body:
-        raise Fault(diagnose(bot, "not_streamed"))  # a chat object to poll: nothing to show live
-    raise Fault(api_fault(body, response, bot))
+    if response.status_code == 200 and not to_int(body.get("code")):
+        # A chat object to poll (what stream: false gets) is no stream; anything else is unreadable.
+        return diagnose(bot, "not_streamed" if "data" in body else "bad_data")
+    return api_fault(body, response, bot)
 
 
 # --- failures: Coze's codes, HTTP statuses and stream events → a Diagnosis ----------------------
@@ -269,14 +279,14 @@ def api_fault(body: dict, response: httpx2.Response, bot: CozeBot) -> Diagnosis:
     detail = body.get("detail") if isinstance(body.get("detail"), dict) else {}
     logid = response.headers.get("x-tt-logid") or detail.get("logid")
     return diagnose(bot, kind, code=code, msg=str(body.get("msg") or ""), status=status,
-                    logid=logid, wait=response.headers.get("retry-after"))
+                    logid=logid, wait=asked_wait(response.headers))
 
 
 def page_fault(text: str, response: httpx2.Response, bot: CozeBot) -> Diagnosis:
     """An error status that came as a web page (a proxy's or gateway's): named by its title, never pasted."""
     status = response.status_code
     kind = "gateway" if status >= 500 else "not_streamed" if status == 200 else STATUS_KINDS.get(status) or "http"
-    diagnosis = diagnose(bot, kind, status=status, wait=response.headers.get("retry-after"))
+    diagnosis = diagnose(bot, kind, status=status, wait=asked_wait(response.headers))
     params = {**diagnosis.params, "page_title": page_title(text, status), "status": status_label(status)}
     return Diagnosis(kind, params, status, "", response.headers.get("x-tt-logid"))
 
@@ -299,7 +309,7 @@ def diagnose(bot: CozeBot, kind: str, *, code: int | None = None, msg: str = "",
               "key_var": "COZE_API_TOKEN", "url_var": "COZE_API_BASE", "bot_var": "COZE_BOT_ID",
               "bot_id": bot.bot_id, "model": bot.bot_id, "read_timeout": f"{bot.read_timeout:g}",
               "code": "" if code is None else str(code)}
-    params["wait"] = (wait or "?").strip() or "?"
+    params["wait"] = wait or "?"
     if kind == "server":  # Coze reports its own failures as codes 4013/5000, often with HTTP 200
         params["status"] = status_label(status, code)
     return Diagnosis(kind, params, status, redact(msg, [bot.token])[:400], logid)

@@ -6,10 +6,8 @@ platform's variables.
 
 from __future__ import annotations
 
-import email.utils
 import json
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,6 +21,7 @@ from core.chat.events import Event, Finished, Interrupted
 from core.chat.faults import cause_text, connection_kind, is_html, page_title
 from core.chat.providers.base import Get, Provider
 from core.chat.reasoning import ReasoningParser
+from core.chat.retry import asked_wait
 from core.diagnosis import Diagnosis, status_label
 from core.redact import redact
 
@@ -184,11 +183,11 @@ def _chunks(client: openai.OpenAI, kwargs: dict) -> Iterator[object]:
     with client.chat.completions.with_streaming_response.create(**kwargs) as response:
         http_request = response.http_request
         try:
-            content_type = response.headers.get("content-type", "")
-            if "json" in content_type or "html" in content_type:
-                yield from _whole_reply(response.read().decode("utf-8", "replace"), content_type, http_request)
+            is_stream, lines = sse.sniff(response.iter_lines())
+            if not is_stream:  # one JSON document or a web page, whatever its content type says
+                yield from _whole_reply("\n".join(lines), http_request)
                 return
-            for _, data in sse.events(response.iter_lines()):
+            for _, data in sse.events(lines):
                 if data.strip() == "[DONE]":
                     yield DONE
                     return
@@ -210,11 +209,14 @@ def _parse(data: str) -> object:
         raise BadData(data[:120]) from None
 
 
-def _whole_reply(text: str, content_type: str, http_request) -> Iterator[object]:
+def _whole_reply(text: str, http_request) -> Iterator[object]:
     """A provider (or a proxy) that ignored ``stream: true`` and sent the whole completion at once:
-    its message is the reply, as one chunk. A web page (a captive portal, a login wall) is none."""
-    if is_html(text, content_type):
-        raise NotStreamed(page_title(text))
+    its message is the reply, as one chunk. A web page (a captive portal, a login wall) is none;
+    an empty body ends like a cut stream."""
+    if not text.strip():
+        return
+    if is_html(text):
+        raise NotStreamed(page_title(text, 200))
     body = _parse(text)
     if isinstance(body, dict) and body.get("error"):
         raise openai.APIError(_error_message(body["error"]), http_request, body=body["error"])
@@ -263,30 +265,13 @@ def _status_diagnosis(exc: openai.APIStatusError, endpoint: Endpoint, params: di
     kind = STATUS_KINDS.get(status, "server" if status >= 500 else "http")
     if BALANCE_CODES.search(_error_code(exc.body)):
         kind = "balance"  # Ark reports an overdue account as 403 AccountOverdueError
-    params["wait"] = retry_after(headers)
+    params["wait"] = asked_wait(headers)
     params["status"] = status_label(status)
     detail = _detail(exc, endpoint)
     if isinstance(exc.body, str) and is_html(exc.body, headers.get("content-type", "")):
         params["page_title"], detail = page_title(exc.body, status), ""
         kind = "gateway" if status >= 500 else kind
     return Diagnosis(kind, params, status, detail, _request_id(headers))
-
-
-def retry_after(headers) -> str:
-    """The seconds a ``Retry-After`` (or ``retry-after-ms``) header asks for, as text; "?" if none."""
-    millis, value = headers.get("retry-after-ms"), (headers.get("retry-after") or "").strip()
-    try:
-        if millis:
-            return f"{float(millis) / 1000:g}"
-        if value:
-            return f"{float(value):g}"
-    except ValueError:
-        try:  # an HTTP date
-            when = email.utils.parsedate_to_datetime(value)
-            return f"{max(0.0, when.timestamp() - time.time()):.0f}"
-        except (TypeError, ValueError):
-            pass
-    return "?"
 
 
 def fault_params(endpoint: Endpoint, names: dict[str, str]) -> dict:
