@@ -110,14 +110,14 @@ def show_saved(saved) -> None:
 
 
 def show_conflict(saved) -> None:
-    """Someone else saved the env file since this page read it: what they set (keys masked), and
-    an Overwrite that saves the form, still as typed, over their version."""
+    """Since this page read the env file, someone else saved a variable this Save writes: all they
+    set (keys masked), and an Overwrite that saves the form, still as typed, over their version."""
     set_now = {name: value for name, value in saved.their_changes.items() if value is not None}
     named = [wizard.described(set_now)] if set_now else []
     named += [t("setup.conflict_removed", name=name) for name, value in saved.their_changes.items() if value is None]
     if named:
         st.warning(t("setup.save_conflict", file=wizard.ENV_FILE, what=", ".join(named)), icon=":material/sync_problem:")
-    else:  # only comments or spacing changed
+    else:  # changed back between the save's check and the read of their file: only lines differ
         st.warning(t("setup.save_conflict_lines", file=wizard.ENV_FILE), icon=":material/sync_problem:")
     st.button(t("setup.overwrite"), icon=":material/save_as:", key="wiz_overwrite", on_click=overwrite)
 
@@ -146,6 +146,10 @@ def read_draft() -> tuple[wizard.Draft, object]:
 
 
 if "wiz_preset" not in state:
+    # The form is drawn anew: a new session, or back from another page (Streamlit drops the
+    # state of widgets a run did not draw, this selectbox's included). The file it is compared
+    # with at Save is read anew with it, below; a rerun of this page keeps both as they were.
+    state.pop("wiz_env_seen", None)
     start = wizard.initial_draft(cfg)
     state.wiz_preset, state.wiz_base_url, state.wiz_model = start.preset_id, start.base_url, start.model
 elif state.get("wiz_lang") != state.lang:
@@ -189,8 +193,8 @@ if place.shared and state.admin_password:  # without R1_ADMIN_PASSWORD nobody ma
 
 
 def env_file_seen():
-    """``.env.local`` as this page last read it: when the form was first drawn, then as each of its
-    own saves left it. A Save over a file someone else changed since is a conflict, not a silent loss."""
+    """``.env.local`` as this page last read it: when the form was drawn anew, then as each of its
+    own saves left it. A Save of a variable someone else changed since is a conflict, not a silent loss."""
     if "wiz_env_seen" not in state:
         state.wiz_env_seen = wizard.read_env_file(state.config_dir)
     return state.wiz_env_seen

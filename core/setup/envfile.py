@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,8 @@ class EnvFileError(Exception):
     """Why a save was refused; ``detail`` never quotes a value, because values may be secrets.
 
     ``kind`` is one of not_utf8, malformed, newline_in_value, invalid_name, locked, io, and
-    conflict (the file is no longer the one the caller read: someone else saved it meanwhile).
+    conflict (since the caller read the file, someone else set, changed or removed a variable
+    this save writes).
     """
 
     def __init__(self, kind: str, detail: str, line: int | None = None) -> None:
@@ -84,15 +85,16 @@ def _snapshot_of(data: bytes) -> Snapshot:
     return Snapshot(fingerprint(data), {k: v for k, v in values.items() if v is not None})
 
 
-def save(path: Path, updates: Mapping[str, str | None], *, expected: str | None = None,
+def save(path: Path, updates: Mapping[str, str | None], *, expected: Snapshot | None = None,
          lock_timeout: float = 5.0) -> SaveResult:
     """Set each NAME to its value in the dotenv file at ``path`` (None removes it), atomically and privately.
 
     A changed key is rewritten at its first statement (keeping indent and ``export``, dropping an
     inline comment); its later duplicates are removed, since python-dotenv reads the *last* one.
-    New keys are appended; every other byte stays as it was. With ``expected`` (a ``fingerprint``
-    of the file as the caller read it), a file someone else changed since is left as it is: the
-    save fails with kind "conflict".
+    New keys are appended; every other byte stays as it was. With ``expected`` (the file as the
+    caller read it), a file in which someone else has since set, changed or removed one of these
+    names is left as it is: the save fails with kind "conflict". Their other edits are no conflict:
+    this save keeps them, as it keeps every line it does not change.
     """
     _validate(updates)
     target = Path(path).resolve()  # write through a symlink rather than replace it
@@ -113,11 +115,11 @@ def _validate(updates: Mapping[str, str | None]) -> None:
             raise EnvFileError("newline_in_value", f"the value for {name} contains a line break")
 
 
-def _save_locked(target: Path, updates: Mapping[str, str | None], expected: str | None) -> SaveResult:
+def _save_locked(target: Path, updates: Mapping[str, str | None], expected: Snapshot | None) -> SaveResult:
     """Read, compare, edit, check and replace the file; the caller holds the lock."""
     old = target.read_bytes() if target.exists() else None
-    if expected is not None and fingerprint(old) != expected:  # under the lock: no save slips in between
-        raise EnvFileError("conflict", "the file changed since it was read; nothing was written")
+    if expected is not None and _changed_since(expected, old, updates):  # under the lock: no save slips in
+        raise EnvFileError("conflict", "another save changed a variable this one writes; nothing was written")
     bom, body, bindings = _read(old or b"")
     eol = m.group() if (m := _NEWLINE.search(body)) else "\n"
     text, changed = _edit(bindings, updates, eol)
@@ -136,6 +138,14 @@ def _save_locked(target: Path, updates: Mapping[str, str | None], expected: str 
         _write_atomic(backup, old)
     _write_atomic(target, new)
     return SaveResult(target, old is None, backup, gitignore_updated, changed, _snapshot_of(new))
+
+
+def _changed_since(read: Snapshot, old: bytes | None, names: Iterable[str]) -> bool:
+    """Whether the file's bytes ``old`` give any of ``names`` another value (or none) than ``read`` did."""
+    if fingerprint(old) == read.fingerprint:  # the common case: nobody saved since
+        return False
+    now = _snapshot_of(old).values if old is not None else {}
+    return any(now.get(name) != read.values.get(name) for name in names)
 
 
 def _read(data: bytes) -> tuple[str, str, list[Binding]]:

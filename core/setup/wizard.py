@@ -46,8 +46,9 @@ class SaveOutcome:
     error: envfile.EnvFileError | None = None
     held: Held | None = None  # refused: the draft moved a configured key's host without a key
     missing: tuple[str, ...] = ()  # incomplete: what the route still needs
-    # conflict: someone else saved the file since the page read it; nothing was written. The file
-    # as they left it (an Overwrite expects that one), and what they set (None: removed).
+    # conflict: since the page read the file, someone else saved a variable this save writes;
+    # nothing was written. The file as they left it (an Overwrite expects that one), and all they
+    # set (None: removed).
     theirs: envfile.Snapshot | None = None
     their_changes: dict[str, str | None] = field(default_factory=dict, repr=False)
 
@@ -162,7 +163,8 @@ def save(draft: Draft, config: Config, app_dir: Path, session_values: MutableMap
     Refused, with nothing written: a draft that would pair a configured key with another host
     (``held``: saved, it would hand that key to the new host on the next chat); one whose key or
     URL has an error-level mistake; one that leaves its route unable to chat; and, given ``seen``
-    (the file as the page read it), a file someone else saved since: a "conflict".
+    (the file as the page read it), one whose variables someone else set, changed or removed in
+    the file since: a "conflict". Their edits to other variables are kept, not a conflict.
     """
     if held is not None and not draft.token.strip():
         return SaveOutcome("refused", {}, held=held)
@@ -182,9 +184,9 @@ def save(draft: Draft, config: Config, app_dir: Path, session_values: MutableMap
 
 def _save_file(path: Path, values: dict[str, str], session_values: MutableMapping[str, str],
                seen: envfile.Snapshot | None) -> SaveOutcome:
-    """Write ``values`` to the env file unless it is no longer the one the page saw."""
+    """Write ``values`` to the env file unless someone else changed one of them since the page saw it."""
     try:
-        result = envfile.save(path, values, expected=seen.fingerprint if seen else None)
+        result = envfile.save(path, values, expected=seen)
     except envfile.EnvFileError as exc:
         if exc.kind == "conflict" and seen is not None:
             theirs = envfile.snapshot(path)  # what the warning names is what an Overwrite replaces

@@ -281,12 +281,31 @@ def test_the_conflict_is_explained_in_chinese_with_what_was_removed(clean_env, t
     assert dotenv_values(env_file)["OPENAI_API_KEY"] == KEY
 
 
-def test_a_file_changed_only_in_its_comments_is_a_conflict_named_as_such(clean_env, tmp_path, keyed_upstream):
+def test_a_file_changed_elsewhere_only_beside_what_the_page_saves_is_saved_keeping_theirs(clean_env, tmp_path,
+                                                                                          keyed_upstream):
     env_file = tmp_path / ".env.local"
     env_file.write_text("R1_MODEL=m\n")
     at = fill(open_setup(tmp_path), "custom", KEY, keyed_upstream.base_url)
-    env_file.write_text("# a note someone added\nR1_MODEL=m\n")
+    env_file.write_text("# a note someone added\nR1_MODEL=m\nR1_MAX_TOKENS=4096\n")  # nothing this page writes
     click(at, "Save")
-    assert conflict_warnings(at) == ["`.env.local` changed since this page read it — someone else edited it"
-                                     " (its settings are as this page read them). Overwrite it with yours?"]
-    assert env_file.read_text() == "# a note someone added\nR1_MODEL=m\n"
+    assert not conflict_warnings(at) and any("Saved" in s.value for s in at.success)
+    assert env_file.read_text().startswith("# a note someone added\n")
+    assert dotenv_values(env_file) == {"R1_MODEL": "deepseek-r1-250528", "R1_MAX_TOKENS": "4096",
+                                       "OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": keyed_upstream.base_url}
+
+
+def test_a_page_left_and_entered_again_reads_the_file_anew(clean_env, tmp_path, keyed_upstream):
+    env_file = tmp_path / ".env.local"
+    env_file.write_text("R1_MODEL=old-model\n")
+    at = open_setup(tmp_path)
+    env_file.write_text(f"OPENAI_API_KEY={OTHER}\nR1_MODEL=their-model\n")  # saved while Setup was open
+    at.switch_page("app_pages/chat.py").run()
+    at.switch_page("app_pages/setup.py").run()  # a later visit: their save is what the page reads now
+    fill(at, "custom", KEY, keyed_upstream.base_url)
+    click(at, "Save")
+    assert not conflict_warnings(at) and dotenv_values(env_file)["OPENAI_API_KEY"] == KEY
+    theirs = env_file.read_text().replace("R1_MODEL=deepseek-r1-250528", "R1_MODEL=their-model")
+    env_file.write_text(theirs)  # but a save between reruns of the page is noticed
+    at.text_input(key="wiz_model").input("deepseek-chat").run()
+    click(at, "Save")
+    assert len(conflict_warnings(at)) == 1 and env_file.read_text() == theirs

@@ -382,11 +382,11 @@ def test_a_file_changed_since_it_was_read_is_not_written(tmp_path):
     save(path, {"OPENAI_API_KEY": OTHER})  # another page saved meanwhile
     before = snapshot(tmp_path)
     with pytest.raises(EnvFileError) as err:
-        save(path, {"OPENAI_API_KEY": SECRET}, expected=read.fingerprint)
+        save(path, {"OPENAI_API_KEY": SECRET}, expected=read)
     assert err.value.kind == "conflict" and SECRET not in str(err.value) and OTHER not in str(err.value)
     assert snapshot(tmp_path) == before  # the file, its backup, nothing else: untouched
     fresh = envfile.snapshot(path)
-    result = save(path, {"OPENAI_API_KEY": SECRET}, expected=fresh.fingerprint)  # the fresh read: written
+    result = save(path, {"OPENAI_API_KEY": SECRET}, expected=fresh)  # the fresh read: written
     assert dotenv_values(path)["OPENAI_API_KEY"] == SECRET
     assert result.file == envfile.snapshot(path)  # what the next save from this reader expects
 
@@ -397,10 +397,10 @@ def test_a_file_created_since_the_read_found_none_is_a_conflict_too(tmp_path):
     assert read == envfile.Snapshot(envfile.ABSENT, {})
     save(path, {"OPENAI_API_KEY": OTHER})
     with pytest.raises(EnvFileError, match="conflict"):
-        save(path, {"OPENAI_API_KEY": SECRET}, expected=read.fingerprint)
+        save(path, {"OPENAI_API_KEY": SECRET}, expected=read)
     assert dotenv_values(path)["OPENAI_API_KEY"] == OTHER
     path.unlink()
-    assert save(path, {"OPENAI_API_KEY": SECRET}, expected=envfile.ABSENT).created  # absent as expected
+    assert save(path, {"OPENAI_API_KEY": SECRET}, expected=read).created  # absent as expected
 
 
 def test_a_snapshot_reads_values_as_written_and_never_shows_them(tmp_path):
@@ -421,7 +421,7 @@ def test_two_saves_from_the_same_read_one_writes_and_one_is_told(tmp_path):
         start.wait()
         try:
             save(path, {"OPENAI_API_KEY": key, "OPENAI_BASE_URL": f"https://{key[-4:]}.example"},
-                 expected=read.fingerprint)
+                 expected=read)
             results[key] = "saved"
         except EnvFileError as exc:
             results[key] = exc.kind
@@ -435,3 +435,31 @@ def test_two_saves_from_the_same_read_one_writes_and_one_is_told(tmp_path):
     winner = next(key for key, outcome in results.items() if outcome == "saved")
     assert dotenv_values(path) == {"R1_MODEL": "m", "OPENAI_API_KEY": winner,
                                    "OPENAI_BASE_URL": f"https://{winner[-4:]}.example"}
+
+
+
+def test_variables_this_save_does_not_write_changed_elsewhere_are_no_conflict_and_are_kept(tmp_path):
+    # envfile edits key by key: what the other page saved stays as it is, so nothing of theirs is lost.
+    path = env_file(tmp_path, b"# mine\nR1_MODEL=m\nR1_MAX_TOKENS=100\nR1_ROUTE=auto\n")
+    read = envfile.snapshot(path)
+    theirs = b"# mine\nR1_MODEL=m\nR1_MAX_TOKENS=200\n# theirs\nCOZE_BOT_ID=7\n"  # changed, added, removed
+    path.write_bytes(theirs)
+    result = save(path, {"OPENAI_API_KEY": SECRET, "R1_MODEL": "m2"}, expected=read)
+    assert path.read_bytes() == theirs.replace(b"R1_MODEL=m", b"R1_MODEL=m2") + b"OPENAI_API_KEY=%s\n" % SECRET.encode()
+    assert result.file == envfile.snapshot(path)  # theirs included: what the next save expects
+
+
+@pytest.mark.parametrize(("theirs", "updates"), [
+    (b"R1_MODEL=theirs\nR1_ROUTE=auto\n", {"R1_MODEL": "mine"}),  # they changed the variable it sets
+    (b"R1_ROUTE=auto\n", {"R1_MODEL": "mine"}),  # they removed the variable it sets
+    (b"R1_MODEL=m\nR1_ROUTE=auto\nOPENAI_API_KEY=%s\n" % OTHER.encode(), {"OPENAI_API_KEY": SECRET}),  # added
+    (b"R1_MODEL=theirs\nR1_ROUTE=auto\n", {"R1_MODEL": None}),  # they changed the variable it removes
+])
+def test_a_variable_this_save_writes_changed_elsewhere_is_a_conflict(tmp_path, theirs, updates):
+    path = env_file(tmp_path, b"R1_MODEL=m\nR1_ROUTE=auto\n")
+    read = envfile.snapshot(path)
+    path.write_bytes(theirs)
+    with pytest.raises(EnvFileError, match="conflict"):
+        save(path, updates, expected=read)
+    assert path.read_bytes() == theirs
+

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from dotenv import dotenv_values
+
 from core.place import Place
 from core.setup import config
 from core.setup.envfile import Snapshot
@@ -242,6 +244,30 @@ def test_a_save_over_a_file_someone_else_saved_since_is_a_conflict_and_writes_no
     assert again.where == "file" and again.error is None
     assert config.load(tmp_path, {}).values["OPENAI_API_KEY"].value == KEY
     assert again.result.file == read_env_file(tmp_path)  # the page's next save expects this file
+
+
+def test_a_save_beside_other_variables_someone_else_saved_since_is_written_keeping_theirs(tmp_path):
+    env_file = tmp_path / ".env.local"
+    env_file.write_text("R1_MAX_TOKENS=100\n")
+    cfg, seen = config.load(tmp_path, {}), read_env_file(tmp_path)
+    env_file.write_text("R1_MAX_TOKENS=200\nCOZE_USER_ID=u1\n")  # another page saved other variables
+    outcome = save(Draft("deepseek", KEY, "https://api.deepseek.com", "deepseek-chat"), cfg, tmp_path, {},
+                   writable=True, seen=seen)
+    assert outcome.where == "file" and outcome.error is None
+    assert dotenv_values(env_file) == {"R1_MAX_TOKENS": "200", "COZE_USER_ID": "u1", "OPENAI_API_KEY": KEY,
+                                       "OPENAI_BASE_URL": "https://api.deepseek.com", "R1_MODEL": "deepseek-chat"}
+    assert outcome.result.file == read_env_file(tmp_path)  # theirs and ours: what the next save expects
+
+
+def test_a_save_of_a_variable_someone_else_removed_since_is_a_conflict(tmp_path):
+    env_file = tmp_path / ".env.local"
+    env_file.write_text("R1_MODEL=deepseek-reasoner\nR1_MAX_TOKENS=100\n")
+    cfg, seen = config.load(tmp_path, {}), read_env_file(tmp_path)
+    env_file.write_text("R1_MAX_TOKENS=100\n")  # another page removed the model this save writes
+    outcome = save(Draft("deepseek", KEY, "https://api.deepseek.com", "deepseek-chat"), cfg, tmp_path, {},
+                   writable=True, seen=seen)
+    assert outcome.where == "conflict" and outcome.their_changes == {"R1_MODEL": None}
+    assert env_file.read_text() == "R1_MAX_TOKENS=100\n"
 
 
 def test_changes_name_what_was_set_changed_or_removed():
