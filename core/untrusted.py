@@ -2,10 +2,12 @@
 links that can only lead to the web or a mail, and raw HTML shown as text. Only the standard
 library, so the chat and the conversations can both use it.
 
-Code is found by ``CODE``, which ``core.chat.mathtext`` also uses to leave LaTeX in code alone: a
-heuristic, not a full Markdown parser. Where it could go either way it errs towards prose (an
-inline code span ends with its line, a longer fence closes a shorter one): defusing what Markdown
-shows as code only looks odd, while the opposite mistake would leave a live link or tag.
+Code is found by regular expressions, not a full Markdown parser. ``CODE`` is lenient: it is what
+``core.chat.mathtext`` leaves LaTeX alone in, and a fence indented any amount counts (as it can in a
+nested list). Making text inert uses ``STRICT_CODE``: wherever it could go either way it errs towards
+prose (a fence indented four spaces or more, raw HTML and autolinks hold no code, an inline code span
+ends with its line, a longer fence closes a shorter one): defusing what Markdown shows as code only
+looks odd, while the opposite mistake would leave a live link or tag.
 """
 
 from __future__ import annotations
@@ -21,10 +23,29 @@ from urllib.parse import unquote
 # has them: a backtick fence's info string holds no backtick; a fence closes at a line of the same
 # character at least as long; a span opens at a whole backtick run, not an escaped one. A span is
 # looked for within one line only: one across lines may end at a block Markdown starts in between.
+FENCE = (r"(?ms:^{indent}(?P<fence>`{{3,}}(?![^\n]*`)|~{{3,}})[^\n]*\n.*?"
+         r"(?:^[ \t]*(?P=fence)(?:(?<=`)`|(?<=~)~)*[ \t]*$|\Z{end}))")
+SPAN = r"(?<![\\`])(?P<ticks>`+)(?!`)[^\n]*?(?<!`)(?P=ticks)(?!`)"
 CODE = re.compile(r"(?=[ \t`~])(?:"  # only where a match can start: as fast as without the checks below
-                  r"(?ms:^[ \t]*(?P<fence>`{3,}(?![^\n]*`)|~{3,})[^\n]*\n.*?"
-                  r"(?:^[ \t]*(?P=fence)(?:(?<=`)`|(?<=~)~)*[ \t]*$|\Z))"
-                  r"|(?<![\\`])(`+)(?!`)[^\n]*?(?<!`)\2(?!`))")
+                  + FENCE.format(indent=r"[ \t]*", end="") + "|" + SPAN + ")")
+# Raw HTML and autolinks as CommonMark has them: a backtick inside one opens no code span. Spaces in
+# a tag may hold one line break, never a blank line (that ends the paragraph).
+_WS = r"(?:[ \t]+\n?[ \t]*|\n[ \t]*)"
+_QUOTED = r"\"(?:[^\"\n]|\n(?![ \t]*\n))*\"|'(?:[^'\n]|\n(?![ \t]*\n))*'"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+HTML = (r"(?<!\\)(?P<html><(?:"
+        rf"[A-Za-z][A-Za-z0-9-]*(?:{_WS}[A-Za-z_:][A-Za-z0-9_.:-]*"
+        rf"(?:{_WS}?={_WS}?(?:[^\s\"'=<>`]+|{_QUOTED}))?)*{_WS}?/?>"  # an opening tag
+        rf"|/[A-Za-z][A-Za-z0-9-]*{_WS}?>"  # a closing tag
+        r"|(?s:!--(?:-?>|.*?-->)|\?.*?\?>|![A-Za-z][^>]*>|!\[CDATA\[.*?\]\]>)"  # comment, <? ?>, <!X>
+        r"|[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\x00-\x20<>]*>"  # an autolink
+        rf"|[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~\-]+@{_LABEL}(?:\.{_LABEL})*>))")  # a mail autolink
+# For making text inert: no fence indented four spaces or more (Markdown's indented code, whose
+# line is code while the next ones may be prose); one indented 1-3 spaces may sit in a list item and
+# end with it, so it ends at a non-blank line indented less; raw HTML and autolinks come first.
+STRICT_CODE = re.compile(
+    r"(?=[ `~<])(?:" + HTML + "|"
+    + FENCE.format(indent="(?P<indent> {0,3})", end=r"|^(?!(?P=indent))(?=[^\n]*\S)") + "|" + SPAN + ")")
 BACKTICKS = re.compile(r"`+")
 
 # Controls and DEL (tab, line breaks and NEL are whitespace: they become a space), bidirectional
@@ -61,17 +82,24 @@ def clean_line(text: str) -> str:
     return " ".join(HIDDEN.sub("", ANSI.sub("", text)).split())
 
 
-def map_prose(markdown: str, change: Callable[[str], str]) -> str:
-    """``markdown`` with ``change`` applied to the text between code spans and fenced blocks."""
+def map_prose(markdown: str, change: Callable[[str], str], code: re.Pattern = CODE) -> str:
+    """``markdown`` with ``change`` applied to the text between what ``code`` finds to be code."""
     if "`" not in markdown and "~~~" not in markdown:
         return change(markdown)  # most reasoning: no code, and no need to look for it
     out, pos = [], 0
-    for code in CODE.finditer(markdown):
-        out.append(change(markdown[pos:code.start()]))
-        out.append(code.group())
-        pos = code.end()
+    for start, end in code_spans(markdown, code):
+        out.append(change(markdown[pos:start]))
+        out.append(markdown[start:end])
+        pos = end
     out.append(change(markdown[pos:]))
     return "".join(out)
+
+
+def code_spans(markdown: str, code: re.Pattern = CODE) -> list[tuple[int, int]]:
+    """Where ``code`` finds code in ``markdown``, as (start, end) pairs; raw HTML it finds is prose."""
+    if "html" not in code.groupindex:
+        return [m.span() for m in code.finditer(markdown)]
+    return [m.span() for m in code.finditer(markdown) if m.start("html") < 0]
 
 
 def inert_links(markdown: str) -> str:
@@ -85,7 +113,7 @@ def inert_links(markdown: str) -> str:
 
 def escape_html(markdown: str) -> str:
     """``markdown`` with every ``<`` outside code written as ``&lt;``, so raw HTML reads as text."""
-    return map_prose(markdown, lambda prose: prose.replace("<", "&lt;"))
+    return map_prose(markdown, lambda prose: prose.replace("<", "&lt;"), STRICT_CODE)
 
 
 def leads_elsewhere(destination: str) -> bool:
@@ -106,12 +134,14 @@ def leads_elsewhere(destination: str) -> bool:
 def _defuse(text: _Text, m: re.Match) -> str:
     # A character reference is text, never syntax, and unlike "\\(" or "\\[" no LaTeX delimiter.
     if m["bare"] is not None:  # "[text]&#40;url)" shows the Markdown as it was, as plain text
-        return "]&#40;" if leads_elsewhere(m["bare"]) and not text.in_code(m.start()) else "]("
+        return "]&#40;" if leads_elsewhere(m["bare"]) and not text.in_code(m.start(), m.end("bare")) else "]("
     url = next(u for u in (m["dest"], m["ref"], m["auto"]) if u is not None)
-    if not leads_elsewhere(url) or text.in_code(m.start()):
+    if not leads_elsewhere(url) or text.in_code(m.start(), m.end()):
         return m.group()
-    if m["auto"] is not None:
-        return text.quoted(url)
+    if m["auto"] is not None:  # a space keeps our backticks from joining a run or being escaped
+        before = " " if text.markdown[m.start() - 1:m.start()] in ("`", "\\") else ""
+        after = " " if text.markdown[m.end():m.end() + 1] == "`" else ""
+        return f"{before}{text.quoted(url)}{after}"
     if m["ref"] is not None:  # "&#91;label]:" defines nothing
         return f"{m['image']}&#91;{m['text']}]: {text.quoted(url)}"
     shown = m["text"].strip()
@@ -126,7 +156,7 @@ class _Text:
 
     @functools.cached_property
     def _code(self) -> tuple[list[int], list[int]]:
-        spans = [m.span() for m in CODE.finditer(self.markdown)]
+        spans = code_spans(self.markdown, STRICT_CODE)
         return [start for start, _ in spans], [end for _, end in spans]
 
     @functools.cached_property
@@ -134,11 +164,13 @@ class _Text:
         # Longer than any backtick run in the text: no stray backtick elsewhere can pair with ours.
         return "`" * (max(map(len, BACKTICKS.findall(self.markdown)), default=0) + 1)
 
-    def in_code(self, pos: int) -> bool:
-        """Whether ``pos`` is inside a code span or a fenced block."""
+    def in_code(self, start: int, end: int) -> bool:
+        """Whether ``start`` to ``end`` lies wholly inside one code span or fenced block."""
+        # A link that only starts in code (its URL holds the backtick that ends the span) is live:
+        # Markdown reads "[y](data:`)" as a link before it looks for code in it.
         starts, ends = self._code
-        i = bisect.bisect_right(starts, pos) - 1
-        return i >= 0 and pos < ends[i]
+        i = bisect.bisect_right(starts, start) - 1
+        return i >= 0 and end <= ends[i]
 
     def quoted(self, url: str) -> str:
         """``url`` on one line as inline code, cut to ``SHOWN_URL`` characters."""

@@ -5,7 +5,17 @@ import time
 
 import pytest
 
-from core.untrusted import CODE, clean_line, escape_html, inert_links, leads_elsewhere, map_prose
+from core.chat.mathtext import to_streamlit
+from core.untrusted import (
+    CODE,
+    STRICT_CODE,
+    clean_line,
+    code_spans,
+    escape_html,
+    inert_links,
+    leads_elsewhere,
+    map_prose,
+)
 
 # --- clean_line: titles and file names --------------------------------------------------------
 
@@ -187,3 +197,85 @@ def test_code_finds_spans_and_fences_as_before():
     markdown = "`a` and ``b ` c`` then\n~~~\nd\n~~~\n"
     assert [m.group() for m in CODE.finditer(markdown)] == ["`a`", "``b ` c``", "~~~\nd\n~~~"]
     assert re.fullmatch(CODE, "```py\nopen to the end")  # while streaming
+
+
+# --- what only the lenient finder takes for code -------------------------------------------
+
+
+def _live_urls(markdown: str) -> list[str]:
+    """The href and src of every link and image a CommonMark parser renders from ``markdown``."""
+    markdown_it = pytest.importorskip("markdown_it")
+    parser = markdown_it.MarkdownIt("commonmark")
+    parser.validateLink = lambda url: True  # its own filter would hide what ours let through
+    urls, tokens = [], parser.parse(markdown)
+    while tokens:
+        token = tokens.pop()
+        urls += [url for key in ("href", "src") if (url := token.attrGet(key)) is not None]
+        tokens += token.children or []
+    return urls
+
+
+NOT_CODE = [  # each rendered a live data: link or image before: CODE took its backticks for code
+    ("    ```\n[x](data:text/html,x)\n    ```", "    ```\nx (````data:text/html,x````)\n    ```"),
+    ('<span title="`">[x](data:text/html,x)<span title="`">',
+     '<span title="`">x (``data:text/html,x``)<span title="`">'),
+    ('Answer: <b title="`"></b>![i](data:image/svg+xml;base64,PHN2Zz4=)<b title="`"></b>',
+     'Answer: <b title="`"></b>i (``data:image/svg+xml;base64,PHN2Zz4=``)<b title="`"></b>'),
+    ("<http://a/`>[x](data:text/html,x)<http://b/`>", "<http://a/`>x (``data:text/html,x``)<http://b/`>"),
+    ("a <!-- ` -->[x](data:text/html,x)<!-- ` -->", "a <!-- ` -->x (``data:text/html,x``)<!-- ` -->"),
+    ('<b title=">`">[x](data:x)<b title=">`">', '<b title=">`">x (``data:x``)<b title=">`">'),  # ">" quoted
+    ("<a`b@c.example>[x](data:x)<a`b@c.example>", "<a`b@c.example>x (``data:x``)<a`b@c.example>"),
+    ("[x](data:`)[y](data:`)", "x (`` data:` ``)y (`` data:` ``)"),  # a URL's backtick opens no code
+    ("- a\n\n  ```\n  b\n\n[x](data:x)", "- a\n\n  ```\n  b\n\nx (````data:x````)"),  # ends with its item
+    ("``a``<javascript:x>`b`", "``a`` ```javascript:x``` `b`"),  # our backticks join no run beside
+]
+
+
+@pytest.mark.parametrize(("markdown", "shown"), NOT_CODE)
+def test_backticks_markdown_does_not_read_as_code_hide_no_link(markdown, shown):
+    assert inert_links(markdown) == shown
+    assert to_streamlit(markdown) == shown  # no math in these: the page shows exactly this
+
+
+@pytest.mark.parametrize(("markdown", "_shown"), NOT_CODE)
+def test_a_markdown_parser_finds_no_live_link_in_what_the_page_shows(markdown, _shown):
+    assert any(not url.startswith("http") for url in _live_urls(markdown))  # the input was dangerous
+    assert all(url.startswith(("http", "mailto:")) for url in _live_urls(to_streamlit(markdown)))
+
+
+def test_an_indented_fence_holds_no_raw_html_in_the_export():
+    markdown = "    ```\n<img src=x onerror=alert(1)>\n    ```"
+    assert escape_html(markdown) == "    ```\n&lt;img src=x onerror=alert(1)>\n    ```"
+
+
+def test_backticks_in_html_are_escaped_with_it_in_the_export():
+    assert escape_html('<b title="`">x<b title="`">') == '&lt;b title="`">x&lt;b title="`">'
+
+
+def test_math_in_code_in_a_nested_list_is_left_alone_as_before():
+    markdown = "- a\n    - b\n\n        ```sh\n        echo $HOME \\(x\\)\n        ```\n\nthen \\(y\\)"
+    assert to_streamlit(markdown) == markdown.replace("\\(y\\)", "$y$")
+
+
+@pytest.mark.parametrize("markdown", [
+    "[ok](https://example.com) `code` and\n\n```py\nx = '<b>'\n```\n<https://a.example/`x>",
+    "  ```\n  [c](data:x)\n  ```",          # a fence indented up to three spaces is still code
+    "<b>`[c](data:x)`</b> and `<i>[c](data:x)</i>`",
+])
+def test_web_links_and_real_code_stay_as_they_are(markdown):
+    assert inert_links(markdown) == markdown
+    assert all(url.startswith("http") for url in _live_urls(to_streamlit(markdown)))
+
+
+def test_the_strict_finder_takes_html_for_prose_and_the_lenient_one_is_unchanged():
+    markdown = "    ```\nx\n    ```\n<b title='`'>`y`"
+    assert code_spans(markdown, STRICT_CODE) == [(len(markdown) - 3, len(markdown))]
+    assert [m.group() for m in CODE.finditer(markdown)] == ["    ```\nx\n    ```", "`'>`"]
+
+
+@pytest.mark.parametrize("markdown", ["<!--" * 3000, "<a b='" * 3000, "<a`b@" * 3000, "  ```\n" * 3000])
+def test_odd_html_stays_fast(markdown):
+    start = time.perf_counter()
+    inert_links(markdown + "[x](data:x)")
+    escape_html(markdown)
+    assert time.perf_counter() - start < 0.5
