@@ -31,8 +31,6 @@ if prompt and endpoint:
     except DatabaseError as exc:  # disk full, a locked database: nothing stored, nothing typed lost
         page_state.not_sent(prompt, context.problem_words(exc))
         st.rerun()
-if not_sent:
-    st.error(t("chats.write_failed", error=not_sent), icon=":material/database_off:")
 
 view = View(t, store, keeping.owner, cid, default_budget)
 messages = store.messages(keeping.owner, cid) if cid else []
@@ -57,6 +55,8 @@ elif endpoint:
     st.caption(t("chat.empty", model=endpoint.model, host=endpoint.base_url))
 
 edit_slot = show_history(view, messages, busy)
+if not_sent:  # last, so it stands right above the input that holds the question again
+    st.error(t("chats.write_failed", error=not_sent), icon=":material/database_off:")
 if messages and messages[-1]["status"] == "streaming" and not busy:
     watch(view, messages[-1])
 

@@ -37,7 +37,9 @@ HTML = (r"(?<!\\)(?P<html><(?:"
         rf"[A-Za-z][A-Za-z0-9-]*(?:{_WS}[A-Za-z_:][A-Za-z0-9_.:-]*"
         rf"(?:{_WS}?={_WS}?(?:[^\s\"'=<>`]+|{_QUOTED}))?)*{_WS}?/?>"  # an opening tag
         rf"|/[A-Za-z][A-Za-z0-9-]*{_WS}?>"  # a closing tag
-        r"|(?s:!--(?:-?>|.*?-->)|\?.*?\?>|![A-Za-z][^>]*>|!\[CDATA\[.*?\]\]>)"  # comment, <? ?>, <!X>
+        # comment, <? ?>, <!X>, CDATA, each looked for within 500 characters (a longer one reads as
+        # prose, the safe side), so thousands of unclosed "<!--" cost linear time, not each a scan to the end
+        r"|(?s:!--(?:-?>|.{0,500}?-->)|\?.{0,500}?\?>|![A-Za-z][^>]{0,500}>|!\[CDATA\[.{0,500}?\]\]>)"
         r"|[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\x00-\x20<>]*>"  # an autolink
         rf"|[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~\-]+@{_LABEL}(?:\.{_LABEL})*>))")  # a mail autolink
 # For making text inert: no fence indented four spaces or more (Markdown's indented code, whose

@@ -1,8 +1,8 @@
 """Untrusted text stays inert: clean one-line titles, links that cannot run script, HTML as text."""
 
 import re
-import time
 
+import markdown_it
 import pytest
 
 from core.chat.mathtext import to_streamlit
@@ -154,14 +154,8 @@ def test_leads_elsewhere(url, elsewhere):
     assert leads_elsewhere(url) is elsewhere
 
 
-@pytest.mark.parametrize("markdown", [
-    "](" * 3000, "[" * 5000 + "](", "<a" * 3000, "[\\" * 3000 + "](", "](j:" * 2000,
-    "[a]: " * 3000, "![x](data:a) " * 1000, "[" + "(" * 3000 + "](x", "](<" * 3000,
-])
-def test_odd_input_stays_fast(markdown):
-    start = time.perf_counter()
-    inert_links(markdown)
-    assert time.perf_counter() - start < 0.5  # linear: milliseconds; quadratic would be seconds
+# Linear time on adversarial input (thousands of brackets, tags, fences) is measured by
+# bench/untrusted_text.py, not timed here.
 
 
 # --- escape_html: the Markdown export --------------------------------------------------------
@@ -204,7 +198,6 @@ def test_code_finds_spans_and_fences_as_before():
 
 def _live_urls(markdown: str) -> list[str]:
     """The href and src of every link and image a CommonMark parser renders from ``markdown``."""
-    markdown_it = pytest.importorskip("markdown_it")
     parser = markdown_it.MarkdownIt("commonmark")
     parser.validateLink = lambda url: True  # its own filter would hide what ours let through
     urls, tokens = [], parser.parse(markdown)
@@ -273,9 +266,3 @@ def test_the_strict_finder_takes_html_for_prose_and_the_lenient_one_is_unchanged
     assert [m.group() for m in CODE.finditer(markdown)] == ["    ```\nx\n    ```", "`'>`"]
 
 
-@pytest.mark.parametrize("markdown", ["<!--" * 3000, "<a b='" * 3000, "<a`b@" * 3000, "  ```\n" * 3000])
-def test_odd_html_stays_fast(markdown):
-    start = time.perf_counter()
-    inert_links(markdown + "[x](data:x)")
-    escape_html(markdown)
-    assert time.perf_counter() - start < 0.5

@@ -186,7 +186,7 @@ def test_a_failed_turn_a_verbatim_question_and_a_coze_footer_look_right(new_page
     ex(messages.nth(1).locator(CAPTION).last).to_have_text(f"Coze bot {BOT_ID} · 12 tokens · total 2.5 s")
     failed = messages.nth(3)
     ex(failed.locator(ALERT)).to_contain_text("api.coze.cn answered HTTP 503")
-    ex(failed).to_contain_text("Not sent to the model: this question got no answer")
+    ex(failed).to_contain_text("Left out of what the model sees next: this question got no answer")
     ex(messages.nth(2)).not_to_contain_text("Not sent")
     ex(messages.nth(1)).not_to_contain_text("Not sent")
     shoot(page, artifacts / "details_en.png")

@@ -13,7 +13,7 @@ from core.conversations import export
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TOKEN = "wi-sandbox-token-0123456789abcdefghij"
-NOT_SENT = "Not sent to the model: this question got no answer"
+NOT_SENT = "Left out of what the model sees next: this question got no answer"
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_a_failed_turn_is_marked_as_not_sent_live_and_after_a_reload(app, upstre
     sent = upstream.requests[-1]["json"]["messages"]
     assert "forgotten question" not in str(sent)
     page = reopen(app, tmp_path)
-    marks = [[c for c in captions(m) if "Not sent to the model" in c] for m in page.chat_message]
+    marks = [[c for c in captions(m) if "Left out of what the model sees next" in c] for m in page.chat_message]
     assert [len(m) for m in marks] == [0, 1, 0, 0]  # the failed pair once, under its reply
 
 
@@ -102,7 +102,7 @@ def test_the_mark_speaks_chinese(app, upstream, tmp_path):
     upstream.push(error("ark_401"))
     send(app, "q")
     zh = reopen(app, tmp_path, "zh-CN")
-    assert any("未发送给模型" in c for c in captions(zh.chat_message[-1]))
+    assert any("不会发给模型" in c for c in captions(zh.chat_message[-1]))
 
 
 def test_a_stopped_reply_with_text_is_sent_and_not_marked(app):
@@ -114,7 +114,7 @@ def test_a_stopped_reply_with_text_is_sent_and_not_marked(app):
 def test_an_imported_question_replaced_by_the_next_and_a_lone_reply_are_marked(app):
     import_plain(app, [{"role": "assistant", "content": "lone reply"},
                        {"role": "user", "content": "a"}, {"role": "user", "content": "b"}])
-    first, replaced, pending = ([c for c in captions(m) if "Not sent" in c] for m in app.chat_message)
+    first, replaced, pending = ([c for c in captions(m) if "Left out of what the model" in c] for m in app.chat_message)
     assert first and "no question comes right before this reply" in first[0]
     assert replaced and NOT_SENT in replaced[0]
     assert not pending  # the last question goes with the next reply

@@ -359,7 +359,8 @@ def test_a_read_only_data_folder_shows_saved_conversations_and_keeps_new_ones_un
         [warning] = at.sidebar.warning
         assert warning.value == (
             "The data folder is read-only: your 1 saved conversation is shown, but new messages are kept"
-            f" only until the app restarts. Make `{path}` writable to keep them.")
+            f" only until the app restarts: export the ones you want to keep. Make `{path}` writable"
+            " and restart the app to save new ones again.")
         assert [b.label for b in conversation_buttons(at)] == ["old question"]
         at.button(key=f"conv_{cid}").click().run()
         assert "the old answer" in main_text(at)
