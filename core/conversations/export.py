@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from core.conversations import records
 from core.conversations.store import title_from
+from core.diagnosis import TRANSPORT_KINDS
 from core.redact import redact
-from core.untrusted import clean_line, escape_html
+from core.untrusted import clean_line, escape_html, inert_links
 
 FORMAT = "r1-chat.conversation"
 VERSION = 1
@@ -140,14 +141,15 @@ def _note(msg: Mapping, t: Callable[..., str]) -> str:
         return ""
     diagnosis = msg["diagnosis"] or {}
     lines = [t(f"export.status.{msg['status']}", kind=diagnosis.get("kind") or "unknown")]
-    if diagnosis.get("detail"):
+    if diagnosis.get("detail") and diagnosis.get("kind") not in TRANSPORT_KINDS:  # as the page: words only
         lines.append(t("export.detail", detail=diagnosis["detail"]))
     return "\n>\n".join(f"> {_inline(line)}" for line in lines)  # a paragraph each, not one run-on line
 
 
 def _body(text: str) -> str:
-    """A message's text: raw HTML the model or the user wrote reads as text, code stays as it is."""
-    return escape_html(_closed(text.strip("\n")))
+    """A message's text as inert as on the page: raw HTML reads as text, a javascript: or data: link
+    is no link (a Markdown viewer may not sanitise), code stays as it is."""
+    return escape_html(inert_links(_closed(text.strip("\n"))))
 
 
 def _closed(text: str) -> str:

@@ -433,3 +433,20 @@ def test_every_status_renders_its_note_in_both_languages(status):
     for translate, note in zip((t, t_zh), NOTES[status] or (None, None), strict=True):
         md = to_markdown("x", [user("q"), reply("a", status=status, diagnosis=diagnosis)], True, translate)
         assert [line for line in md.splitlines() if line.startswith("> ")] == ([f"> {note}"] if note else [])
+
+
+def test_a_markdown_export_keeps_links_as_inert_as_the_page():
+    msgs = [records.new_message("user", "links?"),
+            {**records.new_message("assistant", "[click](javascript:alert(1)) [x](data:text/html,x) "
+                                   "[ok](https://example.com)"), "status": "complete"}]
+    text = to_markdown("t", msgs, include_thinking=False, t=i18n.translator("en"))
+    assert "](javascript:" not in text and "](data:" not in text
+    assert "[ok](https://example.com)" in text
+
+
+def test_an_old_transport_faults_stored_detail_stays_out_of_the_export():
+    failed = {**records.new_message("assistant", ""), "status": "error",
+              "diagnosis": Diagnosis("reset", {}, detail="ConnectionResetError: [Errno 104] reset")}
+    text = to_markdown("t", [records.new_message("user", "q"), failed], include_thinking=False,
+                       t=i18n.translator("en"))
+    assert "ConnectionResetError" not in text and "Errno" not in text
