@@ -99,7 +99,7 @@ def test_a_read_only_data_folder_shows_its_conversations_and_still_chats(app_ser
         page = new_page("en-US")
         notice = page.locator(SIDEBAR).locator(ALERT)
         ex(notice).to_contain_text("The data folder is read-only: your 1 saved conversation is shown, but new"
-                                   " messages are kept only until the app restarts.")
+                                   " messages are kept only until the app restarts: export the ones you want to keep.")
         ex(notice).to_contain_text(f"Make {folder} writable and restart the app")  # the backticks render as code
         ex(page.locator(CONV)).to_have_text(["an old question"])
         page.locator(CONV).first.click()
