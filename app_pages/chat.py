@@ -56,9 +56,10 @@ elif endpoint:
 
 edit_slot = show_history(view, messages, busy)
 if not_sent:  # last, so it stands right above the input that holds the question again
-    st.error(t("chats.write_failed", error=not_sent), icon=":material/database_off:")
+    why = t("chats.write_failed", error=not_sent)
+    st.error(why, icon=":material/database_off:")
     # The page may not scroll down to it (a long history, a tall input): a toast is seen wherever it is.
-    st.toast(t("chats.write_failed", error=not_sent), icon=":material/database_off:", duration="long")
+    st.toast(why, icon=":material/database_off:", duration="long")
 if messages and messages[-1]["status"] == "streaming" and not busy:
     watch(view, messages[-1])
 
