@@ -225,7 +225,8 @@ def test_a_cycle_is_reported_with_its_path():
     assert [describe(chain) for chain in cycles(graph)] == ["a -> b -> c -> a (a.py:1, b.py:1, c.py:1)"]
 
 
-PAGE_KEYS = {"conversation_id", "pending", "editing", "renaming", "deleting", "importing", "missing_conversation"}
+PAGE_KEYS = {"conversation_id", "pending", "editing", "renaming", "deleting", "importing", "missing_conversation",
+             "unsent", "unsent_fresh", "prompt", "shown_messages"}
 
 
 def session_key_writes(tree: ast.AST) -> list[tuple[str, int]]:

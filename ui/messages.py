@@ -190,8 +190,7 @@ def show_assistant(view: View, msg: dict, last: bool, unsent: str | None = None)
     """Replay one stored reply exactly as it looked when it finished."""
     t = view.t
     if msg["reasoning"]:
-        label = t("chat.thought", s=f"{msg['thought'] or 0:.1f}")
-        with st.status(label, type="compact", state="complete"):
+        with st.status(records.thinking_label(msg, t), type="compact", state="complete"):
             st.caption(to_streamlit(msg["reasoning"]))  # muted, so thinking never reads as answer
     if msg["content"]:
         st.markdown(to_streamlit(msg["content"]))

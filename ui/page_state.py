@@ -6,7 +6,8 @@ question waits for its reply on this run), ``editing`` (the last question's edit
 ``renaming``/``deleting``/``importing`` (the dialogs), ``missing_conversation`` (a link named
 a conversation that is gone), ``unsent``/``unsent_fresh`` (a question that could not be stored,
 and why; whether the next run is the one right after) and
-``prompt`` (the chat input, written only to give such a question back). Widgets call these
+``prompt`` (the chat input, written only to give such a question back), ``shown_messages`` (how
+many of the newest messages are drawn). Widgets call these
 functions as callbacks; nothing else assigns them.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+HISTORY_PAGE = 20  # messages drawn when a conversation opens; "Show older" adds as many again
 DIALOGS = ("editing", "renaming", "deleting", "importing")
 CONVERSATION_DIALOGS = DIALOGS[:3]  # the import dialog is not about the open conversation
 
@@ -49,6 +51,7 @@ def take_missing() -> bool:
 def open_conversation(cid: str | None) -> None:
     """Show a conversation (``None``: a new chat); nothing is sent, its dialogs close."""
     st.session_state.conversation_id, st.session_state.pending = cid, None
+    st.session_state.pop("shown_messages", None)  # a conversation opens at its newest turns
     close_dialogs()
 
 
@@ -84,6 +87,16 @@ def give_back() -> str | None:
     text, why = state.unsent
     state.prompt = text
     return why
+
+
+def shown_messages() -> int:
+    """How many of the open conversation's newest messages are drawn (older ones on demand)."""
+    return int(st.session_state.get("shown_messages", HISTORY_PAGE))
+
+
+def show_older() -> None:
+    """Button callback: draw another page of older messages above the ones shown."""
+    st.session_state.shown_messages = shown_messages() + HISTORY_PAGE
 
 
 def reply_started() -> None:

@@ -58,20 +58,22 @@ class Reply:
             self.diagnosis = event.diagnosis
             self._end("interrupted" if self.first_token else "error", now)
 
-    def stop(self, now: float) -> None:
-        """The user pressed Stop: keep what arrived, mark it stopped."""
+    def stop(self, now: float, status: str = "stopped") -> None:
+        """End it early, keeping what arrived: the user pressed Stop, or (``incomplete``) the server
+        is shutting down."""
         if self.status == "streaming":
-            self._end("stopped", now)
+            self._end(status, now)
 
     def _end(self, status: str, now: float) -> None:
         self.status, self.ended = status, now
 
     @property
     def thought_seconds(self) -> float | None:
-        """From the first reasoning delta to the first answer delta (or the end)."""
+        """From the first reasoning delta to the first answer delta; ``None`` unless thinking finished
+        (a reply stopped or cut mid-thought has no thinking time to tell)."""
         if self.reasoning_start is None:
             return None
-        end = self.answer_start or self.ended
+        end = self.answer_start or (self.ended if self.status == "complete" else None)
         return None if end is None else max(0.0, end - self.reasoning_start)
 
     @property

@@ -125,8 +125,7 @@ def _scrub(value: object, secrets: tuple[str, ...]) -> object:
 
 
 def _thinking(msg: Mapping, t: Callable[..., str]) -> str:
-    thought = msg["thought"]
-    summary = t("export.thinking") if thought is None else t("chat.thought", s=f"{thought:.1f}")
+    summary = records.thinking_label(msg, t)
     body = BLOCK_BREAKERS.sub("&lt;", _body(msg["reasoning"]))
     return f"<details>\n<summary>{summary}</summary>\n\n{body}\n\n</details>"
 

@@ -97,6 +97,20 @@ def footer(msg: Mapping, t) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def thinking_label(msg: Mapping, t) -> str:
+    """The thinking block's title (page and export): how long it thought, only if thinking finished;
+    a reply stopped or cut mid-thought says so instead."""
+    status, thought = msg.get("status"), msg.get("thought")
+    finished = bool(msg.get("content")) or status in ("complete", None)
+    if thought is not None and finished:
+        return t("chat.thought", s=f"{thought:.1f}")
+    if finished:  # thinking finished, but no time was recorded (an import, an older row)
+        return t("chat.thought_untimed")
+    if status == "streaming":
+        return t("chat.still_thinking")
+    return t("chat.thought_stopped" if status == "stopped" else "chat.thought_cut")
+
+
 def to_plain(msg: Mapping) -> dict:
     """A message as JSON-safe data, without its database id."""
     plain = {name: msg.get(name) for name in FIELDS}

@@ -23,7 +23,21 @@ def test_thinking_time_runs_from_first_reasoning_to_first_answer():
 def test_length_finish_is_reported_as_budget_exhausted():
     reply = build([(11.0, ReasoningDelta("a")), (12.0, Finished("length"))])
     assert reply.truncated_by_length
-    assert reply.thought_seconds == 1.0
+    assert reply.thought_seconds is None  # the budget ran out mid-thought: it never finished thinking
+
+
+def test_thinking_time_only_when_thinking_finished():
+    stopped = build([(11.0, ReasoningDelta("a"))])
+    stopped.stop(14.0)
+    assert (stopped.status, stopped.thought_seconds) == ("stopped", None)
+    answered = build([(11.0, ReasoningDelta("a")), (12.5, AnswerDelta("x"))])
+    answered.stop(20.0)
+    assert answered.thought_seconds == 1.5
+    only_thought = build([(11.0, ReasoningDelta("a")), (13.0, Finished("stop"))])
+    assert only_thought.thought_seconds == 2.0
+    shutting_down = build([(11.0, ReasoningDelta("a"))])
+    shutting_down.stop(12.0, "incomplete")
+    assert shutting_down.status == "incomplete"
 
 
 def test_interruption_after_output_keeps_the_partial_reply():

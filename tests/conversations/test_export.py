@@ -81,7 +81,7 @@ def test_thinking_folds_into_a_details_block_before_the_answer():
 
 def test_reasoning_without_a_duration_gets_a_plain_summary():
     md = to_markdown("x", [user("q"), reply("a", thought=None)], True, t)
-    assert "<summary>Reasoning</summary>" in md
+    assert "<summary>Thought</summary>" in md
 
 
 def test_empty_reasoning_gets_no_block():

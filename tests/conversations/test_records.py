@@ -133,3 +133,18 @@ def test_on_other_routes_the_footer_starts_with_the_model():
     for route in ("openai", "coze-sandbox", None):  # None: rows saved before the route was kept
         reply = records.new_message("assistant", "a", model="deepseek-r1-250528", route=route, total=3.0)
         assert records.footer(reply, translator("en")) == "deepseek-r1-250528 · total 3.0 s"
+
+
+@pytest.mark.parametrize(("fields", "label"), [
+    ({"thought": 3.25, "content": "a", "status": "complete"}, "Thought for 3.2 s"),
+    ({"thought": 3.0, "content": "partial answer", "status": "stopped"}, "Thought for 3.0 s"),
+    ({"thought": None, "content": "a", "status": "complete"}, "Thought"),
+    ({"thought": None, "content": "", "status": "stopped"}, "Stopped while thinking"),
+    ({"thought": 9.0, "content": "", "status": "stopped"}, "Stopped while thinking"),  # an older row's stop time
+    ({"thought": None, "content": "", "status": "interrupted"}, "Cut off while thinking"),
+    ({"thought": None, "content": "", "status": "length"}, "Cut off while thinking"),
+    ({"thought": None, "content": "", "status": "incomplete"}, "Cut off while thinking"),
+    ({"thought": None, "content": "", "status": "streaming"}, "Still thinking…"),
+])
+def test_thinking_label_tells_a_duration_only_when_thinking_finished(fields, label):
+    assert records.thinking_label({"reasoning": "r", **fields}, translator("en")) == label
