@@ -3,6 +3,7 @@ replies, and the requests it received."""
 
 from __future__ import annotations
 
+import select
 import socket
 import struct
 import threading
@@ -26,6 +27,7 @@ class FakeServer:
         self.gets: list[dict] = []  # GET requests (a model list), kept apart so `requests` stays the chats
         self.scripts: deque = deque()
         self.server = _QuietServer(("127.0.0.1", 0), handler_class)
+        self.server.hung_up = []  # when (time.monotonic) a client closed a held stream: Stop's hang-up
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def carrying(self, secret: str) -> int:
@@ -71,8 +73,8 @@ def send_sse(handler, script, headers: dict) -> bool:
             if script.reset_before == i:
                 reset(handler)
                 return True
-            if script.hold and script.hold[0] == i:
-                script.hold[1].wait(30)
+            if script.hold and script.hold[0] == i and not _hold(handler, script.hold[1]):
+                return False
             if script.delay:
                 time.sleep(script.delay)
             data = (event + "\n\n").encode()
@@ -91,6 +93,19 @@ def send_sse(handler, script, headers: dict) -> bool:
     except (BrokenPipeError, ConnectionResetError):
         handler.close_connection = True  # the client stopped reading: a Stop
         return False
+
+
+def _hold(handler, gate: threading.Event, longest: float = 30.0) -> bool:
+    """Send nothing until ``gate`` is set, watching the connection: False (and the time noted) as
+    soon as the client hangs up, as a real server notices a closed socket."""
+    end = time.monotonic() + longest
+    while not gate.wait(0.01) and time.monotonic() < end:
+        ready, _, _ = select.select([handler.connection], [], [], 0)
+        if ready and not handler.connection.recv(1, socket.MSG_PEEK):
+            handler.server.hung_up.append(time.monotonic())
+            handler.close_connection = True
+            return False
+    return True
 
 
 def reset(handler) -> None:

@@ -29,7 +29,7 @@ SDKS = ("openai", "httpx2", "httpx", "cozepy")
 PROVIDERS = ("core.chat.providers", "core.chat.client", "core.chat.faults", "core.chat.session")
 SHARED = ("core.diagnosis", "core.redact", "core.logs", "core.i18n", "core.place", "core.locales",
           "core.untrusted")
-DOMAINS = ("core.chat", "core.setup", "core.conversations")
+DOMAINS = ("core.chat", "core.setup", "core.conversations", "core.replies")
 STORAGE = ("core.conversations.store", "core.conversations.export", "core.conversations.turns",
            "core.conversations.records")
 
@@ -118,6 +118,8 @@ RULES = [
          ("core.setup", "core.conversations", "core.doctor")),
     Rule("the shared modules import no domain", SHARED, DOMAINS),
     Rule("setup knows nothing of conversations", ("core.setup",), ("core.conversations",)),
+    Rule("replies sit on top: no other domain knows them", ("core.chat", "core.setup", "core.conversations"),
+         ("core.replies",)),
     Rule("only the router, app_pages/ and ui/ import streamlit", PACKAGES + SCRIPTS,
          ("streamlit",), ("streamlit_app", "app_pages", "ui")),
 ]

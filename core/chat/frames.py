@@ -1,4 +1,8 @@
-"""Coalesce a reply's events into a few page updates a second, each costing only the new text."""
+"""Coalesce a reply's events into a few page updates a second, each costing only the new text.
+
+The events come from a reply's worker (``core.replies``), which has already folded them into its
+Reply; a ``None`` among them is a quiet moment, which still yields a frame so the page can tick.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from dataclasses import dataclass, field
 
 from core.chat.events import AnswerDelta, AnswerRetracted, ReasoningDelta, Retrying
 from core.chat.livetext import LiveText
-from core.chat.reply import Reply
 
 FRAME_INTERVAL = 0.08  # ≈12 updates a second: smooth to the eye, cheap for the browser
 
@@ -27,31 +30,31 @@ class Frame:
     final: bool = False
 
 
-def frames(events: Iterable[object], reply: Reply, clock: Callable[[], float] = time.monotonic,
+def frames(events: Iterable[object | None], clock: Callable[[], float] = time.monotonic,
            interval: float = FRAME_INTERVAL) -> Iterator[Frame]:
-    """Apply events to ``reply`` and yield a Frame at most every ``interval`` seconds."""
+    """Yield a Frame of what the events added, at most every ``interval`` seconds (and on each quiet
+    moment, a ``None``), then a final one."""
     reasoning, answer = LiveText(), LiveText()
     dirty = Frame()
     last = clock()
-    was_thinking = False
+    thinking = answering = False
     for event in events:
         now = clock()
-        reply.apply(event, now)
         if isinstance(event, ReasoningDelta):
             reasoning.append(event.text)
             dirty.reasoning_tail = ""
-            was_thinking = True
+            thinking = True
         elif isinstance(event, AnswerDelta):
             answer.append(event.text)
             dirty.answer_tail = ""
-            if was_thinking and reply.answer_start == now:
-                dirty.thinking_done = True
-        elif isinstance(event, AnswerRetracted):
-            answer = LiveText()
+            dirty.thinking_done |= thinking and not answering  # the first answer text after thinking
+            answering = True
+        elif isinstance(event, AnswerRetracted):  # that "answer" was reasoning after all
+            answer, answering = LiveText(), False
             dirty = Frame(reasoning_blocks=dirty.reasoning_blocks, answer_reset=True)
         elif isinstance(event, Retrying):
             dirty.retry = event
-        if now - last >= interval or dirty.retry:  # a countdown tick is shown when it comes
+        if now - last >= interval or dirty.retry or event is None:  # a countdown tick shows when it comes
             yield _fill(dirty, reasoning, answer, final=False)
             # Measured after the page drew the frame, so slow frames space out the next ones
             # instead of making every event a frame.

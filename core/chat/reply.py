@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from core.chat.events import AnswerDelta, AnswerRetracted, Finished, Interrupted, ReasoningDelta, Usage
@@ -37,7 +40,10 @@ class Reply:
         return "".join(self.answer_parts)
 
     def apply(self, event: object, now: float) -> None:
-        """Fold one event into the reply."""
+        """Fold one event into the reply; once it has ended only late token counts still count (a
+        stopped reply stays stopped whatever its closing stream says)."""
+        if self.status != "streaming" and not isinstance(event, Usage):
+            return
         if isinstance(event, (ReasoningDelta, AnswerDelta)) and self.first_token is None:
             self.first_token = now
         if isinstance(event, ReasoningDelta):
@@ -89,3 +95,19 @@ class Reply:
                 "status": self.status, "finish_reason": self.finish_reason,
                 "diagnosis": self.diagnosis, "model": self.model, "route": self.route, "usage": self.usage, "max_tokens": self.max_tokens,
                 "thought": self.thought_seconds, "ttft": ttft, "total": total}
+
+
+def applied(events: Iterable[object], reply: Reply, clock: Callable[[], float] = time.monotonic,
+            lock: AbstractContextManager | None = None) -> Iterator[object]:
+    """Pass the events through, folding each into ``reply`` (under ``lock``, which whoever else
+    changes the reply holds too) as it passes; closing it closes them."""
+    lock = lock or nullcontext()
+    try:
+        for event in events:
+            with lock:
+                reply.apply(event, clock())
+            yield event
+    finally:
+        close = getattr(events, "close", None)
+        if close:  # closing the provider's generator closes its HTTP stream
+            close()

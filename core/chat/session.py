@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import openai
@@ -12,9 +13,9 @@ from core import logs
 from core.chat import providers
 from core.chat import retry as retries
 from core.chat.endpoint import MAX_TOKENS_CAP, ChatRequest, Endpoint
-from core.chat.frames import Frame, frames
+from core.chat.hangup import Hangup
 from core.chat.history import build_messages
-from core.chat.reply import Reply
+from core.chat.reply import Reply, applied
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,17 @@ def client_for(endpoint: Endpoint, cache: MutableMapping) -> openai.OpenAI:
     return cache["client"]
 
 
+def hangable_client(endpoint: Endpoint, hangup: Hangup):
+    """A client of its own for one reply, whose streams ``hangup()`` closes at once."""
+    return providers.of(endpoint.route).make_client(endpoint, hangup)
+
+
 def start_reply(client: openai.OpenAI, endpoint: Endpoint, turns: Sequence[Mapping],
                 options: Options, clock: Callable[[], float] = time.monotonic,
-                retry: retries.Policy = retries.DEFAULT) -> tuple[Reply, Iterator[Frame]]:
-    """Start streaming a reply to the last user turn; return it and its page frames."""
+                retry: retries.Policy = retries.DEFAULT,
+                lock: AbstractContextManager | None = None) -> tuple[Reply, Iterator[object]]:
+    """Start streaming a reply to the last user turn; return it and its events, each folded into
+    the reply (under ``lock``) as it is read; nothing is sent before the first is asked for."""
     request = ChatRequest(build_messages(turns, options.system_prompt), options.max_tokens,
                           options.temperature)
     reply = Reply(model=endpoint.model, started=clock(), route=endpoint.route, max_tokens=options.max_tokens)
@@ -50,7 +58,7 @@ def start_reply(client: openai.OpenAI, endpoint: Endpoint, turns: Sequence[Mappi
                     len(request.messages), options.max_tokens)
     provider = providers.of(endpoint.route)
     events = retries.with_retries(lambda: provider.stream(client, endpoint, request), retry)
-    return reply, frames(events, reply, clock)
+    return reply, applied(events, reply, clock, lock)
 
 
 def log_outcome(reply: Reply) -> None:

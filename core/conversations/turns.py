@@ -62,19 +62,21 @@ def import_messages(store: Store, owner: str, title: str, messages: Iterable[Map
     return cid
 
 
-def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> Callable[[Reply], bool]:
+def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> Callable[[Reply], bool | None]:
     """Store the reply as streaming at once; return the function that saves its progress.
 
     A save that fails (disk full, a lock held too long) is logged and reported by returning
-    False; the reply keeps streaming to the page either way.
+    False, and one whose row is gone (its conversation deleted, its turn edited elsewhere) by
+    returning None; the reply keeps streaming either way.
     """
     mid = store.append(owner, cid, reply.to_message())
 
-    def save(current: Reply) -> bool:
+    def save(current: Reply) -> bool | None:
         try:
             if store.update(mid, current.to_message()):
                 return True
             logs.get().warning("reply %s is gone (its conversation was changed elsewhere)", mid)
+            return None
         except DatabaseError as exc:
             logs.get().warning("saving reply %s failed: %s", mid, exc)
         return False

@@ -15,6 +15,7 @@ import pytest
 from core import i18n
 from core.chat.endpoint import Endpoint
 from core.chat.events import Retrying
+from core.chat.frames import frames
 from core.chat.retry import Policy
 from core.chat.session import Options, client_for, start_reply
 from core.diagnosis import words
@@ -56,8 +57,8 @@ def ask(route: Route, *scripts):
     route.fake.push(*scripts)
     slept: list[float] = []
     policy = Policy(sleep=slept.append)
-    result, frames = start_reply(client_for(route.endpoint, {}), route.endpoint, TURNS, Options(), retry=policy)
-    return result, list(frames), slept
+    result, events = start_reply(client_for(route.endpoint, {}), route.endpoint, TURNS, Options(), retry=policy)
+    return result, list(frames(events)), slept
 
 
 def read(result) -> dict[str, str]:

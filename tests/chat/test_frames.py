@@ -2,7 +2,7 @@
 
 from core.chat.events import AnswerDelta, AnswerRetracted, Finished, ReasoningDelta
 from core.chat.frames import frames
-from core.chat.reply import Reply
+from core.chat.reply import Reply, applied
 
 
 class Clock:
@@ -17,9 +17,8 @@ class Clock:
 
 
 def run(events, step=0.001):
-    clock = Clock(step)
     reply = Reply(model="m", started=0.0)
-    return reply, list(frames(events, reply, clock, interval=0.08))
+    return reply, list(frames(applied(events, reply, Clock(step)), Clock(step), interval=0.08))
 
 
 def test_updates_are_coalesced_to_a_few_per_second():
@@ -51,3 +50,16 @@ def test_retraction_resets_the_answer():
     reply, out = run(events, step=0.1)
     assert any(f.answer_reset for f in out)
     assert (reply.reasoning, reply.answer) == ("think", "ans")
+
+
+def test_a_quiet_moment_still_yields_a_frame_so_the_page_can_tick():
+    out = list(frames([ReasoningDelta("hm"), None, None, AnswerDelta("yes"), Finished("stop")], Clock(0.001)))
+    assert len(out) == 3 and out[-1].final and out[-1].answer_tail == "yes"
+    assert (out[0].reasoning_tail, out[1].reasoning_tail) == ("hm", None)  # nothing new in the second
+
+
+def test_thinking_done_again_after_a_retracted_answer():
+    events = [ReasoningDelta("a"), AnswerDelta("b"), None, AnswerRetracted(), ReasoningDelta("b"), None,
+              AnswerDelta("c"), Finished("stop")]
+    out = list(frames(events, Clock(0.001)))
+    assert [f.thinking_done for f in out] == [True, False, True]

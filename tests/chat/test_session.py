@@ -9,6 +9,7 @@ from fake_upstream import error
 from core import logs
 from core.chat.endpoint import Endpoint
 from core.chat.events import AnswerDelta, Finished, Interrupted, ReasoningDelta
+from core.chat.frames import frames
 from core.chat.reply import Reply
 from core.chat.session import (
     MAX_TOKENS_CAP,
@@ -37,8 +38,8 @@ def endpoint(base_url, **overrides):
 def talk(up, options=None, **overrides):
     """Start a reply and read every frame, as the chat page does."""
     ep = endpoint(up.base_url, **overrides)
-    result, frame_iter = start_reply(client_for(ep, {}), ep, TURNS, options or Options())
-    return result, list(frame_iter)
+    result, events = start_reply(client_for(ep, {}), ep, TURNS, options or Options())
+    return result, list(frames(events))
 
 
 @pytest.fixture

@@ -321,7 +321,7 @@ def test_a_reply_whose_row_went_elsewhere_is_reported_not_saved(store):
     cid = turns.send(store, "me", None, "q", "Untitled")
     save = turns.begin_reply(store, "me", cid, Reply(model="m", started=0.0))
     assert turns.edit_last(store, "me", cid, store.messages("me", cid), "q, edited")
-    assert save(Reply(model="m", started=0.0)) is False
+    assert save(Reply(model="m", started=0.0)) is None
     assert contents(store, "me", cid) == [("user", "q, edited")]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from core.chat.endpoint import ChatRequest, Detection, Endpoint
 from core.chat.events import Event
+from core.chat.hangup import Hangup
 from core.diagnosis import Diagnosis
 
 Get = Callable[[str], object]  # a setting's typed value by name (core.setup resolves them)
@@ -45,8 +46,9 @@ class Provider:
         """Whether some of its settings are set, so a half-set route can say what it misses."""
         return self.partial_rank is not None and bool(get(self.key_var) or get(self.url_var))
 
-    def make_client(self, endpoint: Endpoint):
-        """The client the chat, Verify and the doctor share for this endpoint."""
+    def make_client(self, endpoint: Endpoint, hangup: Hangup | None = None):
+        """The client the chat, Verify and the doctor share for this endpoint; with ``hangup``,
+        calling it closes the client's streams at once (Stop)."""
         raise NotImplementedError
 
     def stream(self, client, endpoint: Endpoint, request: ChatRequest) -> Iterator[Event]:

@@ -22,6 +22,7 @@ from core.chat import sse
 from core.chat.endpoint import ChatRequest, Detection, Endpoint
 from core.chat.events import Event, Finished, Interrupted, Usage
 from core.chat.faults import cause_text, connection_kind, is_html, page_title
+from core.chat.hangup import Hangup
 from core.chat.providers.base import Get, Provider
 from core.chat.reasoning import ReasoningParser
 from core.chat.retry import asked_wait
@@ -88,9 +89,9 @@ class CozeBotRoute(Provider):
         """The token or the bot id alone: a half-set bot route that can say what it misses."""
         return bool(get(self.key_var) or get(self.model_var))
 
-    def make_client(self, endpoint: Endpoint) -> httpx2.Client:
-        """The HTTP client the stream uses; kept across replies to keep the connection warm."""
-        return make_http(bot_for(endpoint))
+    def make_client(self, endpoint: Endpoint, hangup: Hangup | None = None) -> httpx2.Client:
+        """The HTTP client the stream uses; with ``hangup``, calling it closes its streams at once."""
+        return make_http(bot_for(endpoint), hangup)
 
     def stream(self, client, endpoint: Endpoint, request: ChatRequest) -> Iterator[Event]:
         """Yield the bot's reply; the budget and sampling are the bot's own settings."""
@@ -127,10 +128,11 @@ def bot_for(endpoint) -> CozeBot:
                    endpoint.user_id or "r1-chat-user", endpoint.read_timeout)
 
 
-def make_http(bot: CozeBot) -> httpx2.Client:
+def make_http(bot: CozeBot, hangup: Hangup | None = None) -> httpx2.Client:
     """The HTTP client the chat stream uses; reuse it across replies to keep the connection warm."""
     # A read timeout applies between streamed events, so a long think never times out.
-    return httpx2.Client(timeout=httpx2.Timeout(bot.read_timeout, connect=CONNECT_TIMEOUT))
+    return httpx2.Client(timeout=httpx2.Timeout(bot.read_timeout, connect=CONNECT_TIMEOUT),
+                         event_hooks=hangup.hooks() if hangup else None)
 
 
 def request_body(bot: CozeBot, messages: list[dict]) -> dict:

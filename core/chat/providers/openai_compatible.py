@@ -19,6 +19,7 @@ from core.chat import sse
 from core.chat.endpoint import ChatRequest, Detection, Endpoint, host_of
 from core.chat.events import Event, Finished, Interrupted
 from core.chat.faults import cause_text, connection_kind, is_html, page_title
+from core.chat.hangup import Hangup
 from core.chat.providers.base import Get, Provider
 from core.chat.reasoning import ReasoningParser
 from core.chat.retry import asked_wait
@@ -76,11 +77,13 @@ class OpenAICompatible(Provider):
         """(provider name, sends Ark's ``thinking``, accepts ``stream_options``) for this host."""
         return identify(base_url)
 
-    def make_client(self, endpoint: Endpoint) -> openai.OpenAI:
-        """The OpenAI SDK client; its read timeout applies between chunks, not to the whole reply."""
+    def make_client(self, endpoint: Endpoint, hangup: Hangup | None = None) -> openai.OpenAI:
+        """The OpenAI SDK client; its read timeout applies between chunks, not to the whole reply.
+        With ``hangup``, calling it closes the client's streams at once."""
         timeout = openai.Timeout(endpoint.read_timeout, connect=CONNECT_TIMEOUT)
+        http = openai.DefaultHttpxClient(timeout=timeout, event_hooks=hangup.hooks()) if hangup else None
         return openai.OpenAI(api_key=endpoint.api_key, base_url=endpoint.base_url,
-                             timeout=timeout,
+                             timeout=timeout, http_client=http,
                              max_retries=0)  # core.chat.retry retries, the same way on every route
 
     def stream(self, client, endpoint: Endpoint, request: ChatRequest) -> Iterator[Event]:
