@@ -10,7 +10,7 @@ from core.redact import mask
 from core.setup import checks, diagnostics, verify, wizard
 from core.setup.presets import BY_ID, PRESETS
 from core.setup.settings import SOURCES
-from ui import context
+from ui import context, generating
 
 t = context.translator()  # the router loaded configuration and place for this run
 state = st.session_state
@@ -19,6 +19,7 @@ detection = cfg.detection
 STEP_ICONS = {"ok": ":green[:material/check_circle:]", "fail": ":red[:material/cancel:]",
               "warn": ":orange[:material/warning:]", "skip": ":gray[:material/remove:]"}
 ALERTS = {"error": st.error, "warning": st.warning, "info": st.info}
+generating.away(t)  # replies go on generating while the user is here; say when one is done
 
 
 def show_finding(finding) -> None:

@@ -18,7 +18,8 @@ KEY_SHAPE = re.compile(r"[a-z_]+\.[\w.\-]*")
 DYNAMIC = {
     "check.",          # core/setup/checks.py explain(): check.{kind} and check.{kind}.fix
     "err.",            # core/diagnosis.py words(): err.{diagnosis kind}, err.{kind}_wait
-    "chat.retrying.",  # ui/live.py show_retry(): chat.retrying.{kind of the fault being retried}
+    "chat.retrying.",  # ui/live.py show_wait(): chat.retrying.{kind of the fault being retried}
+    "chat.no_room.",  # app_pages/chat.py no_room(): chat.no_room.{busy, visitor, process}
     "route.",          # app_pages/setup.py, core/doctor.py: route.{route}
     "source.",         # app_pages/setup.py, core/setup/checks.py, core/doctor.py: source.{where a value comes from}
     "place.",          # app_pages/setup.py: place.{place kind}

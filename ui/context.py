@@ -18,6 +18,7 @@ from core.conversations import database, visibility
 from core.conversations.database import MEMORY, sqlite_path
 from core.conversations.migrations import SchemaMismatch
 from core.conversations.store import Store, open_store
+from core.replies.registry import Limits, Replies
 from core.setup import config
 
 APP_DIR = Path(__file__).resolve().parents[1]
@@ -87,6 +88,23 @@ def read_only_copy(url: str) -> tuple[Store, float]:
     return open_store(database.memory_copy_url(url)), copied_at
 
 
+@st.cache_resource(show_spinner=False)
+def replies() -> Replies:
+    """The server process's replies in progress: they belong to the server, not to a page."""
+    return Replies()
+
+
+def reply_limits() -> Limits:
+    """How many replies may generate at once, per visitor and in the process, as configured."""
+    values = st.session_state.config.values
+    return Limits(values["R1_MAX_REPLIES_PER_VISITOR"].typed, values["R1_MAX_REPLIES"].typed)
+
+
+def visitor(keeping: visibility.Keeping) -> str:
+    """Who this visitor is, for their share of the replies generating at once."""
+    return visibility.visitor_key(keeping, st.session_state.visitor_id)
+
+
 def signed_in_user() -> tuple[str | None, str]:
     """The signed-in visitor's stable key and display name when Streamlit auth is in use."""
     try:
@@ -100,9 +118,7 @@ def signed_in_user() -> tuple[str | None, str]:
 
 def endpoint_for(keeping: visibility.Keeping):
     """The active endpoint, carrying this visitor's own id where the upstream keeps per-user state."""
-    state = st.session_state
-    visitor = visibility.visitor_key(keeping, state.visitor_id)
-    return session.for_visitor(state.config.detection.endpoint, visitor)
+    return session.for_visitor(st.session_state.config.detection.endpoint, visitor(keeping))
 
 
 def chats() -> tuple[Store, visibility.Keeping, tuple[str, dict] | None]:

@@ -7,7 +7,8 @@ question waits for its reply on this run), ``editing`` (the last question's edit
 a conversation that is gone), ``unsent``/``unsent_fresh`` (a question that could not be stored,
 and why; whether the next run is the one right after) and
 ``prompt`` (the chat input, written only to give such a question back), ``shown_messages`` (how
-many of the newest messages are drawn). Widgets call these
+many of the newest messages are drawn) and ``generating`` (the conversations this session last saw
+generating a reply, to tell when one finishes). Widgets call these
 functions as callbacks; nothing else assigns them.
 """
 
@@ -68,12 +69,13 @@ def ask_again() -> None:
     st.session_state.pending, st.session_state.editing = True, False
 
 
-def not_sent(text: str, why: str) -> None:
-    """A question could not be stored (disk full, database locked): the next run gives it back."""
-    st.session_state.unsent, st.session_state.unsent_fresh = (text, why), True
+def not_sent(text: str, why: str, icon: str) -> None:
+    """A question was not sent (it could not be stored, or no reply can start now): the next run
+    gives it back into the input, saying ``why``."""
+    st.session_state.unsent, st.session_state.unsent_fresh = (text, why, icon), True
 
 
-def give_back() -> str | None:
+def give_back() -> tuple[str, str] | None:
     """Put a question that could not be stored back into the chat input, and say why it was not sent.
 
     Called before the input is drawn: Streamlit lets a widget's value be set only then. It is given
@@ -84,9 +86,9 @@ def give_back() -> str | None:
     state = st.session_state
     if "unsent" not in state or not (state.pop("unsent_fresh", False) or "prompt" not in state):
         return None
-    text, why = state.unsent
+    text, why, icon = state.unsent
     state.prompt = text
-    return why
+    return why, icon
 
 
 def shown_messages() -> int:
@@ -97,6 +99,18 @@ def shown_messages() -> int:
 def show_older() -> None:
     """Button callback: draw another page of older messages above the ones shown."""
     st.session_state.shown_messages = shown_messages() + HISTORY_PAGE
+
+
+def finished_elsewhere(generating: set[str]) -> set[str]:
+    """Which conversations this session last saw generating are done now; remember ``generating``."""
+    seen = st.session_state.get("generating", set())
+    st.session_state.generating = set(generating)
+    return seen - generating
+
+
+def seen_generating() -> set[str]:
+    """The conversations this session last saw generating a reply."""
+    return set(st.session_state.get("generating", set()))
 
 
 def reply_started() -> None:

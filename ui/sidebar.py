@@ -8,6 +8,7 @@ from core.conversations.visibility import Keeping
 from core.setup.settings import BY_ENV
 from ui import page_state
 from ui.conversation_menu import import_dialog
+from ui.generating import marks as marks_style
 from ui.messages import View
 
 LIST_LIMIT = 200
@@ -27,8 +28,9 @@ def select(cid: str | None) -> None:
     page_state.open_conversation(cid)
 
 
-def draw_list(view: View) -> None:
-    """New chat, search box and the conversations, newest first; the open one is highlighted."""
+def draw_list(view: View, generating: set[str]):
+    """New chat, search box and the conversations, newest first; the open one is highlighted, those
+    generating a reply marked. Returns the marks' slot, which ``mark`` redraws as replies end."""
     t = view.t
     with st.container(horizontal=True, gap="small"):
         st.button(t("chats.new"), icon=":material/edit_square:", on_click=select, args=(None,),
@@ -41,14 +43,26 @@ def draw_list(view: View) -> None:
     if not found:
         st.caption(t("chats.no_match", q=query) if query.strip() else t("chats.none"))
     st.html(LIST_STYLE.replace("OPEN", view.cid or "none"))  # the open one tinted, as the page nav does
+    marks = st.empty()
+    mark(marks, generating)
     # A long list scrolls in its own box, so the settings below stay in reach.
     box = st.container(height=420 if len(found) > SCROLL_AFTER else "content", border=False)
     for conv in found:
         box.button(to_streamlit(conv.title) or t("chats.untitled"), key=f"conv_{conv.id}", width="stretch",
-                  type="tertiary", on_click=select, args=(conv.id,))
+                  type="tertiary", on_click=select, args=(conv.id,),
+                  help=t("chats.generating") if conv.id in generating else None)
     if len(found) == LIST_LIMIT:
         st.caption(t("chats.more", n=LIST_LIMIT))
     import_dialog(view)
+    return marks
+
+
+def mark(slot, generating: set[str]) -> None:
+    """Mark the conversations generating a reply (a spinner before their titles)."""
+    if generating:
+        slot.html(marks_style(generating))
+    else:
+        slot.empty()
 
 
 def draw_keeping(t, keeping: Keeping, shown_path: str, error: tuple[str, dict] | None,

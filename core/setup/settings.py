@@ -64,6 +64,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("R1_READ_TIMEOUT", "120", "float",
             "Seconds to wait *between* streamed chunks before giving up (not a limit on the whole reply).",
             minimum=1, maximum=3600),  # under a second no provider starts; an hour is a hung connection
+    Setting("R1_MAX_REPLIES", "20", "int",
+            "Replies the server generates at once, all visitors together; a question asked beyond it "
+            "stays in the input with a message.", minimum=1, maximum=500),
+    Setting("R1_MAX_REPLIES_PER_VISITOR", "3", "int",
+            "Replies one visitor may have generating at once, each in its own conversation.",
+            minimum=1, maximum=50),
     Setting("R1_CONFIG_DIR", ".", "path",
             "Folder holding `.env.local` and `.env` (Setup saves there), relative to the app folder unless "
             "absolute; read from the process environment only."),

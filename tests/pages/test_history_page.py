@@ -1,6 +1,7 @@
 """AppTest flows for durable conversations: sidebar, regenerate, edit, resume, who sees what."""
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core.conversations import records
 from core.conversations.database import connect, sqlite_url
 from core.conversations.store import Store, open_store
+from ui import context
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
@@ -198,20 +200,39 @@ def test_a_reply_still_streaming_elsewhere_is_shown_as_such(app, tmp_path):
     assert not [b for b in again.button if b.key in ("regenerate", "edit_last")]  # it would drop that reply
 
 
-def test_stop_mid_reply_keeps_the_partial_text_marked_stopped(app, upstream, tmp_path):
-    from fake_upstream import reply
+def test_stop_mid_reply_keeps_the_partial_text_marked_stopped(app, upstream):
+    from fake_upstream import hold_answer, reply
 
-    upstream.push(reply("Thinking. " * 5, " ".join(f"w{i}" for i in range(400)), delay=0.03))
+    script = reply("Thinking. " * 5, "never shown")
+    gate = hold_answer(script)  # upstream goes silent after its reasoning
+    upstream.push(script)
+    stop = threading.Timer(1.5, lambda: context.replies().stop("local", app.session_state["conversation_id"]))
+    stop.start()  # as the Stop button's callback does, while the page follows the reply
+    app.chat_input[0].set_value("long one").run(timeout=10)
+    gate.set()
+    message = stored(app)[-1]
+    assert (message["status"], message["reasoning"], message["content"]) == ("stopped", "Thinking. " * 5, "")
+    assert "Stopped" in main_text(app) and app.button(key="regenerate").label == "Retry"
+    assert app.status[0].label == "Stopped while thinking"  # no thinking time: it never finished
+    assert [m["role"] for m in stored(app)] == ["user", "assistant"]
+
+
+def test_a_page_that_goes_away_mid_reply_leaves_it_generating(app, upstream, tmp_path):
+    from fake_upstream import hold_answer, reply
+
+    script = reply("Thinking. " * 5, "The answer.")
+    gate = hold_answer(script)
+    upstream.push(script)
     app.chat_input[0].set_value("long one")
     with pytest.raises(RuntimeError, match="timed out"):
-        app.run(timeout=3)  # AppTest stops the script as the Stop button does (StopException)
-    # A plain rerun would send the chat input's value again (AppTest keeps it): reopen instead.
-    app = new_app(tmp_path, {"c": app.session_state["conversation_id"]})
-    message = stored(app)[-1]
-    assert message["status"] == "stopped" and message["content"].startswith("w0 w1")
-    assert "w399" not in message["content"]
-    assert "Stopped" in main_text(app) and app.button(key="regenerate").label == "Retry"
-    assert [m["role"] for m in stored(app)] == ["user", "assistant"]
+        app.run(timeout=2)  # the script is stopped, as leaving or refreshing the page stops it
+    cid = app.session_state["conversation_id"]
+    assert context.replies().find("local", cid) is not None  # the reply is still generating
+    gate.set()
+    again = new_app(tmp_path, {"c": cid})  # coming back follows it to its end
+    message = stored(again)[-1]
+    assert (message["status"], message["content"]) == ("complete", "The answer.")
+    assert "The answer." in main_text(again) and len(upstream.requests) == 1
 
 
 def test_import_opens_the_exported_conversation_as_a_new_one(app):

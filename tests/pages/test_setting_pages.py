@@ -21,9 +21,11 @@ FILE = "<a file>"  # replaced by the path of an existing file: a data folder tha
 RUNS = {
     "numbers-and-folders": ({**SANDBOX, "R1_MAX_TOKENS": "abc", "R1_READ_TIMEOUT": "-5", "R1_ROUTE": "foo",
                              "R1_LOG_DIR": NO_HOME, "R1_DATA_DIR": NO_HOME, "COZE_API_BASE": "api.coze.com",
-                             "COZE_USER_ID": "x" * 10_000, "R1_ADMIN_PASSWORD": "   ", "R1_CONFIG_DIR": NO_HOME}, {}),
+                             "COZE_USER_ID": "x" * 10_000, "R1_ADMIN_PASSWORD": "   ", "R1_CONFIG_DIR": NO_HOME,
+                             "R1_MAX_REPLIES": "0", "R1_MAX_REPLIES_PER_VISITOR": "many"}, {}),
     "out-of-range": ({**SANDBOX, "R1_MAX_TOKENS": "100000", "R1_READ_TIMEOUT": "1e999", "R1_DATA_DIR": FILE,
-                      "COZE_API_BASE": "http://[::1", "R1_MODEL": "   ", "COZE_BOT_ID": "   "}, {}),
+                      "COZE_API_BASE": "http://[::1", "R1_MODEL": "   ", "COZE_BOT_ID": "   ",
+                      "R1_MAX_REPLIES": "100000", "R1_MAX_REPLIES_PER_VISITOR": "-1"}, {}),
     "control-characters": (SANDBOX, {name: NUL for name in (
         "R1_MAX_TOKENS", "R1_READ_TIMEOUT", "R1_ROUTE", "R1_LOG_DIR", "R1_DATA_DIR", "R1_MODEL",
         "R1_ADMIN_PASSWORD", "COZE_USER_ID", "COZE_API_BASE")}),
