@@ -14,13 +14,17 @@ MARK = (".st-key-conv_{cid} button p::before {{content: 'progress_activity'; fon
         "'Material Symbols Rounded'; font-feature-settings: 'liga'; display: inline-block; "
         "margin-right: 0.4rem; vertical-align: -0.15em; animation: r1-spin 1.2s linear infinite}}")
 SPIN = "@keyframes r1-spin {to {transform: rotate(360deg)}}"
+# Style-only HTML goes to Streamlit's event container, where a redraw adds to it instead of
+# replacing it; with an element beside the style it stays in its slot (hidden, taking no room).
+HOLDER = ("<span class='r1-marks'></span>\n<style>\n"
+          "[data-testid='stElementContainer']:has(.r1-marks) {{display: none}}\n{rules}\n{spin}\n</style>")
 WATCH_EVERY = 1.0  # seconds between looks while something generates and the page is idle
 
 
 def marks(cids: set[str]) -> str:
     """The style that marks these conversations in the sidebar as generating."""
     rules = "\n".join(MARK.format(cid=cid) for cid in sorted(cids))
-    return f"<style>\n{rules}\n{SPIN}\n</style>"
+    return HOLDER.format(rules=rules, spin=SPIN)
 
 
 def tell(t, store: Store, owner: str, replies: Replies, on_screen: str | None) -> set[str]:
