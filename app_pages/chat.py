@@ -38,7 +38,7 @@ stop_slot = st.bottom.empty()  # right above the input: Stop, while a reply is g
 prompt = st.chat_input(t("chat.placeholder"), disabled=not endpoint, key="prompt")
 if prompt and endpoint:
     try:
-        replies.check_room(keeping.owner, cid, visitor, limits)
+        replies.check_room(visitor, cid, limits)
         cid = turns.send(store, keeping.owner, cid, prompt, t("chats.untitled"))
         page_state.asked(cid)
     except NoRoom as full:  # one reply per conversation, and the caps: nothing stored, nothing lost
@@ -49,7 +49,7 @@ if prompt and endpoint:
                             ":material/database_off:")
         st.rerun()
 
-job, could_not_start = replies.find(keeping.owner, cid), None
+job, could_not_start = replies.find(visitor, cid), None
 messages = store.messages(keeping.owner, cid) if cid else []
 if page_state.is_pending() and endpoint and not job and messages and messages[-1]["role"] == "user":
     page_state.reply_started()  # whatever happens below, a rerun must not ask again by itself
@@ -69,12 +69,12 @@ if page_state.is_pending() and endpoint and not job and messages and messages[-1
 live_reply = job if job and messages and messages[-1]["status"] == "streaming" else None
 
 view = View(t, store, keeping.owner, cid, default_budget)
-on_screen = generating.tell(t, store, keeping.owner, replies, cid)  # toasts for replies done elsewhere
+on_screen = generating.tell(t, store, keeping.owner, visitor, replies, cid)  # toasts for replies done elsewhere
 with st.sidebar:
     marks = sidebar.draw_list(view, on_screen)
     sidebar.draw_settings(t, endpoint, default_budget)
     sidebar.draw_keeping(t, keeping, context.shown_path(store), store_error, state.place.kind)
-    generating.watch(keeping.owner, replies)
+    generating.watch(visitor, replies)
 
 if page_state.take_missing():
     st.info(t("chats.not_found"), icon=":material/link_off:")
@@ -104,11 +104,11 @@ if messages and messages[-1]["status"] == "streaming" and not live_reply:
 
 if live_reply:
     stop_slot.button(t("chat.stop"), icon=":material/stop_circle:", key="stop_reply",
-                     on_click=replies.stop, args=(keeping.owner, cid))
+                     on_click=replies.stop, args=(visitor, cid))
 
     def every_second() -> None:
         """Meanwhile, mark the other conversations still generating and toast those that finish."""
-        sidebar.mark(marks, generating.tell(t, store, keeping.owner, replies, cid))
+        sidebar.mark(marks, generating.tell(t, store, keeping.owner, visitor, replies, cid))
 
     with st.chat_message("assistant"):
         finished = live.follow(t, live_reply, every_second)

@@ -73,7 +73,7 @@ def delete_dialog(view: View, title: str, count: int) -> None:
     st.write(t("chats.delete_body", title=title, n=count))
     with st.container(horizontal=True):
         if st.button(t("chats.delete"), type="primary", icon=":material/delete:", key="delete_confirm"):
-            context.replies().stop(view.owner, view.cid)  # its reply, if still generating, ends with it
+            context.replies().stop(context.visitor(context.chats()[1]), view.cid)  # its reply ends with it
             view.store.delete(view.owner, view.cid)
             page_state.open_conversation(None)
             page_state.close_dialog("deleting")

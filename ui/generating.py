@@ -27,10 +27,10 @@ def marks(cids: set[str]) -> str:
     return HOLDER.format(rules=rules, spin=SPIN)
 
 
-def tell(t, store: Store, owner: str, replies: Replies, on_screen: str | None) -> set[str]:
+def tell(t, store: Store, owner: str, visitor: str, replies: Replies, on_screen: str | None) -> set[str]:
     """Toast each reply that finished since this session last looked, bar the one on screen (the user
     saw it end); return the conversations still generating."""
-    now = replies.generating(owner)
+    now = replies.generating(visitor)
     for cid in sorted(page_state.finished_elsewhere(now) - {on_screen}):
         conversation = store.get(owner, cid)
         if conversation is not None:  # deleted meanwhile: nothing to point to
@@ -39,7 +39,7 @@ def tell(t, store: Store, owner: str, replies: Replies, on_screen: str | None) -
     return now
 
 
-def watch(owner: str, replies: Replies) -> None:
+def watch(visitor: str, replies: Replies) -> None:
     """While this session knows of replies generating, look every second; when the set changes (one
     finished, one started in another tab), rerun the page so its marks and toasts catch up."""
     if not page_state.seen_generating():
@@ -47,7 +47,7 @@ def watch(owner: str, replies: Replies) -> None:
 
     @st.fragment(run_every=WATCH_EVERY)
     def look() -> None:
-        if replies.generating(owner) != page_state.seen_generating():
+        if replies.generating(visitor) != page_state.seen_generating():
             st.rerun(scope="app")
 
     look()
@@ -56,7 +56,7 @@ def watch(owner: str, replies: Replies) -> None:
 def away(t) -> None:
     """On a page without the conversation list (Setup): toast each reply that finishes meanwhile."""
     store, keeping, _ = context.chats()
-    replies = context.replies()
-    tell(t, store, keeping.owner, replies, None)
+    replies, visitor = context.replies(), context.visitor(keeping)
+    tell(t, store, keeping.owner, visitor, replies, None)
     with st.sidebar:
-        watch(keeping.owner, replies)
+        watch(visitor, replies)

@@ -41,7 +41,8 @@ class NoRoom(Exception):
 
 
 class Replies:
-    """Every reply this process is generating; ``start`` one, ``find`` it, ``stop`` it."""
+    """Every reply this process is generating; ``start`` one, ``find`` it, ``stop`` it. A reply is
+    the visitor's who asked (``core.conversations.visibility.visitor_key``): only they attach to it."""
 
     def __init__(self, register_exit: bool = True) -> None:
         self._lock = threading.Lock()
@@ -57,24 +58,24 @@ class Replies:
         with self._lock:
             return [job for job in self._jobs.values() if job.running]
 
-    def find(self, owner: str, cid: str | None) -> Job | None:
-        """The reply generating in this visitor's conversation, if any (never another owner's)."""
+    def find(self, visitor: str, cid: str | None) -> Job | None:
+        """The reply generating in this visitor's conversation, if any (never another visitor's)."""
         with self._lock:
-            job = self._jobs.get((owner, cid)) if cid else None
+            job = self._jobs.get((visitor, cid)) if cid else None
         return job if job is not None and job.running else None
 
-    def generating(self, owner: str) -> set[str]:
-        """This owner's conversations with a reply still generating."""
-        return {job.cid for job in self.running() if job.owner == owner}
+    def generating(self, visitor: str) -> set[str]:
+        """This visitor's conversations with a reply still generating."""
+        return {job.cid for job in self.running() if job.visitor == visitor}
 
-    def check_room(self, owner: str, cid: str | None, visitor: str, limits: Limits) -> None:
+    def check_room(self, visitor: str, cid: str | None, limits: Limits) -> None:
         """Raise NoRoom unless a reply could start now in this conversation for this visitor."""
         with self._lock:
-            self._check_room(owner, cid, visitor, limits)
+            self._check_room(visitor, cid, limits)
 
-    def _check_room(self, owner: str, cid: str | None, visitor: str, limits: Limits) -> None:
+    def _check_room(self, visitor: str, cid: str | None, limits: Limits) -> None:
         running = [job for job in self._jobs.values() if job.running]  # the caller holds the lock
-        if cid and any(job.owner == owner and job.cid == cid for job in running):
+        if cid and any(job.visitor == visitor and job.cid == cid for job in running):
             raise NoRoom("busy")
         if sum(job.visitor == visitor for job in running) >= limits.per_visitor:
             raise NoRoom("visitor", limits.per_visitor)
@@ -86,15 +87,15 @@ class Replies:
         """Store a streaming reply to the conversation's last question and generate it on a worker
         thread; raises NoRoom, or the store's error when nothing could be stored (nothing is asked)."""
         with self._lock:  # two tabs asking at once: one reply per conversation, caps counted once
-            self._check_room(owner, cid, visitor, limits)
+            self._check_room(visitor, cid, limits)
             job = self._open(store, owner, cid, visitor, endpoint, options, retry)
-            self._jobs[(owner, cid)] = job
+            self._jobs[(visitor, cid)] = job
         threading.Thread(target=job.run, args=(self._forget,), name=f"reply-{cid[:8]}", daemon=True).start()
         return job
 
-    def stop(self, owner: str, cid: str | None) -> bool:
-        """Stop the reply generating in this conversation, if any; whether there was one."""
-        job = self.find(owner, cid)
+    def stop(self, visitor: str, cid: str | None) -> bool:
+        """Stop the reply generating in this visitor's conversation, if any; whether there was one."""
+        job = self.find(visitor, cid)
         if job:
             job.stop()
         return job is not None
@@ -116,5 +117,5 @@ class Replies:
 
     def _forget(self, job: Job) -> None:
         with self._lock:
-            if self._jobs.get((job.owner, job.cid)) is job:
-                del self._jobs[(job.owner, job.cid)]
+            if self._jobs.get((job.visitor, job.cid)) is job:
+                del self._jobs[(job.visitor, job.cid)]

@@ -91,7 +91,7 @@ def test_a_reply_runs_on_its_worker_to_the_end_and_is_stored_once(store, replies
     done = last(store, job.cid)
     assert (done["role"], done["status"], done["content"]) == ("assistant", "complete", job.reply.answer)
     assert len(route.fake.requests) == 1
-    assert replies.find(OWNER, job.cid) is None and replies.generating(OWNER) == set()
+    assert replies.find(VISITOR, job.cid) is None and replies.generating(VISITOR) == set()
 
 
 def test_a_page_that_leaves_stops_only_following(store, replies, route):
@@ -147,7 +147,7 @@ def test_stop_during_upstream_silence_hangs_up_at_once(store, replies, route):
     wait_for(lambda: job.reply.reasoning)
     time.sleep(0.3)  # upstream is silent now, the worker blocked reading
     asked = time.monotonic()
-    assert replies.stop(OWNER, job.cid)
+    assert replies.stop(VISITOR, job.cid)
     stopped = time.monotonic()
     assert not job.running and stopped - asked < 0.5
     stored = last(store, job.cid)
@@ -166,7 +166,7 @@ def test_stop_during_a_retry_wait_asks_nothing_more(store, replies, route):
     job = ask(store, replies, route)
     wait_for(lambda: len(route.fake.requests) == 1)
     time.sleep(0.2)
-    replies.stop(OWNER, job.cid)
+    replies.stop(VISITOR, job.cid)
     time.sleep(0.7)
     assert len(route.fake.requests) == 1
     assert last(store, job.cid)["status"] == "stopped"
@@ -177,7 +177,7 @@ def test_several_conversations_generate_at_once(store, replies, route):
     route.fake.push(*(script for script, _ in scripts))
     jobs = [ask(store, replies, route, question=f"q{n}") for n in range(3)]
     wait_for(lambda: all(job.reply.reasoning for job in jobs))
-    assert replies.generating(OWNER) == {job.cid for job in jobs}
+    assert replies.generating(VISITOR) == {job.cid for job in jobs}
     assert replies.generating("someone else") == set()
     for _, gate in scripts:
         gate.set()
@@ -202,6 +202,7 @@ def test_a_visitor_attaches_only_to_their_own_replies(store, replies, route):
     job = ask(store, replies, route)
     assert replies.find("someone else", job.cid) is None
     assert not replies.stop("someone else", job.cid) and job.running
+    assert replies.find(VISITOR, job.cid) is job
     gate.set()
 
 
@@ -211,7 +212,7 @@ def test_caps_per_conversation_visitor_and_process(store, replies, route):
     limits = Limits(per_visitor=2, per_process=3)
     first = ask(store, replies, route, limits=limits)
     with pytest.raises(NoRoom) as busy:
-        replies.check_room(OWNER, first.cid, VISITOR, limits)
+        replies.check_room(VISITOR, first.cid, limits)
     assert busy.value.reason == "busy"
     ask(store, replies, route, limits=limits)
     with pytest.raises(NoRoom) as mine:
@@ -219,7 +220,7 @@ def test_caps_per_conversation_visitor_and_process(store, replies, route):
     assert (mine.value.reason, mine.value.limit) == ("visitor", 2)
     ask(store, replies, route, visitor="visitor-2", limits=limits)
     with pytest.raises(NoRoom) as everyone:
-        replies.check_room(OWNER, None, "visitor-3", limits)
+        replies.check_room("visitor-3", None, limits)
     assert (everyone.value.reason, everyone.value.limit) == ("process", 3)
     for _, gate in held_scripts:
         gate.set()
