@@ -22,7 +22,7 @@ LIVE = ':not([data-stale="true"])'  # during a rerun Streamlit may keep a stale 
 APP = '[data-testid="stApp"]'
 CHAT_INPUT = '[data-testid="stChatInputTextArea"]'
 SUBMIT = '[data-testid="stChatInputSubmitButton"]'  # the arrow; idle
-STOP = '[data-testid="stChatInputStopButton"]'  # what the submit button turns into while a run is live
+STOP = '.st-key-stop_reply button'  # above the input while a reply is generating in this conversation
 MESSAGE = '[data-testid="stChatMessage"]'
 ASSISTANT = '[data-testid="stChatMessage"]:has([data-testid="stChatMessageAvatarAssistant"])'
 THINKING = '[data-testid="stExpander"]'  # st.status renders as an expander
@@ -49,8 +49,10 @@ def send(page, text: str) -> None:
 
 
 def wait_idle(page) -> None:
-    """The run is over when the stop button has turned back into the send button and the script
-    is not running."""
+    """The run is over when no reply is generating here (no Stop above the input) and the script is
+    not running. The input no longer turns into a stop button the moment it is sent, so first give
+    a just-sent question's run the moment it takes to start."""
+    page.wait_for_timeout(300)
     expect()(page.locator(STOP)).to_have_count(0)
     expect()(page.locator(SUBMIT)).to_have_count(1)
     expect()(page.locator(APP)).to_have_attribute("data-test-script-state", "notRunning")
