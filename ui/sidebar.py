@@ -49,8 +49,7 @@ def draw_list(view: View, generating: set[str]):
     box = st.container(height=420 if len(found) > SCROLL_AFTER else "content", border=False)
     for conv in found:
         box.button(to_streamlit(conv.title) or t("chats.untitled"), key=f"conv_{conv.id}", width="stretch",
-                  type="tertiary", on_click=select, args=(conv.id,),
-                  help=t("chats.generating") if conv.id in generating else None)
+                  type="tertiary", on_click=select, args=(conv.id,))
     if len(found) == LIST_LIMIT:
         st.caption(t("chats.more", n=LIST_LIMIT))
     import_dialog(view)
