@@ -69,6 +69,12 @@ def held(route, reasoning="Let me think about this.", answer="Forty-two."):
     return script, route.wire.hold_answer(script)
 
 
+def thinking(store, replies, route):
+    """Ask for a held reply and wait until it is thinking; return it and the gate that lets it answer."""
+    job, gate = thinking(store, replies, route)
+    return job, gate
+
+
 def wait_for(condition, timeout=5.0):
     end = time.monotonic() + timeout
     while not condition():
@@ -141,10 +147,7 @@ def test_a_quiet_upstream_still_lets_a_follower_tick(store, replies, route):
 
 
 def test_stop_during_upstream_silence_hangs_up_at_once(store, replies, route):
-    script, gate = held(route)
-    route.fake.push(script)
-    job = ask(store, replies, route)
-    wait_for(lambda: job.reply.reasoning)
+    job, gate = thinking(store, replies, route)
     time.sleep(0.3)  # upstream is silent now, the worker blocked reading
     asked = time.monotonic()
     assert replies.stop(VISITOR, job.cid)
@@ -186,10 +189,7 @@ def test_several_conversations_generate_at_once(store, replies, route):
 
 
 def test_shutdown_saves_running_replies_as_incomplete(store, replies, route):
-    script, gate = held(route)
-    route.fake.push(script)
-    job = ask(store, replies, route)
-    wait_for(lambda: job.reply.reasoning)
+    job, gate = thinking(store, replies, route)
     replies.shutdown()
     stored = last(store, job.cid)
     assert (stored["status"], stored["reasoning"]) == ("incomplete", "Let me think about this.")
@@ -227,10 +227,7 @@ def test_caps_per_conversation_visitor_and_process(store, replies, route):
 
 
 def test_a_deleted_conversation_ends_its_reply(store, replies, route):
-    script, gate = held(route)
-    route.fake.push(script)
-    job = ask(store, replies, route)
-    wait_for(lambda: job.reply.reasoning)
+    job, gate = thinking(store, replies, route)
     store.delete(OWNER, job.cid)
     gate.set()  # its next save finds no row: the worker hangs up instead of streaming on
     wait_for(lambda: not job.running)
