@@ -71,7 +71,10 @@ def held(route, reasoning="Let me think about this.", answer="Forty-two."):
 
 def thinking(store, replies, route):
     """Ask for a held reply and wait until it is thinking; return it and the gate that lets it answer."""
-    job, gate = thinking(store, replies, route)
+    script, gate = held(route)
+    route.fake.push(script)
+    job = ask(store, replies, route)
+    wait_for(lambda: job.reply.reasoning)
     return job, gate
 
 
