@@ -27,7 +27,7 @@ def main(url: str, base_url: str, model: str) -> None:
     store = open_store(url)
     cid = turns.send(store, OWNER, None, QUESTION, "Untitled")
     ep = endpoint(base_url, model)
-    client = conversation.client_for(ep, {})
+    client = conversation.make_client(ep)
     reply, frames = conversation.start_reply(client, ep, store.messages(OWNER, cid), conversation.Options())
     save = turns.begin_reply(store, OWNER, cid, reply)
     for _ in turns.saving(frames, reply, save):

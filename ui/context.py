@@ -49,7 +49,7 @@ def load():
     The router calls it once per run, before the page; the page reads what it set.
     """
     state = st.session_state
-    for name, default in (("session_values", {}), ("client_cache", {}), ("visitor_id", uuid.uuid4().hex)):
+    for name, default in (("session_values", {}), ("visitor_id", uuid.uuid4().hex)):
         if name not in state:
             state[name] = default
     secrets = read_secrets()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
@@ -32,15 +32,8 @@ def for_visitor(endpoint: Endpoint | None, visitor: str) -> Endpoint | None:
     return providers.of(endpoint.route).for_visitor(endpoint, visitor) if endpoint else None
 
 
-def client_for(endpoint: Endpoint, cache: MutableMapping) -> openai.OpenAI:
-    """The session's client for this endpoint, rebuilt only when the endpoint changes."""
-    if cache.get("endpoint") != endpoint:
-        cache["client"], cache["endpoint"] = providers.of(endpoint.route).make_client(endpoint), endpoint
-    return cache["client"]
-
-
-def hangable_client(endpoint: Endpoint, hangup: Hangup):
-    """A client of its own for one reply, whose streams ``hangup()`` closes at once."""
+def make_client(endpoint: Endpoint, hangup: Hangup | None = None):
+    """A client of its own for one reply; with ``hangup``, calling it closes the client's streams at once."""
     return providers.of(endpoint.route).make_client(endpoint, hangup)
 
 

@@ -109,7 +109,7 @@ class Replies:
               options: session.Options, retry: retries.Policy) -> Job:
         messages: Sequence[Mapping] = store.messages(owner, cid)
         hangup, lock = Hangup(), threading.Condition()
-        client = session.hangable_client(endpoint, hangup)
+        client = session.make_client(endpoint, hangup)
         reply, events = session.start_reply(client, endpoint, messages, options,
                                             retry=replace(retry, sleep=hangup.sleep), lock=lock)
         save = turns.begin_reply(store, owner, cid, reply)  # on disk before anything is asked

@@ -17,7 +17,7 @@ from core.chat.endpoint import Endpoint
 from core.chat.events import Retrying
 from core.chat.frames import frames
 from core.chat.retry import Policy
-from core.chat.session import Options, client_for, start_reply
+from core.chat.session import Options, make_client, start_reply
 from core.diagnosis import words
 
 KEY = "sk-" + "faultsuite" + "0123456789abcdef"
@@ -57,7 +57,7 @@ def ask(route: Route, *scripts):
     route.fake.push(*scripts)
     slept: list[float] = []
     policy = Policy(sleep=slept.append)
-    result, events = start_reply(client_for(route.endpoint, {}), route.endpoint, TURNS, Options(), retry=policy)
+    result, events = start_reply(make_client(route.endpoint), route.endpoint, TURNS, Options(), retry=policy)
     return result, list(frames(events)), slept
 
 

@@ -14,9 +14,9 @@ from core.chat.reply import Reply
 from core.chat.session import (
     MAX_TOKENS_CAP,
     Options,
-    client_for,
     for_visitor,
     log_outcome,
+    make_client,
     raised_budget,
     start_reply,
 )
@@ -38,7 +38,7 @@ def endpoint(base_url, **overrides):
 def talk(up, options=None, **overrides):
     """Start a reply and read every frame, as the chat page does."""
     ep = endpoint(up.base_url, **overrides)
-    result, events = start_reply(client_for(ep, {}), ep, TURNS, options or Options())
+    result, events = start_reply(make_client(ep), ep, TURNS, options or Options())
     return result, list(frames(events))
 
 
@@ -65,7 +65,7 @@ def test_a_reply_streams_to_completion_through_its_frames(upstream):
 
 def test_nothing_is_sent_until_the_first_frame_is_read(upstream):
     ep = endpoint(upstream.base_url)
-    _, frame_iter = start_reply(client_for(ep, {}), ep, TURNS, Options())
+    _, frame_iter = start_reply(make_client(ep), ep, TURNS, Options())
     before = len(upstream.requests)
     next(frame_iter)
     assert (before, len(upstream.requests)) == (0, 1)
@@ -74,7 +74,7 @@ def test_nothing_is_sent_until_the_first_frame_is_read(upstream):
 def test_the_reply_carries_the_endpoints_model_route_and_budget(upstream):
     ticks = itertools.count(100.0, 0.25)
     ep = endpoint(upstream.base_url, model="deepseek-reasoner")
-    result, frame_iter = start_reply(client_for(ep, {}), ep, TURNS, Options(max_tokens=2048),
+    result, frame_iter = start_reply(make_client(ep), ep, TURNS, Options(max_tokens=2048),
                                      clock=lambda: next(ticks))
     list(frame_iter)
     assert (result.model, result.route, result.max_tokens, result.started) == (
@@ -110,21 +110,9 @@ def test_the_request_is_logged_without_the_key(upstream, log_lines):
     assert "request route=openai provider=local model=deepseek-r1-250528 turns=3 max_tokens=1024" in log_lines
 
 
-def test_the_client_is_reused_until_the_endpoint_changes(upstream):
-    cache = {}
-    first = client_for(endpoint(upstream.base_url), cache)
-    again = client_for(endpoint(upstream.base_url), cache)  # an equal, not identical, endpoint
-    other = client_for(endpoint(upstream.base_url, model="deepseek-reasoner"), cache)
-    cached, model = cache["client"], cache["endpoint"].model
-    assert (again is first, other is first, cached is other, model) == (True, False, True, "deepseek-reasoner")
-
-
-def test_a_new_key_gets_a_new_client(upstream):
-    cache = {}
-    first = client_for(endpoint(upstream.base_url), cache)
-    second = client_for(endpoint(upstream.base_url, api_key=KEY[::-1]), cache)
-    rebuilt = second is not first and second.api_key == KEY[::-1]
-    assert rebuilt
+def test_a_reply_gets_a_client_of_its_own_for_its_endpoint(upstream):
+    first, second = make_client(endpoint(upstream.base_url)), make_client(endpoint(upstream.base_url))
+    assert first is not second and first.api_key == KEY  # a hang-up of one reply never cuts another
 
 
 def finished(*timeline):
