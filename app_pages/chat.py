@@ -34,7 +34,8 @@ def no_room(full: NoRoom) -> str:
 # (sidebar, history, empty state) then already knows about the new message. It stays usable while
 # a reply is generating, so the next question can be drafted meanwhile.
 not_sent = page_state.give_back()  # a question the last run did not send is in the input again
-stop_slot = st.bottom.empty()  # right above the input: Stop, while a reply is generating here
+# Pinned right above the input: why a question was given back, and Stop while a reply generates here.
+notice_slot, stop_slot = st.bottom.empty(), st.bottom.empty()
 prompt = st.chat_input(t("chat.placeholder"), disabled=not endpoint, key="prompt")
 if prompt and endpoint:
     try:
@@ -95,10 +96,8 @@ if could_not_start:  # nothing was asked: say why, and offer to ask again
         st.error(could_not_start[0], icon=could_not_start[1])
         st.button(t("chat.retry"), icon=":material/refresh:", type="tertiary", key="regenerate",
                   on_click=page_state.ask_again)
-if not_sent:  # last, so it stands right above the input that holds the question again
-    st.error(not_sent[0], icon=not_sent[1])
-    # The page may not scroll down to it (a long history, a tall input): a toast is seen wherever it is.
-    st.toast(not_sent[0], icon=not_sent[1], duration="long")
+if not_sent:  # right above the input that holds the question again, even while a reply streams
+    notice_slot.error(not_sent[0], icon=not_sent[1])  # pinned with the input: seen however long the page
 if messages and messages[-1]["status"] == "streaming" and not live_reply:
     watch(view, messages[-1])  # written by another server process: poll the store
 
@@ -108,7 +107,7 @@ if live_reply:
 
     def every_second() -> None:
         """Meanwhile, mark the other conversations still generating and toast those that finish."""
-        sidebar.mark(marks, generating.tell(t, store, keeping.owner, visitor, replies, cid))
+        sidebar.mark(t, marks, generating.tell(t, store, keeping.owner, visitor, replies, cid))
 
     with st.chat_message("assistant"):
         finished = live.follow(t, live_reply, every_second)

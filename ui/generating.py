@@ -10,7 +10,7 @@ from ui import context, page_state
 
 # A spinning progress icon before the title of each conversation still generating. Drawn as CSS on
 # the list's buttons, so it can change while a reply streams without redrawing the list's widgets.
-MARK = (".st-key-conv_{cid} button p::before {{content: 'progress_activity'; font-family: "
+MARK = (".st-key-conv_{cid} button p::before {{content: 'progress_activity' / '{said}'; font-family: "
         "'Material Symbols Rounded'; font-feature-settings: 'liga'; display: inline-block; "
         "margin-right: 0.4rem; vertical-align: -0.15em; animation: r1-spin 1.2s linear infinite}}")
 SPIN = "@keyframes r1-spin {to {transform: rotate(360deg)}}"
@@ -21,9 +21,11 @@ HOLDER = ("<span class='r1-marks'></span>\n<style>\n"
 WATCH_EVERY = 1.0  # seconds between looks while something generates and the page is idle
 
 
-def marks(cids: set[str]) -> str:
-    """The style that marks these conversations in the sidebar as generating."""
-    rules = "\n".join(MARK.format(cid=cid) for cid in sorted(cids))
+def marks(cids: set[str], said: str) -> str:
+    """The style that marks these conversations in the sidebar as generating; a screen reader reads
+    ``said`` for the mark, not the icon's ligature name."""
+    said = said.replace("\\", "").replace("'", "’")  # inside a CSS string
+    rules = "\n".join(MARK.format(cid=cid, said=said) for cid in sorted(cids))
     return HOLDER.format(rules=rules, spin=SPIN)
 
 

@@ -44,7 +44,7 @@ def draw_list(view: View, generating: set[str]):
         st.caption(t("chats.no_match", q=query) if query.strip() else t("chats.none"))
     st.html(LIST_STYLE.replace("OPEN", view.cid or "none"))  # the open one tinted, as the page nav does
     marks = st.empty()
-    mark(marks, generating)
+    mark(t, marks, generating)
     # A long list scrolls in its own box, so the settings below stay in reach.
     box = st.container(height=420 if len(found) > SCROLL_AFTER else "content", border=False)
     for conv in found:
@@ -56,10 +56,10 @@ def draw_list(view: View, generating: set[str]):
     return marks
 
 
-def mark(slot, generating: set[str]) -> None:
+def mark(t, slot, generating: set[str]) -> None:
     """Mark the conversations generating a reply (a spinner before their titles)."""
     if generating:
-        slot.html(marks_style(generating))
+        slot.html(marks_style(generating, t("chats.generating")))
     else:
         slot.empty()
 
