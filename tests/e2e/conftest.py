@@ -99,6 +99,19 @@ def _app_env(upstream, tmp_path: Path) -> dict:
 
 
 @pytest.fixture
+def app_env(upstream, tmp_path) -> dict:
+    """The app's environment for the fake upstream, as ``app_server`` runs it."""
+    return _app_env(upstream, tmp_path)
+
+
+@pytest.fixture
+def app_process(request):
+    """``app_process(env, logs)``: a context manager running the app from the checkout, yielding
+    ``(url, process)``, for a test that signals the server itself."""
+    return lambda env, logs: streamlit_process(request, ROOT, env, logs)
+
+
+@pytest.fixture
 def app_server(request, upstream, tmp_path):
     """`streamlit run streamlit_app.py` on a free 127.0.0.1 port, pointed at the fake upstream."""
     with _streamlit(request, ROOT, _app_env(upstream, tmp_path), tmp_path) as url:
@@ -158,8 +171,16 @@ COPY_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "secrets.toml", ".e
 def _streamlit(request, cwd: Path, env: dict, tmp_path: Path, port: int | None = None):
     """`streamlit run streamlit_app.py` in ``cwd`` on ``port`` (else a free 127.0.0.1 port); yields
     its URL once healthy. ``tmp_path`` takes the process's stdout and stderr."""
+    with streamlit_process(request, cwd, env, tmp_path, port) as (url, _):
+        yield url
+
+
+@contextmanager
+def streamlit_process(request, cwd: Path, env: dict, tmp_path: Path, port: int | None = None):
+    """As ``_streamlit``, yielding ``(url, process)`` for a test that signals the server itself."""
     port = port or _free_port()
     stderr_path, stdout_path = tmp_path / "streamlit.stderr", tmp_path / "streamlit.stdout"
+    tmp_path.mkdir(parents=True, exist_ok=True)
     with open(stderr_path, "wb") as err, open(stdout_path, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
@@ -168,33 +189,38 @@ def _streamlit(request, cwd: Path, env: dict, tmp_path: Path, port: int | None =
             cwd=cwd, env=env, stdout=out, stderr=err)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode} before it was healthy:\n"
-                            + stderr_path.read_text(errors="replace"), pytrace=False)
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after {STARTUP_S} s:\n"
-                            + stderr_path.read_text(errors="replace"), pytrace=False)
-            time.sleep(0.2)
-        yield url
+        _wait_healthy(proc, url, stderr_path)
+        yield url, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
         report = getattr(request.node, "rep_call", None)
         if report is not None and report.failed:
             sys.stderr.write("\n----- streamlit stderr -----\n" + stderr_path.read_text(errors="replace")
                              + "\n----- streamlit stdout -----\n" + stdout_path.read_text(errors="replace"))
+
+
+def _wait_healthy(proc, url: str, stderr_path: Path) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode} before it was healthy:\n"
+                        + stderr_path.read_text(errors="replace"), pytrace=False)
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"streamlit not healthy after {STARTUP_S} s:\n"
+                        + stderr_path.read_text(errors="replace"), pytrace=False)
+        time.sleep(0.2)
 
 
 def _stat(path: Path):

@@ -8,15 +8,9 @@ Run: CI=true .venv/bin/python -m pytest tests/e2e/test_replies_browser.py -q
 
 from __future__ import annotations
 
-import os
 import re
 import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -41,7 +35,6 @@ from steps import (
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 TOAST = '[data-testid="stToast"]'
 CONV = f'{SIDEBAR} [class*="st-key-conv_"]{LIVE}'  # one per conversation in the list
 CID = re.compile(r"[?&]c=([0-9a-f-]{8,})")
@@ -330,103 +323,48 @@ def test_draft_while_thinking_is_kept_and_sent_after(new_page, upstream, artifac
 
 # ----- 6. SIGTERM saves the reply in progress ---------------------------------------------------
 
-def _free_port() -> int:
-    """A port on 127.0.0.1 nobody listens on."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(env: dict, logs: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run` as its own process (as conftest's ``_streamlit`` does, but the test needs the
-    process itself to signal it); returns it and its URL once healthy."""
-    port = _free_port()
-    logs.mkdir(parents=True, exist_ok=True)
-    with open(logs / "streamlit.stdout", "wb") as out, open(logs / "streamlit.stderr", "wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-             "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
-             "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
-            cwd=ROOT, env=env, stdout=out, stderr=err)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_S
-    while True:
-        assert proc.poll() is None, (logs / "streamlit.stderr").read_text(errors="replace")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return proc, url
-        except (urllib.error.URLError, OSError):
-            pass
-        assert time.monotonic() < deadline, f"streamlit not healthy after {STARTUP_S} s"
-        time.sleep(0.2)
-
-
-def _end(proc: subprocess.Popen) -> None:
-    """Terminate a server this test started, if it still runs."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
-def test_sigterm_saves_the_reply_in_progress(browser, upstream, artifacts, tmp_path):
-    from core.conversations.database import connect, memory_copy_url, sqlite_url
-    from core.conversations.store import Store, open_store
-
-    ex = expect()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COZE_", "OPENAI_", "R1_"))}
-    env.update({"COZE_WORKLOAD_IDENTITY_API_KEY": "dummy",
-                "COZE_INTEGRATION_MODEL_BASE_URL": upstream.base_url,
-                "R1_LOG_DIR": str(tmp_path / "logs"), "R1_DATA_DIR": str(tmp_path / "data"),
-                "PYTHONUNBUFFERED": "1"})
+def test_sigterm_saves_the_reply_in_progress(browser, upstream, app_env, app_process, artifacts, tmp_path):
     held(upstream, "never sent")
-    proc, url = _serve(env, tmp_path / "server1")
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900},
                                   color_scheme="light")
     context.set_default_timeout(TIMEOUT)
     try:
         page = context.new_page()
-        page.goto(url, wait_until="domcontentloaded")
-        cid = ask_held(page, "What happens on shutdown?")
-        shoot(page, artifacts / "replies_before_sigterm_en.png")
-
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=10) == 0
+        with app_process(app_env, tmp_path / "server1") as (url, proc):
+            page.goto(url, wait_until="domcontentloaded")
+            cid = ask_held(page, "What happens on shutdown?")
+            shoot(page, artifacts / "replies_before_sigterm_en.png")
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=10) == 0
         eventually(lambda: assert_equal(len(upstream.server.hung_up), 1), timeout=2)  # nothing left open
-
-        # What the process itself wrote, before open_store marks any row left 'streaming' incomplete.
-        url_db = sqlite_url(tmp_path / "data")
-        copy = connect(memory_copy_url(url_db))
-        try:
-            as_left = Store(copy).messages(LOCAL_OWNER, cid)
-        finally:
-            copy.close()
-        assert [m["role"] for m in as_left] == ["user", "assistant"]
-        assert as_left[-1]["status"] == "incomplete", "the server left its reply unsaved"
-        store = open_store(url_db)
-        try:
-            question, answer = store.messages(LOCAL_OWNER, cid)
-        finally:
-            store.db.close()
-        assert question["content"] == "What happens on shutdown?"
-        assert answer["role"] == "assistant" and answer["status"] == "incomplete"
-        assert answer["reasoning"] == REASONING * 2 and answer["content"] == ""
+        assert_saved_incomplete(tmp_path / "data", cid)
         assert len(questions_sent(upstream)) == 1
 
         # Started again, the app shows the reply as the server left it.
-        proc, url = _serve(env, tmp_path / "server2")
-        page.goto(f"{url}/?c={cid}", wait_until="domcontentloaded")
-        ex(page.locator(CHAT_INPUT)).to_be_visible()
-        wait_idle(page)
-        assistant = page.locator(ASSISTANT).last
-        ex(assistant).to_contain_text("Incomplete: the app stopped while this reply was being written.")
-        ex(assistant.locator(THINKING_LABEL)).to_contain_text("Cut off while thinking")
-        shoot(page, artifacts / "replies_after_sigterm_en.png")
+        with app_process(app_env, tmp_path / "server2") as (url, _):
+            page.goto(f"{url}/?c={cid}", wait_until="domcontentloaded")
+            expect()(page.locator(CHAT_INPUT)).to_be_visible()
+            wait_idle(page)
+            assistant = page.locator(ASSISTANT).last
+            expect()(assistant).to_contain_text("Incomplete: the app stopped while this reply was being written.")
+            expect()(assistant.locator(THINKING_LABEL)).to_contain_text("Cut off while thinking")
+            shoot(page, artifacts / "replies_after_sigterm_en.png")
         assert len(questions_sent(upstream)) == 1, "a restart must not ask again"
     finally:
         context.close()
-        _end(proc)
+
+
+def assert_saved_incomplete(data_dir: Path, cid: str) -> None:
+    """The server itself stored the reply incomplete with its reasoning (read before ``open_store``,
+    which would mark a row left streaming incomplete on its own)."""
+    from core.conversations.database import connect, memory_copy_url, sqlite_url
+    from core.conversations.store import Store
+
+    copy = connect(memory_copy_url(sqlite_url(data_dir)))
+    try:
+        question, answer = Store(copy).messages(LOCAL_OWNER, cid)
+    finally:
+        copy.close()
+    assert question["content"] == "What happens on shutdown?"
+    assert (answer["role"], answer["status"]) == ("assistant", "incomplete"), "the server left its reply unsaved"
+    assert answer["reasoning"] == REASONING * 2 and answer["content"] == ""
