@@ -10,7 +10,7 @@ from core.chat.mathtext import to_streamlit
 from core.conversations import records, turns
 from core.conversations.store import Store
 from core.diagnosis import words
-from ui import page_state
+from ui import page_state, scroll
 
 # Copy answer in one click. Streamlit has no clipboard API and st.code's own copy icon uses only
 # navigator.clipboard, which browsers offer in a secure context alone (https, localhost): on
@@ -190,12 +190,23 @@ def show_assistant(view: View, msg: dict, last: bool, unsent: str | None = None)
     """Replay one stored reply exactly as it looked when it finished."""
     t = view.t
     if msg["reasoning"]:
-        with st.status(records.thinking_label(msg, t), type="compact", state="complete"):
-            st.caption(to_streamlit(msg["reasoning"]))  # muted, so thinking never reads as answer
+        show_thinking(t, msg)
     if msg["content"]:
         st.markdown(to_streamlit(msg["content"]))
     show_outcome(view, msg, last, unsent)
     st.caption(records.footer(msg, t))
+
+
+def show_thinking(t, msg: dict) -> None:
+    """A stored reply's thinking, collapsed under its label; drawn only once the reader opens it."""
+    # An expander, not st.status (which looks the same but sleeps 50 ms on every call), and lazy:
+    # a long conversation's thinking is most of its Markdown and math, which the browser would
+    # otherwise lay out on every run for blocks nobody opened.
+    block = st.expander(records.thinking_label(msg, t), icon=":material/check:", type="compact",
+                        key=f"thinking_{msg['id']}", on_change="rerun")
+    if block.open:
+        with block:
+            st.caption(to_streamlit(msg["reasoning"]))  # muted, so thinking never reads as answer
 
 
 def unsent_notes(messages: list[dict]) -> dict[int, str]:
@@ -215,8 +226,8 @@ def unsent_notes(messages: list[dict]) -> dict[int, str]:
 
 
 def show_history(view: View, messages: list[dict], busy: bool):
-    """Every stored message; the last ones get their actions. While a reply is on its way, return
-    the slot where the last question's Edit button goes when it is done."""
+    """The newest stored messages (older ones on demand); the last ones get their actions. While a
+    reply is on its way, return the slot where the last question's Edit button goes when it is done."""
     slot, final = None, len(messages) - 1
     last_user = turns.last_user_index(messages)
     # The last question is editable only while at most its reply follows it; the last reply can
@@ -225,15 +236,36 @@ def show_history(view: View, messages: list[dict], busy: bool):
     again = final >= 1 and messages[final]["role"] == "assistant" and messages[final - 1]["role"] == "user"
     if messages and messages[final]["status"] == "streaming":  # another tab is still writing it
         editable = again = False
-    notes = unsent_notes(messages)
-    for i, msg in enumerate(messages):
+    notes = unsent_notes(messages)  # over every message: what history leaves out depends on what came before
+    shown = page_state.shown_messages()
+    start = window_start(messages, shown)
+    if start:
+        st.button(view.t("chats.show_older", n=start), icon=":material/expand_less:", type="tertiary",
+                  key="show_older", on_click=page_state.show_older)
+    for i in range(start, len(messages)):
+        msg = messages[i]
         with st.chat_message(msg["role"]):
             if msg["role"] == "user":
                 last = editable and i == last_user
                 slot = show_user(view, msg, None if busy and last else last, notes.get(i)) or slot
             else:
                 show_assistant(view, msg, i == final and again and not busy, notes.get(i))
+    if messages:
+        scroll.follow_bottom(view.cid, shown)
     return slot
+
+
+def window_start(messages: list[dict], shown: int) -> int:
+    """Where the drawn messages begin: about the newest ``shown``, never a reply without its question.
+
+    The start moves in whole pages: a new turn adds to the bottom without moving the top, so the
+    browser keeps the messages it already drew rather than redrawing every one (it moves, and the
+    window is redrawn, once every page of new messages).
+    """
+    start = max(0, len(messages) - shown) // page_state.HISTORY_PAGE * page_state.HISTORY_PAGE
+    if start and messages[start]["role"] == "assistant" and messages[start - 1]["role"] == "user":
+        start -= 1  # a reply without its question above reads as an orphan
+    return start
 
 
 def watch(view: View, msg: dict) -> None:
