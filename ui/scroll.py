@@ -29,13 +29,13 @@ function scrollerOf() {
 const below = (el) => el.scrollHeight - el.scrollTop - el.clientHeight;
 
 function watch(scroller) {
-  const s = {following: true, top: scroller.scrollTop, scripted: NaN, conversation: undefined, shown: 0};
+  const s = {following: true, top: scroller.scrollTop, conversation: undefined, shown: 0};
   Object.defineProperty(scroller, "scrollTop", {configurable: true,
     get() { return NATIVE.get.call(this); },
     set(value) {
-      if (!s.following) return;
+      // Only towards the end, and only while following: its easing starts above the bottom.
+      if (!s.following || value < NATIVE.get.call(this)) return;
       NATIVE.set.call(this, value);
-      s.scripted = NATIVE.get.call(this);  // where the script put it (a set that moves nothing fires no event)
     }});
   s.pin = () => {
     if (s.following && below(scroller) > 1) NATIVE.set.call(scroller, scroller.scrollHeight);
@@ -44,11 +44,9 @@ function watch(scroller) {
   scroller.addEventListener("scroll", () => {
     const top = scroller.scrollTop;
     if (below(scroller) <= NEAR) s.following = true;
-    // Moved up by neither a script (Streamlit's easing starts below where this pinned it) nor the
-    // page getting shorter: the reader did.
-    else if (top < s.top - 1 && Math.abs(top - s.scripted) > 1) s.following = false;
+    // Moved up, and not by the page getting shorter (scripts only move it down): the reader did.
+    else if (top < s.top - 1) s.following = false;
     s.top = top;
-    s.scripted = NaN;
   }, {passive: true});
   scroller.addEventListener("wheel", (e) => { if (e.deltaY < 0) s.following = false; }, {passive: true});
   const sizes = new ResizeObserver(() => s.pin());
