@@ -7,13 +7,16 @@ import streamlit as st
 # Streamlit scrolls the chat in its own element, not the window, and its own stick-to-bottom pulls a
 # reader who scrolled up back down while a reply grows (it re-sticks whenever the page grew between
 # two scroll events, which during streaming is always). This component finds that element, pins it to
-# the bottom while the reader is there and lets go as soon as they move up: the wheel says so at once,
-# a scroll bar or a key through the scroll position. Meanwhile it keeps Streamlit's scripted scrolling
-# off that element (an own ``scrollTop`` setter; the reader's own scrolling never goes through it).
-# Back near the bottom, it follows again. Its state lives per scrolling element, so a run that draws
-# the component again keeps it.
+# the bottom while the reader is there, and lets go as soon as they move up. What says so: the wheel,
+# a key, a finger or the scroll bar at once; any other upward move (a link, find in page) once the
+# page has been still for a moment (while it grows, the browser itself can move the position up as a
+# block is redrawn shorter). Meanwhile Streamlit's scripted scrolling is kept off that element (an own
+# ``scrollTop`` setter; the reader's own scrolling never goes through it). Back near the bottom, it
+# follows again. Its state lives per scrolling element, so a run that draws the component again keeps it.
 FOLLOW_JS = """
 const NEAR = 48;  // px from the bottom that still count as "at the bottom"
+const STILL = 250;  // ms without a size change after which an upward move can only be the reader's
+const KEYS = new Set(["PageUp", "ArrowUp", "Home"]);
 const NATIVE = Object.getOwnPropertyDescriptor(Element.prototype, "scrollTop");
 const states = new WeakMap();
 
@@ -28,28 +31,43 @@ function scrollerOf() {
 
 const below = (el) => el.scrollHeight - el.scrollTop - el.clientHeight;
 
-function watch(scroller) {
-  const s = {following: true, top: scroller.scrollTop, conversation: undefined, shown: 0};
+function guard(scroller, s) {
+  // Scripts may move it only towards the end, and only while following (Streamlit's easing starts
+  // above the bottom, which would jump the page up first).
   Object.defineProperty(scroller, "scrollTop", {configurable: true,
     get() { return NATIVE.get.call(this); },
-    set(value) {
-      // Only towards the end, and only while following: its easing starts above the bottom.
-      if (!s.following || value < NATIVE.get.call(this)) return;
-      NATIVE.set.call(this, value);
-    }});
+    set(value) { if (s.following && value >= NATIVE.get.call(this)) NATIVE.set.call(this, value); }});
+}
+
+function listen(scroller, s) {
+  const up = () => { s.following = false; };
+  scroller.addEventListener("wheel", (e) => { if (e.deltaY < 0) up(); }, {passive: true});
+  scroller.addEventListener("touchstart", (e) => { s.finger = e.touches[0].clientY; }, {passive: true});
+  scroller.addEventListener("touchmove", (e) => { if (e.touches[0].clientY > s.finger) up(); }, {passive: true});
+  scroller.addEventListener("pointerdown", (e) => { s.grabbed = e.target === scroller; });  // its scroll bar
+  window.addEventListener("pointerup", () => { s.grabbed = false; });
+  document.addEventListener("keydown", (e) => {
+    const typing = e.target.closest && e.target.closest("input, textarea, [contenteditable]");
+    if (!typing && (KEYS.has(e.key) || (e.key === " " && e.shiftKey))) up();
+  });
+  scroller.addEventListener("scroll", () => {
+    const top = scroller.scrollTop;
+    if (below(scroller) <= NEAR) s.following = true;
+    else if (top < s.top - 1 && (s.grabbed || performance.now() - s.resized > STILL)) up();
+    s.top = top;
+  }, {passive: true});
+}
+
+function watch(scroller) {
+  const s = {following: true, top: scroller.scrollTop, resized: 0, grabbed: false, finger: 0,
+             conversation: undefined, shown: 0};
   s.pin = () => {
     if (s.following && below(scroller) > 1) NATIVE.set.call(scroller, scroller.scrollHeight);
     s.top = scroller.scrollTop;
   };
-  scroller.addEventListener("scroll", () => {
-    const top = scroller.scrollTop;
-    if (below(scroller) <= NEAR) s.following = true;
-    // Moved up, and not by the page getting shorter (scripts only move it down): the reader did.
-    else if (top < s.top - 1) s.following = false;
-    s.top = top;
-  }, {passive: true});
-  scroller.addEventListener("wheel", (e) => { if (e.deltaY < 0) s.following = false; }, {passive: true});
-  const sizes = new ResizeObserver(() => s.pin());
+  guard(scroller, s);
+  listen(scroller, s);
+  const sizes = new ResizeObserver(() => { s.resized = performance.now(); s.pin(); });
   const observe = () => { for (const child of scroller.children) sizes.observe(child); };
   new MutationObserver(observe).observe(scroller, {childList: true});
   observe();
