@@ -99,5 +99,6 @@ class LiveReply:
         """How the thinking ended: its time, or that it was stopped or cut mid-thought."""
         self.notice.empty()
         if self.status is not None:
-            self.status.update(label=records.thinking_label(self.job.message(), self.t), state="complete",
-                               expanded=False)
+            message = self.job.message()  # a thought cut short is not marked done
+            state = "complete" if records.thinking_end(message) == "finished" else "error"
+            self.status.update(label=records.thinking_label(message, self.t), state=state, expanded=False)

@@ -197,12 +197,17 @@ def show_assistant(view: View, msg: dict, last: bool, unsent: str | None = None)
     st.caption(records.footer(msg, t))
 
 
+THINKING_ICONS = {"finished": ":material/check:", "streaming": ":material/pending:",
+                  "stopped": ":material/stop_circle:", "cut": ":material/error:"}
+
+
 def show_thinking(t, msg: dict) -> None:
     """A stored reply's thinking, collapsed under its label; drawn only once the reader opens it."""
     # An expander, not st.status (which looks the same but sleeps 50 ms on every call), and lazy:
     # a long conversation's thinking is most of its Markdown and math, which the browser would
     # otherwise lay out on every run for blocks nobody opened.
-    block = st.expander(records.thinking_label(msg, t), icon=":material/check:", type="compact",
+    icon = THINKING_ICONS[records.thinking_end(msg)]
+    block = st.expander(records.thinking_label(msg, t), icon=icon, type="compact",
                         key=f"thinking_{msg['id']}", on_change="rerun")
     if block.open:
         with block:

@@ -97,18 +97,21 @@ def footer(msg: Mapping, t) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def thinking_end(msg: Mapping) -> str:
+    """How a reply's thinking ended: "finished", "streaming" (not yet), "stopped" or "cut"."""
+    status = msg.get("status")
+    if msg.get("content") or status in ("complete", None):
+        return "finished"
+    return status if status in ("streaming", "stopped") else "cut"
+
+
 def thinking_label(msg: Mapping, t) -> str:
     """The thinking block's title (page and export): how long it thought, only if thinking finished;
     a reply stopped or cut mid-thought says so instead."""
-    status, thought = msg.get("status"), msg.get("thought")
-    finished = bool(msg.get("content")) or status in ("complete", None)
-    if thought is not None and finished:
-        return t("chat.thought", s=f"{thought:.1f}")
-    if finished:  # thinking finished, but no time was recorded (an import, an older row)
-        return t("chat.thought_untimed")
-    if status == "streaming":
-        return t("chat.still_thinking")
-    return t("chat.thought_stopped" if status == "stopped" else "chat.thought_cut")
+    end, thought = thinking_end(msg), msg.get("thought")
+    if end == "finished":  # without a recorded time: an import, an older row
+        return t("chat.thought_untimed") if thought is None else t("chat.thought", s=f"{thought:.1f}")
+    return t({"streaming": "chat.still_thinking", "stopped": "chat.thought_stopped"}.get(end, "chat.thought_cut"))
 
 
 def to_plain(msg: Mapping) -> dict:

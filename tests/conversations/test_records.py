@@ -148,3 +148,12 @@ def test_on_other_routes_the_footer_starts_with_the_model():
 ])
 def test_thinking_label_tells_a_duration_only_when_thinking_finished(fields, label):
     assert records.thinking_label({"reasoning": "r", **fields}, translator("en")) == label
+
+
+@pytest.mark.parametrize("status, content, end", [
+    ("complete", "", "finished"), (None, "", "finished"), ("stopped", "partial", "finished"),
+    ("stopped", "", "stopped"), ("streaming", "", "streaming"), ("incomplete", "", "cut"),
+    ("interrupted", "", "cut"), ("length", "", "cut"),
+])
+def test_thinking_end_tells_how_the_thinking_ended(status, content, end):
+    assert records.thinking_end({"reasoning": "r", "status": status, "content": content}) == end

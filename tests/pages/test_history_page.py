@@ -200,7 +200,11 @@ def test_a_reply_still_streaming_elsewhere_is_shown_as_such(app, tmp_path):
     assert not [b for b in again.button if b.key in ("regenerate", "edit_last")]  # it would drop that reply
 
 
-def test_stop_mid_reply_keeps_the_partial_text_marked_stopped(app, upstream):
+def message_cid(app) -> str:
+    return app.session_state["conversation_id"]
+
+
+def test_stop_mid_reply_keeps_the_partial_text_marked_stopped(app, upstream, tmp_path):
     from fake_upstream import hold_answer, reply
 
     script = reply("Thinking. " * 5, "never shown")
@@ -214,7 +218,11 @@ def test_stop_mid_reply_keeps_the_partial_text_marked_stopped(app, upstream):
     assert (message["status"], message["reasoning"], message["content"]) == ("stopped", "Thinking. " * 5, "")
     assert "Stopped" in main_text(app) and app.button(key="regenerate").label == "Retry"
     assert app.status[0].label == "Stopped while thinking"  # no thinking time: it never finished
+    assert app.status[0].icon == ":material/error:"  # not ticked as done
     assert [m["role"] for m in stored(app)] == ["user", "assistant"]
+    again = new_app(tmp_path, {"c": message_cid(app)})  # as stored: its own icon, not a tick
+    [thinking] = again.chat_message[-1].expander
+    assert (thinking.label, thinking.icon) == ("Stopped while thinking", ":material/stop_circle:")
 
 
 def test_a_page_that_goes_away_mid_reply_leaves_it_generating(app, upstream, tmp_path):

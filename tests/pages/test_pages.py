@@ -31,7 +31,7 @@ def labels(at):
     found, stack = [], [at.main]
     while stack:
         node = stack.pop()
-        if getattr(node, "type", "") in ("status", "expandable"):
+        if getattr(node, "type", "") in ("status", "expandable", "expander"):
             found.append(node.label)
         stack.extend(getattr(node, "children", {}).values())
     return found
