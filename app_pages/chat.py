@@ -13,7 +13,7 @@ from core.conversations.message import ConversationGone
 from core.replies.registry import NoRoom
 from ui import context, generating, live, page_state, sidebar
 from ui.conversation_menu import draw_header
-from ui.messages import View, edit_button, show_history, show_outcome, watch
+from ui.messages import View, edit_button, load, show_history, show_outcome, watch
 
 t = context.translator()  # the router loaded configuration and place for this run
 state = st.session_state
@@ -50,8 +50,8 @@ if prompt and endpoint:
                             ":material/database_off:")
         st.rerun()
 
-job, could_not_start = replies.find(visitor, cid), None
-messages = store.messages(keeping.owner, cid) if cid else []
+job, could_not_start, started = replies.find(visitor, cid), None, False
+messages = load(store, keeping.owner, cid)
 if page_state.is_pending() and endpoint and not job and messages and messages[-1]["role"] == "user":
     page_state.reply_started()  # whatever happens below, a rerun must not ask again by itself
     options = conversation.Options(state.get("system_prompt", ""),
@@ -59,7 +59,8 @@ if page_state.is_pending() and endpoint and not job and messages and messages[-1
                                    state.get("temperature") if endpoint.honours_temperature else None)
     try:
         job = replies.start(store, keeping.owner, cid, visitor, endpoint, options, limits)
-        messages = store.messages(keeping.owner, cid)
+        # Not read back: the worker is busy sending the history now, and a long one takes a while.
+        messages, started = [*messages, job.message()], True
     except NoRoom as full:
         could_not_start = (no_room(full), ":material/hourglass_top:")
     except DatabaseError as exc:  # before the request: nothing was asked, the question is kept
@@ -67,7 +68,7 @@ if page_state.is_pending() and endpoint and not job and messages and messages[-1
                            ":material/database_off:")
     except ConversationGone:  # deleted in another tab just before its reply began
         cid, messages = None, []
-live_reply = job if job and messages and messages[-1]["status"] == "streaming" else None
+live_reply = job if job and (started or messages and messages[-1]["status"] == "streaming") else None
 
 view = View(t, store, keeping.owner, cid, default_budget)
 on_screen = generating.tell(t, store, keeping.owner, visitor, replies, cid)  # toasts for replies done elsewhere

@@ -260,6 +260,16 @@ def show_history(view: View, messages: list[dict], busy: bool):
     return slot
 
 
+def load(store: Store, owner: str, cid: str | None) -> list[dict]:
+    """A conversation's messages, each drawn one with its reasoning (the others do without: in a
+    long conversation that is most of the bytes, read on every run)."""
+    if not cid:
+        return []
+    outline = store.messages(owner, cid, reasoning=False)
+    start = window_start(outline, page_state.shown_messages())
+    return outline[:start] + store.messages(owner, cid, since=start)
+
+
 def window_start(messages: list[dict], shown: int) -> int:
     """Where the drawn messages begin: about the newest ``shown``, never a reply without its question.
 

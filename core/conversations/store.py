@@ -21,6 +21,7 @@ TITLE_CHARS = 48
 COLUMNS = ("role", "content", "reasoning", "status", "finish_reason", "model", "route",
            "thought", "ttft", "total", "max_tokens", "prompt_tokens", "completion_tokens",
            "reasoning_tokens", "diagnosis")
+MESSAGE_FIELDS = ("id", *COLUMNS, "created_at")  # what a message is read back with
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,17 @@ class Store:
             self.db.execute("DELETE FROM conversations WHERE id = :id", {"id": cid})
         return True
 
-    def messages(self, owner: str, cid: str | None) -> list[Message]:
-        """A conversation's messages in order, as page-ready dicts (see ``core.conversations.records``)."""
+    def messages(self, owner: str, cid: str | None, since: int = 0, reasoning: bool = True) -> list[Message]:
+        """A conversation's messages in order from the ``since``-th, as page-ready dicts (see
+        ``core.conversations.records``); with an empty reasoning each unless ``reasoning``."""
+        # Reasoning is most of a long conversation's bytes, and neither the model's history nor the
+        # messages a page does not draw need it. Positions run 0, 1, 2… (appends take the next one,
+        # truncation cuts the tail), so ``since`` is an index into the whole list.
+        fields = "m.*" if reasoning else ", ".join(f"m.{c}" for c in MESSAGE_FIELDS if c != "reasoning")
         rows = self.db.query(
-            "SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id "
-            "WHERE c.id = :id AND c.owner = :owner ORDER BY m.position", {"id": cid or "", "owner": owner})
+            f"SELECT {fields} FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+            "WHERE c.id = :id AND c.owner = :owner AND m.position >= :since ORDER BY m.position",
+            {"id": cid or "", "owner": owner, "since": since})
         return [_from_row(row) for row in rows]
 
     def append(self, owner: str, cid: str, msg: Mapping) -> str:
@@ -165,7 +172,7 @@ def _from_row(row: Mapping) -> dict:
         {name: row[name] for name in records.USAGE_FIELDS}
     msg = records.new_message(row["role"], row["content"], created=row["created_at"], id=row["id"])
     for name in COLUMNS[2:11]:  # reasoning … max_tokens, stored as they are
-        msg[name] = row[name]
+        msg[name] = row.get(name, "")  # only reasoning is ever left out
     msg["usage"] = records.usage_from_plain(usage)
     msg["diagnosis"] = records.diagnosis_from_plain(json.loads(row["diagnosis"]) if row["diagnosis"] else None)
     return msg

@@ -107,7 +107,7 @@ class Replies:
 
     def _open(self, store: Store, owner: str, cid: str, visitor: str, endpoint: Endpoint,
               options: session.Options, retry: retries.Policy) -> Job:
-        messages: Sequence[Mapping] = store.messages(owner, cid)
+        messages: Sequence[Mapping] = store.messages(owner, cid, reasoning=False)  # never sent back
         hangup, lock = Hangup(), threading.Condition()
         client = session.make_client(endpoint, hangup)
         reply, events = session.start_reply(client, endpoint, messages, options,

@@ -171,7 +171,17 @@ def test_unknown_provider_gets_no_provider_specific_options():
     ep = endpoint("https://example.org/v1", send_thinking=False, include_usage=False,
                   honours_temperature=False)
     kwargs = request_kwargs(ep, ChatRequest([], 100, temperature=0.3))
-    assert "stream_options" not in kwargs and "extra_body" not in kwargs and "temperature" not in kwargs
+    assert "stream_options" not in kwargs and "temperature" not in kwargs
+    assert kwargs["extra_body"] == {"messages": []}  # no Ark `thinking`
+
+
+def test_the_messages_go_upstream_as_they_are(upstream):
+    request = ChatRequest([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"},
+                           {"role": "user", "content": "数学 $x^2$"}], 100)
+    ep = endpoint(upstream.base_url)
+    upstream.push(reply("r", "a"))
+    list(stream_reply(make_client(ep), ep, request))
+    assert upstream.requests[-1]["json"]["messages"] == request.messages
 
 
 def test_usage_event_carries_reasoning_tokens(upstream):

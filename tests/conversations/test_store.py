@@ -195,3 +195,18 @@ def test_update_of_a_message_that_is_gone_says_so(store):
     assert store.update(mid, reply(status="complete")) is False
     assert store.messages("me", conv.id) == []
 
+
+
+def test_messages_can_start_later_and_leave_the_reasoning_out(store):
+    conv = store.create("me", "t")
+    for n in range(3):
+        store.append("me", conv.id, records.new_message("user", f"q{n}"))
+        store.append("me", conv.id, records.new_message("assistant", f"a{n}", reasoning=f"r{n}", thought=1.0))
+    whole = store.messages("me", conv.id)
+    assert store.messages("me", conv.id, since=4) == whole[4:]
+    light = store.messages("me", conv.id, reasoning=False)
+    assert [m["reasoning"] for m in light] == [""] * 6  # most of the bytes, never sent back
+    assert [{**m, "reasoning": ""} for m in whole] == light  # everything else as it is
+    store.truncate("me", conv.id, 2)
+    store.append("me", conv.id, records.new_message("user", "again"))
+    assert [m["content"] for m in store.messages("me", conv.id, since=2)] == ["again"]  # positions stay 0, 1, 2…

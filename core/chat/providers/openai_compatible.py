@@ -127,12 +127,16 @@ def identify(base_url: str) -> tuple[str, bool, bool]:
 
 def request_kwargs(endpoint: Endpoint, request: ChatRequest) -> dict:
     """The keyword arguments for ``chat.completions.create`` on this endpoint."""
-    kwargs: dict = {"model": endpoint.model, "messages": request.messages,
-                    "stream": True, "max_tokens": request.max_tokens}
+    # The messages go as extra body, which the SDK sends as it is: as ``messages`` it walks every one
+    # through its typed transform, which changes nothing in plain dicts and took a second for the
+    # 5,000 of a long conversation. The JSON on the wire is the same either way.
+    body: dict = {"messages": request.messages}
+    kwargs: dict = {"model": endpoint.model, "messages": [], "stream": True,
+                    "max_tokens": request.max_tokens, "extra_body": body}
     if endpoint.include_usage:
         kwargs["stream_options"] = {"include_usage": True}
     if endpoint.send_thinking:
-        kwargs["extra_body"] = {"thinking": {"type": "enabled"}}
+        body["thinking"] = {"type": "enabled"}
     if request.temperature is not None and endpoint.honours_temperature:
         kwargs["temperature"] = request.temperature
     return kwargs
