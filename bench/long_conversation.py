@@ -4,7 +4,8 @@ Seeds the app's SQLite store with conversations of realistic turns (about 3k cha
 reasoning and 2k of answer with code and math each), starts the app on them with the fake upstream
 at full speed, and measures in headless Chromium, median of --runs (a fresh page each run):
   open  from a click on the conversation in the sidebar until its newest turn is visible;
-  ask   from Enter in the chat input until the new answer is visible;
+  ask   from Enter in the chat input until the new answer is visible (asked once the page is idle:
+        a person reads and types first);
   ratio ask / ask in a fresh conversation.
 Targets: at 60 turns ask <= 1.3x fresh and open <= 1 s; at 5,000 messages (the import maximum)
 open and ask <= 2 s each. A run that does not finish within --timeout prints as "> N s".
@@ -64,6 +65,13 @@ def until(page, marker: str, timeout: float) -> float:
     return time.perf_counter() - t0
 
 
+def settle(page) -> None:
+    """Wait until the page has finished drawing what it shows (a person reads and types meanwhile)."""
+    page.wait_for_function("""() => document.querySelector('[data-testid="stApp"]')
+      ?.getAttribute('data-test-script-state') !== 'running'""", polling=50, timeout=60_000)
+    page.evaluate("() => new Promise(done => requestIdleCallback(done, {timeout: 10000}))")
+
+
 def run(browser, url: str, up: FakeUpstream, cid: str | None, turns: int, n: int,
         timeout: float) -> tuple[float, float]:
     """One fresh page: open the conversation from the sidebar (if any), then ask; both in seconds."""
@@ -76,6 +84,7 @@ def run(browser, url: str, up: FakeUpstream, cid: str | None, turns: int, n: int
         if cid:
             page.locator(f'.st-key-conv_{cid} button').first.click()
             opened = until(page, f"turn {turns}:", timeout)
+        settle(page)
         marker = f"ZQX run {n} of {turns}"
         up.push(reply("Think briefly.", f"Answer. {marker}."))
         box.fill("One more question.")

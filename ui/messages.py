@@ -242,11 +242,10 @@ def show_history(view: View, messages: list[dict], busy: bool):
     if messages and messages[final]["status"] == "streaming":  # another tab is still writing it
         editable = again = False
     notes = unsent_notes(messages)  # over every message: what history leaves out depends on what came before
-    shown = page_state.shown_messages()
-    start = window_start(messages, shown)
+    start = window_start(messages, page_state.history_top(view.cid, len(messages)))
     if start:
         st.button(view.t("chats.show_older", n=start), icon=":material/expand_less:", type="tertiary",
-                  key="show_older", on_click=page_state.show_older)
+                  key="show_older", on_click=page_state.show_older, args=(view.cid, start))
     for i in range(start, len(messages)):
         msg = messages[i]
         with st.chat_message(msg["role"]):
@@ -256,7 +255,7 @@ def show_history(view: View, messages: list[dict], busy: bool):
             else:
                 show_assistant(view, msg, i == final and again and not busy, notes.get(i))
     if messages:
-        scroll.follow_bottom(view.cid, shown)
+        scroll.follow_bottom(view.cid, start)
     return slot
 
 
@@ -266,18 +265,14 @@ def load(store: Store, owner: str, cid: str | None) -> list[dict]:
     if not cid:
         return []
     outline = store.messages(owner, cid, reasoning=False)
-    start = window_start(outline, page_state.shown_messages())
+    start = window_start(outline, page_state.history_top(cid, len(outline)))
     return outline[:start] + store.messages(owner, cid, since=start)
 
 
-def window_start(messages: list[dict], shown: int) -> int:
-    """Where the drawn messages begin: about the newest ``shown``, never a reply without its question.
-
-    The start moves in whole pages: a new turn adds to the bottom without moving the top, so the
-    browser keeps the messages it already drew rather than redrawing every one (it moves, and the
-    window is redrawn, once every page of new messages).
-    """
-    start = max(0, len(messages) - shown) // page_state.HISTORY_PAGE * page_state.HISTORY_PAGE
+def window_start(messages: list[dict], top: int) -> int:
+    """Where the drawn messages begin: at ``top``, or just above it when that is a reply whose question
+    would be left out."""
+    start = top
     if start and messages[start]["role"] == "assistant" and messages[start - 1]["role"] == "user":
         start -= 1  # a reply without its question above reads as an orphan
     return start

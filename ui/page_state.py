@@ -6,8 +6,8 @@ question waits for its reply on this run), ``editing`` (the last question's edit
 ``renaming``/``deleting``/``importing`` (the dialogs), ``missing_conversation`` (a link named
 a conversation that is gone), ``unsent``/``unsent_fresh`` (a question that could not be stored,
 and why; whether the next run is the one right after) and
-``prompt`` (the chat input, written only to give such a question back), ``shown_messages`` (how
-many of the newest messages are drawn) and ``generating`` (the conversations this session last saw
+``prompt`` (the chat input, written only to give such a question back), ``history_top`` (where
+the drawn messages begin) and ``generating`` (the conversations this session last saw
 generating a reply, to tell when one finishes). Widgets call these
 functions as callbacks; nothing else assigns them.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-HISTORY_PAGE = 20  # messages drawn when a conversation opens; "Show older" adds as many again
+HISTORY_PAGE = 8  # messages drawn when a conversation opens; "Show older" adds as many again
 DIALOGS = ("editing", "renaming", "deleting", "importing")
 CONVERSATION_DIALOGS = DIALOGS[:3]  # the import dialog is not about the open conversation
 
@@ -52,7 +52,7 @@ def take_missing() -> bool:
 def open_conversation(cid: str | None) -> None:
     """Show a conversation (``None``: a new chat); nothing is sent, its dialogs close."""
     st.session_state.conversation_id, st.session_state.pending = cid, None
-    st.session_state.pop("shown_messages", None)  # a conversation opens at its newest turns
+    st.session_state.pop("history_top", None)  # a conversation opens at its newest turns, also when reopened
     close_dialogs()
 
 
@@ -91,14 +91,20 @@ def give_back() -> tuple[str, str] | None:
     return why, icon
 
 
-def shown_messages() -> int:
-    """How many of the open conversation's newest messages are drawn (older ones on demand)."""
-    return int(st.session_state.get("shown_messages", HISTORY_PAGE))
+def history_top(cid: str, count: int) -> int:
+    """Where conversation ``cid``'s drawn messages begin, of ``count``: its newest page when it opens."""
+    # Fixed from then on, so new turns add below without moving it: the browser keeps what it drew
+    # (moving the top would make it redraw every message).
+    shown, top = st.session_state.get("history_top", (None, 0))
+    if shown != cid or top > count:
+        top = max(0, count - HISTORY_PAGE)
+        st.session_state.history_top = (cid, top)
+    return top
 
 
-def show_older() -> None:
-    """Button callback: draw another page of older messages above the ones shown."""
-    st.session_state.shown_messages = shown_messages() + HISTORY_PAGE
+def show_older(cid: str, top: int) -> None:
+    """Button callback: draw another page of conversation ``cid``'s older messages above ``top``."""
+    st.session_state.history_top = (cid, max(0, top - HISTORY_PAGE))
 
 
 def finished_elsewhere(generating: set[str]) -> set[str]:

@@ -60,7 +60,7 @@ function listen(scroller, s) {
 
 function watch(scroller) {
   const s = {following: true, top: scroller.scrollTop, resized: 0, grabbed: false, finger: 0,
-             conversation: undefined, shown: 0};
+             conversation: undefined, first: 0};
   s.pin = () => {
     if (s.following && below(scroller) > 1) NATIVE.set.call(scroller, scroller.scrollHeight);
     s.top = scroller.scrollTop;
@@ -84,10 +84,10 @@ export default function ({ data, parentElement }) {
   if (data.conversation !== s.conversation) {  // opened (or a first question made it): start at the end
     s.conversation = data.conversation;
     s.following = true;
-  } else if (data.shown > s.shown) {
+  } else if (data.first < s.first) {
     s.following = false;  // "Show older": the reader is going up
   }
-  s.shown = data.shown;
+  s.first = data.first;
   s.pin();
   return () => { s.following = true; };  // nothing follows any more: leave scrolling to Streamlit
 }
@@ -95,8 +95,9 @@ export default function ({ data, parentElement }) {
 FOLLOW = st.components.v2.component("follow_bottom", js=FOLLOW_JS)
 
 
-def follow_bottom(conversation: str | None, shown: int) -> None:
+def follow_bottom(conversation: str | None, first: int) -> None:
     """Scroll to the newest message when ``conversation`` opens, and follow new text while the reader
-    stays at the bottom; ``shown`` growing (older messages asked for) stops the following."""
+    stays at the bottom; ``first`` (the first drawn message) moving up, older messages asked for, stops
+    the following."""
     with st.bottom:  # beside the chat input, not among the conversation's elements
-        FOLLOW(data={"conversation": conversation, "shown": shown}, key="follow_bottom", width="content")
+        FOLLOW(data={"conversation": conversation, "first": first}, key="follow_bottom", width="content")
