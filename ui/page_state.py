@@ -4,8 +4,8 @@ writer of the session keys that hold them.
 Keys: ``conversation_id`` (the open conversation, mirrored in the URL's ``?c=``), ``pending`` (a
 question waits for its reply on this run), ``editing`` (the last question's edit box),
 ``renaming``/``deleting``/``importing`` (the dialogs), ``missing_conversation`` (a link named
-a conversation that is gone), ``unsent``/``unsent_fresh`` (a question that could not be stored,
-and why; whether the next run is the one right after) and
+a conversation that is gone), ``unsent``/``unsent_fresh``/``unsent_in`` (a question that could not
+be stored, and why; whether the next run is the one right after; the conversation it was for) and
 ``prompt`` (the chat input, written only to give such a question back), ``history_top`` (where
 the drawn messages begin) and ``generating`` (the conversations this session last saw
 generating a reply, to tell when one finishes). Widgets call these
@@ -51,6 +51,7 @@ def take_missing() -> bool:
 
 def open_conversation(cid: str | None) -> None:
     """Show a conversation (``None``: a new chat); nothing is sent, its dialogs close."""
+    keep_draft(st.session_state.get("conversation_id"), cid)
     st.session_state.conversation_id, st.session_state.pending = cid, None
     st.session_state.pop("history_top", None)  # a conversation opens at its newest turns, also when reopened
     close_dialogs()
@@ -58,9 +59,11 @@ def open_conversation(cid: str | None) -> None:
 
 def asked(cid: str) -> None:
     """A question was stored in ``cid``: its reply streams on this run."""
-    st.session_state.conversation_id = cid
+    state = st.session_state
+    if state.get("unsent_in") in (state.get("conversation_id"), cid):
+        state.pop("unsent", None)  # what this conversation could not send before is sent now
+    state.conversation_id = cid
     st.query_params["c"] = cid
-    st.session_state.pop("unsent", None)  # whatever could not be stored before is now sent
     ask_again()
 
 
@@ -73,6 +76,19 @@ def not_sent(text: str, why: str, icon: str) -> None:
     """A question was not sent (it could not be stored, or no reply can start now): the next run
     gives it back into the input, saying ``why``."""
     st.session_state.unsent, st.session_state.unsent_fresh = (text, why, icon), True
+    st.session_state.unsent_in = st.session_state.get("conversation_id")
+
+
+def keep_draft(leaving: str | None, opening: str | None) -> None:
+    """A question given back belongs to its conversation: it leaves the input with it, and comes back
+    (with why it was not sent) when that conversation is opened again."""
+    state = st.session_state
+    if "unsent" not in state or leaving == opening:
+        return
+    if state.get("unsent_in") == leaving:
+        state.prompt = ""  # not sent into the conversation being opened by mistake
+    elif state.get("unsent_in") == opening:
+        state.unsent_fresh = True
 
 
 def give_back() -> tuple[str, str] | None:
@@ -84,7 +100,9 @@ def give_back() -> tuple[str, str] | None:
     overwrite what the user is typing.
     """
     state = st.session_state
-    if "unsent" not in state or not (state.pop("unsent_fresh", False) or "prompt" not in state):
+    if "unsent" not in state or state.get("unsent_in") != state.get("conversation_id"):
+        return None
+    if not (state.pop("unsent_fresh", False) or "prompt" not in state):
         return None
     text, why, icon = state.unsent
     state.prompt = text

@@ -91,7 +91,8 @@ def draw_settings(t, endpoint, default_budget: int) -> None:
     visit to Setup must not reset them.
     """
     budget = BY_ENV["R1_MAX_TOKENS"]  # the bounds R1_MAX_TOKENS is checked against, so the default fits
-    with st.expander(t("chats.settings"), icon=":material/tune:"):
+    # Keyed, so it stays open while its label changes language.
+    with st.expander(t("chats.settings"), icon=":material/tune:", key="reply_settings"):
         st.text_area(t("chat.system_prompt"), key="system_prompt", placeholder=t("chat.system_placeholder"),
                      persist_state="session")
         if not endpoint or providers.of(endpoint.route).takes_max_tokens:  # a Coze bot's settings decide its own
