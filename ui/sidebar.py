@@ -42,6 +42,9 @@ def draw_list(view: View, generating: set[str]):
     found = view.store.list(view.owner, query, LIST_LIMIT)
     if not found:
         st.caption(t("chats.no_match", q=query) if query.strip() else t("chats.none"))
+    hidden = generating - {conv.id for conv in found}
+    if query.strip() and hidden:  # a reply is still on its way somewhere the list no longer shows
+        st.caption(t("chats.generating_hidden", n=len(hidden)))
     st.html(LIST_STYLE.replace("OPEN", view.cid or "none"))  # the open one tinted, as the page nav does
     marks = st.empty()
     mark(t, marks, generating)

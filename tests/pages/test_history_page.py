@@ -71,6 +71,27 @@ def test_search_filters_the_list_by_message_text(app):
     assert any("nothing like this" in c.value for c in app.sidebar.caption)
 
 
+def test_search_says_when_it_hides_a_conversation_still_generating(app, upstream):
+    from fake_upstream import hold_answer, reply
+
+    script = reply("Thinking. " * 3, "Done.")
+    gate = hold_answer(script)
+    upstream.push(script)
+    app.chat_input[0].set_value("about penguins")
+    with pytest.raises(RuntimeError, match="timed out"):
+        app.run(timeout=2)  # leave it thinking
+    try:
+        app.button(key="new_chat").click().run(timeout=5)
+        app.text_input(key="chat_search").set_value("volcanoes").run(timeout=5)
+        hints = [c.value for c in app.sidebar.caption if "still generating" in c.value]
+        assert hints == [":material/progress_activity: The search hides conversations still generating "
+                         "a reply (1): clear it to see them."]
+        app.text_input(key="chat_search").set_value("penguin").run(timeout=5)
+        assert not [c for c in app.sidebar.caption if "still generating" in c.value]  # it is listed
+    finally:
+        gate.set()
+
+
 def test_rename_changes_the_title_everywhere(app):
     send(app, "hello")
     app.button(key="rename_open").click().run()
