@@ -46,12 +46,18 @@ def start_reply(client: openai.OpenAI, endpoint: Endpoint, turns: Sequence[Mappi
     request = ChatRequest(build_messages(turns, options.system_prompt), options.max_tokens,
                           options.temperature)
     reply = Reply(model=endpoint.model, started=clock(), route=endpoint.route, max_tokens=options.max_tokens)
-    logs.get().info("request route=%s provider=%s model=%s turns=%d max_tokens=%d",
-                    endpoint.route, endpoint.provider, endpoint.model,
-                    len(request.messages), options.max_tokens)
     provider = providers.of(endpoint.route)
     events = retries.with_retries(lambda: provider.stream(client, endpoint, request), retry)
-    return reply, applied(events, reply, clock, lock)
+    return reply, applied(_logged(endpoint, request, events), reply, clock, lock)
+
+
+def _logged(endpoint: Endpoint, request: ChatRequest, events: Iterator) -> Iterator:
+    # A generator: the line is written when the request goes out, not when it is only prepared (the
+    # reply's row may yet fail to be stored, and then nothing is asked).
+    logs.get().info("request route=%s provider=%s model=%s turns=%d max_tokens=%d",
+                    endpoint.route, endpoint.provider, endpoint.model,
+                    len(request.messages), request.max_tokens)
+    yield from events
 
 
 def log_outcome(reply: Reply) -> None:

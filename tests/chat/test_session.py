@@ -4,7 +4,7 @@ import itertools
 import logging
 
 import pytest
-from fake_upstream import error
+from fake_upstream import error, reply
 
 from core import logs
 from core.chat.endpoint import Endpoint
@@ -108,6 +108,15 @@ def test_the_request_is_logged_without_the_key(upstream, log_lines):
     leaked = any(KEY in line for line in log_lines)
     assert not leaked, "the key reached a log line"  # first, so no later failure prints it
     assert "request route=openai provider=local model=deepseek-r1-250528 turns=3 max_tokens=1024" in log_lines
+
+
+def test_the_request_is_logged_when_it_goes_out_not_when_it_is_prepared(upstream, log_lines):
+    ep = endpoint(upstream.base_url)
+    _, events = start_reply(make_client(ep), ep, TURNS, Options())
+    assert not [line for line in log_lines if line.startswith("request ")]  # its row may yet fail to store
+    upstream.push(reply("r", "a"))
+    list(events)
+    assert len([line for line in log_lines if line.startswith("request ")]) == 1
 
 
 def test_a_reply_gets_a_client_of_its_own_for_its_endpoint(upstream):
