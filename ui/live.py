@@ -36,14 +36,34 @@ def follow(t, job: Job, every_second: Callable[[], None]) -> dict:
     return job.message()
 
 
+class Growing:
+    """A text that grows as frozen blocks, then its live tail, each drawn with ``kind`` (an ``st`` call)."""
+
+    def __init__(self, parent, kind: str) -> None:
+        self.parent, self.kind = parent, kind
+        self.tail = parent.empty()
+
+    def add(self, blocks: list[str], tail: str | None) -> None:
+        """Freeze ``blocks`` where the tail was, then show ``tail`` (``None``: unchanged) after them."""
+        for block in blocks:
+            # The tail's slot keeps the block it grew into and the tail moves to a new slot below.
+            # Then the page never holds a text twice, nor out of order, between two updates: a tail
+            # made once and kept stays where it was made, above every block frozen after it, and a
+            # block added before the tail shrinks shows its text twice until it does.
+            getattr(self.tail, self.kind)(block)
+            self.tail = self.parent.empty()
+        if tail is not None:
+            getattr(self.tail, self.kind)(tail)
+
+
 class LiveReply:
     """The slots one streaming reply is drawn into, and what they show now."""
 
     def __init__(self, t, job: Job) -> None:
         self.t, self.reply, self.job = t, job.reply, job
         self.notice, self.think, self.answer_slot, self.beat = st.empty(), st.empty(), st.empty(), st.empty()
-        self.status = self.reasoning_blocks = self.reasoning_tail = self.answer_tail = None
-        self.answer_blocks = self.answer_slot.container()
+        self.status = self.reasoning = None
+        self.answer = Growing(self.answer_slot.container(), "markdown")
         self.label: str | None = None  # the thinking block's title as drawn
         self.retrying = False  # a retry's countdown is on show
 
@@ -52,25 +72,18 @@ class LiveReply:
         self.show_wait(frame)
         self.show_reasoning(frame)
         if frame.answer_reset:
-            self.answer_blocks, self.answer_tail = self.answer_slot.container(), None
-        for block in frame.answer_blocks:
-            self.answer_blocks.markdown(block)
-        if frame.answer_tail is not None:
-            self.answer_tail = self.answer_tail or self.answer_blocks.empty()
-            self.answer_tail.markdown(frame.answer_tail)
+            self.answer = Growing(self.answer_slot.container(), "markdown")
+        self.answer.add(frame.answer_blocks, frame.answer_tail)
         self.beat.empty()  # touches Streamlit even in a quiet moment, so a click elsewhere is heard now
 
     def show_reasoning(self, frame: Frame) -> None:
         """The thinking block: opened by the first reasoning, counting seconds, closed when it ends."""
         if self.status is None and (frame.reasoning_blocks or frame.reasoning_tail):
             self.status = self.think.status(self.t("chat.thinking"), type="compact", expanded=True)
-            self.reasoning_blocks, self.reasoning_tail = self.status.container(), self.status.empty()
+            self.reasoning = Growing(self.status, "caption")
         if self.status is None:
             return
-        for block in frame.reasoning_blocks:
-            self.reasoning_blocks.caption(block)
-        if frame.reasoning_tail is not None:
-            self.reasoning_tail.caption(frame.reasoning_tail)
+        self.reasoning.add(frame.reasoning_blocks, frame.reasoning_tail)
         if frame.thinking_done and self.reply.thought_seconds is not None:
             self.relabel(self.t("chat.thought", s=f"{self.reply.thought_seconds:.1f}"), done=True)
         elif self.reply.answer_start is None and self.reply.reasoning_start is not None:

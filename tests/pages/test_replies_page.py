@@ -3,6 +3,7 @@ the text, caps say which, and a reply ended elsewhere is told by a toast."""
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -87,3 +88,13 @@ def test_a_reply_that_ends_elsewhere_is_told_by_a_toast(app, held):
     app.run(timeout=5)
     assert any("The reply in “slow question” is done." in t for t in texts(app, "toast"))
     assert not app.session_state["generating"]
+
+
+def test_a_long_answer_that_streams_is_drawn_in_order(app, upstream):
+    filler = "This sentence is here to make the paragraph long enough to matter. " * 3
+    answer = "\n\n".join(f"Paragraph {n:02d}. {filler}" for n in range(1, 41))
+    upstream.push(reply("Thinking briefly.", answer, piece=24, delay=0.005))  # many frames, many blocks
+    app.chat_input[0].set_value("Write forty paragraphs").run(timeout=30)
+    drawn = "\n\n".join(str(m.value) for m in app.chat_message[-1].markdown)
+    numbers = [int(n) for n in re.findall(r"Paragraph (\d\d)\.", drawn)]
+    assert numbers == list(range(1, 41))
