@@ -16,7 +16,7 @@ with st.sidebar:
         t("lang.label"), list(i18n.LANGUAGES), default=state.lang, key="lang_choice",
         format_func=i18n.LANGUAGES.get, required=True)
     if choice and choice != state.lang:
-        state.lang = choice
+        context.choose_language(choice)
         st.rerun()
 
 ready = state.config.ready

@@ -64,9 +64,19 @@ def load():
                                      dict(st.context.headers or {}))
     log_dir = cfg.values["R1_LOG_DIR"].typed  # a Path: the default for a bad value (a NUL, an unknown ~user)
     logs.setup(log_dir if log_dir.is_absolute() else APP_DIR / log_dir, cfg.secrets())
-    if "lang" not in state:
-        state.lang = i18n.from_locale(st.context.locale)
+    if "lang" not in state:  # a language chosen earlier is in the address, so a refresh keeps it
+        chosen = st.query_params.get("lang")
+        state.lang = chosen if chosen in i18n.LANGUAGES else i18n.from_locale(st.context.locale)
+        state.lang_chosen = chosen in i18n.LANGUAGES
+    if state.lang_chosen:
+        st.query_params["lang"] = state.lang  # again on every run: switching pages drops it
     return translator()
+
+
+def choose_language(lang: str) -> None:
+    """The visitor picked a language: it holds for this session and, through the address, a refresh."""
+    st.session_state.lang, st.session_state.lang_chosen = lang, True
+    st.query_params["lang"] = lang
 
 
 def translator():

@@ -1,5 +1,5 @@
-"""A question the page gave back stays with its conversation, and the sidebar's panels keep their
-state across a language switch — in a real browser, as a person clicks.
+"""A question the page gave back stays with its conversation, the sidebar's panels keep their
+state across a language switch, and a refresh keeps the language — in a real browser, as a person clicks.
 
 Run: CI=true .venv/bin/python -m pytest tests/e2e/test_drafts_browser.py -q
 (screenshots land in tests/e2e/artifacts/drafts_*.png)
@@ -67,3 +67,15 @@ def test_a_language_switch_keeps_reply_settings_open(new_page, locale):
     page.locator(LANG).get_by_role("radio", name=back, exact=True).click()
     ex(sidebar.get_by_label(words["system"])).to_have_value("Be brief.")  # and back again
     wait_idle(page)
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_a_refresh_keeps_the_language_chosen(new_page, locale):
+    page, words, ex = new_page(locale), WORDS[locale], expect()
+    page.locator(LANG).get_by_role("radio", name=words["other"], exact=True).click()
+    ex(page.locator(SIDEBAR).get_by_text(words["other_settings"])).to_be_visible()
+    wait_idle(page)
+    page.reload()
+    ex(page.locator(SIDEBAR).get_by_text(words["other_settings"])).to_be_visible()  # not the browser's language
+    ex(page.locator(LANG).get_by_role("radio", name=words["other"], exact=True)).to_have_attribute(
+        "aria-checked", "true")
