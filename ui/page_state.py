@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-HISTORY_PAGE = 8  # messages drawn when a conversation opens; "Show older" adds as many again
+HISTORY_PAGE = 8  # messages drawn when a conversation opens: its newest turns, quickly
+OLDER_PAGE = 24  # messages each "Show older" adds above: more at a time, for a reader going back
 DIALOGS = ("editing", "renaming", "deleting", "importing")
 CONVERSATION_DIALOGS = DIALOGS[:3]  # the import dialog is not about the open conversation
 
@@ -122,7 +123,7 @@ def history_top(cid: str, count: int) -> int:
 
 def show_older(cid: str, top: int) -> None:
     """Button callback: draw another page of conversation ``cid``'s older messages above ``top``."""
-    st.session_state.history_top = (cid, max(0, top - HISTORY_PAGE))
+    st.session_state.history_top = (cid, max(0, top - OLDER_PAGE))
 
 
 def finished_elsewhere(generating: set[str]) -> set[str]:

@@ -10,7 +10,7 @@ from core.conversations import records
 from core.conversations.database import sqlite_url
 from core.conversations.store import open_store
 from ui.messages import window_start
-from ui.page_state import HISTORY_PAGE
+from ui.page_state import HISTORY_PAGE, OLDER_PAGE
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
@@ -58,7 +58,7 @@ def test_a_long_conversation_draws_its_newest_messages_and_older_ones_on_demand(
     older = app.button(key="show_older")
     assert older.label == f"Show older messages ({60 - HISTORY_PAGE} more)"
     older.click().run()
-    assert len(app.chat_message) == 2 * HISTORY_PAGE
+    assert len(app.chat_message) == HISTORY_PAGE + OLDER_PAGE
     assert drawn(app)[-2:] == ["Question 30", "Answer 30."]  # the page grows upwards
     while [b for b in app.button if b.key == "show_older"]:
         app.button(key="show_older").click().run()
