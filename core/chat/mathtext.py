@@ -29,8 +29,8 @@ def _prose(text: str) -> str:
 
 
 def _replace(m: re.Match) -> str:
-    if m.group("dd") is not None:
-        return m.group()
+    if m.group("dd") is not None:  # display math when it has its line to itself, as \[…\]
+        return f"\n$$\n{m.group('dd').strip()}\n$$\n" if _own_line(m) else m.group()
     if m.group("bd") is not None:
         return f"\n$$\n{m.group('bd').strip()}\n$$\n"
     if m.group("bi") is not None:
@@ -38,6 +38,14 @@ def _replace(m: re.Match) -> str:
     if m.group("di") is not None:
         return m.group()
     return "\\$" if m.group() == "$" else m.group()
+
+
+def _own_line(m: re.Match) -> bool:
+    # Streamlit shows "$$x$$" on one line as inline math; models mean it as a display formula.
+    before = m.string[m.string.rfind("\n", 0, m.start()) + 1:m.start()]
+    after_end = m.string.find("\n", m.end())
+    after = m.string[m.end():] if after_end < 0 else m.string[m.end():after_end]
+    return not before.strip() and not after.strip()
 
 
 def stable_length(markdown: str) -> int:

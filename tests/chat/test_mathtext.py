@@ -9,7 +9,9 @@ from core.chat.mathtext import stable_length, to_streamlit
     (r"Euler: \( e^{i\pi}+1=0 \).", r"Euler: $e^{i\pi}+1=0$."),
     (r"\[ E=mc^2 \]", "\n$$\nE=mc^2\n$$\n"),
     ("Area $\\pi r^2$ here", "Area $\\pi r^2$ here"),
-    ("$$\\int_0^1 x\\,dx$$", "$$\\int_0^1 x\\,dx$$"),
+    ("$$\\int_0^1 x\\,dx$$", "\n$$\n\\int_0^1 x\\,dx\n$$\n"),  # a line of its own: display math
+    ("So:\n\n$$ E = mc^2 $$\n\nDone.", "So:\n\n\n$$\nE = mc^2\n$$\n\n\nDone."),
+    ("the sum $$a+b$$ is inline", "the sum $$a+b$$ is inline"),  # within a sentence: as written
     ("It costs $5 and $10.", "It costs \\$5 and \\$10."),
     ("Price: $5.", "Price: \\$5."),
     ("Already escaped \\$3", "Already escaped \\$3"),
