@@ -51,6 +51,7 @@ if prompt and endpoint:
         st.rerun()
 
 job, could_not_start, started = replies.find(visitor, cid), None, False
+drawn_before = state.get("history_top")  # which conversation the last run drew, from which message
 messages = load(store, keeping.owner, cid)
 if page_state.is_pending() and endpoint and not job and messages and messages[-1]["role"] == "user":
     page_state.reply_started()  # whatever happens below, a rerun must not ask again by itself
@@ -91,18 +92,12 @@ elif endpoint:
     st.title(t("chat.title"))
     st.caption(t("chat.empty", model=endpoint.model, host=endpoint.base_url))
 
-edit_slot = show_history(view, messages[:-1] if live_reply else messages, bool(live_reply))
-if could_not_start:  # nothing was asked: say why, and offer to ask again
-    with st.chat_message("assistant"):
-        st.error(could_not_start[0], icon=could_not_start[1])
-        st.button(t("chat.retry"), icon=":material/refresh:", type="tertiary", key="regenerate",
-                  on_click=page_state.ask_again)
 if not_sent:  # right above the input that holds the question again, even while a reply streams
     notice_slot.error(not_sent[0], icon=not_sent[1])  # pinned with the input: seen however long the page
-if messages and messages[-1]["status"] == "streaming" and not live_reply:
-    watch(view, messages[-1])  # written by another server process: poll the store
 
-if live_reply:
+
+def follow_here(slot, job, edit_slot) -> None:
+    """Draw the reply generating here in ``slot`` until it ends, then what it ended with."""
     stop_slot.button(t("chat.stop"), icon=":material/stop_circle:", key="stop_reply",
                      on_click=replies.stop, args=(visitor, cid))
 
@@ -110,10 +105,10 @@ if live_reply:
         """Meanwhile, mark the other conversations still generating and toast those that finish."""
         sidebar.mark(t, marks, generating.tell(t, store, keeping.owner, visitor, replies, cid))
 
-    with st.chat_message("assistant"):
-        finished = live.follow(t, live_reply, every_second)
+    with slot.chat_message("assistant"):
+        finished = live.follow(t, job, every_second)
         # Drawn in place rather than by a rerun: redrawing a long reasoning costs the browser seconds.
-        if live_reply.saved is False:
+        if job.saved is False:
             st.warning(t("chats.save_failed"), icon=":material/database_off:")
         show_outcome(view, finished, last=True)
         st.caption(records.footer(finished, t))
@@ -122,3 +117,24 @@ if live_reply:
     if edit_slot is not None:
         with edit_slot.container():
             edit_button(view)
+
+
+# While the page follows a live reply, Streamlit keeps showing (faded) what the previous run drew that
+# this run has not drawn over yet, and a container drawn again in the same place keeps its old
+# contents. So the conversation has a container of its own, made afresh when a reply is live and it
+# takes the place of another conversation (or another window of this one); otherwise the same one,
+# so that the browser keeps the messages it has drawn.
+# ("Show older" moves the window in its callback, before this run reads it: its click is a move too.)
+fresh = live_reply and (state.get("history_top") != drawn_before or state.get("show_older"))
+with live.cleared().container() if fresh else st.container():
+    edit_slot = show_history(view, messages[:-1] if live_reply else messages, bool(live_reply))
+    if could_not_start:  # nothing was asked: say why, and offer to ask again
+        with st.chat_message("assistant"):
+            st.error(could_not_start[0], icon=could_not_start[1])
+            st.button(t("chat.retry"), icon=":material/refresh:", type="tertiary", key="regenerate",
+                      on_click=page_state.ask_again)
+    if messages and messages[-1]["status"] == "streaming" and not live_reply:
+        watch(view, messages[-1])  # written by another server process: poll the store
+    if live_reply:
+        # Afresh too: in the place of an earlier reply, a chat message would keep that reply's actions.
+        follow_here(live.cleared(), live_reply, edit_slot)

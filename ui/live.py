@@ -36,6 +36,18 @@ def follow(t, job: Job, every_second: Callable[[], None]) -> dict:
     return job.message()
 
 
+def cleared():
+    """A new slot, cleared in the browser too: a container drawn in it starts empty there."""
+    # The browser gives a container drawn where one of the same kind was the old one's contents, shown
+    # faded until the run ends (for a run that follows a reply, when the reply does). An empty slot does
+    # not help alone: Streamlit sends only the last of an element and a container drawn in one place
+    # in quick succession. A container of another kind is sent, and the browser starts it empty; this
+    # app draws no grid anywhere, and an empty one shows nothing.
+    slot = st.empty()
+    slot.grid(1)
+    return slot
+
+
 class Growing:
     """A text that grows as frozen blocks, then its live tail, each drawn with ``kind`` (an ``st`` call)."""
 

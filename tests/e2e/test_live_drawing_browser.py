@@ -1,4 +1,5 @@
-"""How the Chat page draws a reply while it streams, in a real browser: a long answer stays in order.
+"""How the Chat page draws a reply while it streams, in a real browser: a long answer stays in order,
+and nothing of another message or conversation shows under a live reply.
 
 Run: CI=true .venv/bin/python -m pytest tests/e2e/test_live_drawing_browser.py -q
 (screenshots land in tests/e2e/artifacts/live_*.png)
@@ -6,12 +7,30 @@ Run: CI=true .venv/bin/python -m pytest tests/e2e/test_live_drawing_browser.py -
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from fake_upstream import reply
-from steps import ASSISTANT, expect, send, shoot, wait_idle
+from fake_upstream import hold_answer, reply
+from steps import (
+    ASSISTANT,
+    LIVE,
+    MESSAGE,
+    MODEL,
+    SIDEBAR,
+    STOP,
+    THINKING_LABEL,
+    expect,
+    send,
+    shoot,
+    stop_a_long_reply,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
+THINKING_NOW = re.compile(r"Thinking… \d+ s")
+MAIN = '[data-testid="stMainBlockContainer"]'  # the main area of a page with a chat input
+REASONING = "Let me weigh this carefully. "
 PARAGRAPHS = 40
 CODE_AFTER = 20  # the code block sits between paragraphs 20 and 21
 
@@ -45,6 +64,43 @@ def long_answer() -> str:
     return "\n\n".join(parts)
 
 
+def held(upstream, answer: str):
+    """Queue a reply that streams its reasoning, then stays silent until the returned gate is set."""
+    script = reply(REASONING * 2, answer)
+    gate = hold_answer(script)
+    upstream.push(script)
+    return gate
+
+
+def thinking_live(page) -> None:
+    """The last message is a live thinking block, counting seconds, with Stop above the input."""
+    ex = expect()
+    ex(page.locator(ASSISTANT).last.locator(THINKING_LABEL)).to_contain_text(THINKING_NOW)
+    ex(page.locator(ASSISTANT).last).to_contain_text(REASONING.strip())
+    ex(page.locator(STOP)).to_be_visible()
+
+
+def conv_button(page, title: str):
+    """The sidebar button that opens the conversation titled ``title``."""
+    return page.locator(f'{SIDEBAR} [class*="st-key-conv_"]{LIVE} button:visible').filter(has_text=title)
+
+
+def stale(page) -> int:
+    """How many elements the main area shows from an earlier run (faded, until this run ends); those it
+    keeps hidden (an empty slot, a widget it retains) show nothing."""
+    return page.locator(MAIN).evaluate(
+        """m => [...m.querySelectorAll('[data-stale="true"]')].filter(e => e.checkVisibility()).length""")
+
+
+def leftovers(page) -> list[str]:
+    """What the main area shows that no live reply has: a stored answer's actions and footer."""
+    return page.locator(MAIN).evaluate("""(main, model) => [
+      ...[...main.querySelectorAll('[class*="st-key-regenerate"], [class*="st-key-copy_"]')]
+        .map(el => 'action: ' + el.className.match(/st-key-[a-z_]+/)[0]),
+      ...[...main.querySelectorAll('[data-testid="stCaptionContainer"]')]
+        .filter(c => c.textContent.includes(model)).map(c => 'footer: ' + c.textContent)]""", MODEL)
+
+
 # ----- 1. A long answer stays in order -----------------------------------------------------------
 
 def test_a_long_answer_streams_in_order(new_page, upstream, artifacts):
@@ -66,3 +122,105 @@ def test_a_long_answer_streams_in_order(new_page, upstream, artifacts):
     want = [f"{n:02d}" for n in range(1, PARAGRAPHS + 1)]
     want.insert(CODE_AFTER, "code")
     assert page.evaluate(READ_ORDER) == want, "the finished reply is out of order"
+
+
+# ----- 2. Nothing of another message or conversation under a live reply --------------------------
+
+def test_opening_a_thinking_conversation_shows_nothing_of_the_one_before(new_page, upstream, artifacts):
+    ex = expect()
+    page = new_page("en-US")
+    send(page, "alpha question")  # the default reply: answered at once
+    ex(page.locator(ASSISTANT).last).to_contain_text("You said: alpha question")
+    wait_idle(page)
+    send(page, "alpha again")  # two turns: more than the thinking conversation has
+    ex(page.locator(ASSISTANT).last).to_contain_text("You said: alpha again")
+    wait_idle(page)
+    page.locator(f".st-key-new_chat{LIVE} button").click()
+    ex(page.locator(ASSISTANT)).to_have_count(0)
+    gate = held(upstream, "Beta answer.")
+    send(page, "beta question")
+    thinking_live(page)
+
+    conv_button(page, "alpha question").click()  # beta goes on thinking out of sight
+    ex(page.locator(ASSISTANT).last).to_contain_text("You said: alpha again")
+    wait_idle(page)
+    conv_button(page, "beta question").click()
+    thinking_live(page)
+    page.wait_for_timeout(1500)  # a few live frames later: still following the reply
+    shoot(page, artifacts / "live_opened_thinking.png")
+    assert leftovers(page) == [] and stale(page) == 0
+    ex(page.locator(MAIN)).not_to_contain_text("alpha")
+    ex(page.locator(STOP)).to_be_visible()  # the checks above ran while the reply was live
+
+    gate.set()
+    ex(page.locator(ASSISTANT).last).to_contain_text("Beta answer.")
+    wait_idle(page)
+
+
+def test_retry_after_stop_shows_nothing_of_the_stopped_reply(new_page, upstream, artifacts):
+    ex = expect()
+    page = new_page("en-US")
+    stop_a_long_reply(page, upstream)
+    gate = held(upstream, "A fresh answer.")
+    page.locator(f".st-key-regenerate{LIVE} button").click()
+    thinking_live(page)
+    page.wait_for_timeout(1500)
+    shoot(page, artifacts / "live_retry_thinking.png")
+    assistant = page.locator(ASSISTANT).last
+    ex(assistant).not_to_contain_text("Word0")
+    ex(assistant).not_to_contain_text("Stopped")
+    assert leftovers(page) == [] and stale(page) == 0
+    ex(page.locator(STOP)).to_be_visible()
+
+    gate.set()
+    ex(assistant).to_contain_text("A fresh answer.")
+    wait_idle(page)
+
+
+def seed(tmp_path, turns: int) -> str:
+    """A stored conversation of ``turns`` answered questions, in the server's data folder; its id."""
+    from core.conversations import records
+    from core.conversations.database import sqlite_url
+    from core.conversations.store import open_store
+
+    folder = tmp_path / "data"  # the server's R1_DATA_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    store = open_store(sqlite_url(folder))
+    with store.transaction():
+        cid = store.create("local", "A stored conversation").id
+        for n in range(1, turns + 1):
+            store.append("local", cid, records.new_message("user", f"Question {n}"))
+            store.append("local", cid, records.new_message("assistant", f"Answer {n}.", reasoning=f"About {n}.",
+                                                           thought=1.5, model=MODEL))
+    store.db.close()
+    return cid
+
+
+def test_showing_older_messages_while_a_reply_thinks_mixes_no_two_messages(new_page, upstream, tmp_path,
+                                                                             artifacts):
+    ex = expect()
+    cid = seed(tmp_path, 10)
+    page = new_page("en-US")
+    page.locator(f"{SIDEBAR} .st-key-conv_{cid}{LIVE} button").click()
+    ex(page.locator(ASSISTANT).last).to_contain_text("Answer 10.")
+    wait_idle(page)
+    gate = held(upstream, "The eleventh answer.")
+    send(page, "Question 11")
+    thinking_live(page)
+
+    page.get_by_role("button", name=re.compile(r"Show older messages")).click()
+    ex(page.get_by_text("Question 1", exact=True)).to_be_visible()
+    thinking_live(page)
+    page.wait_for_timeout(1500)
+    shoot(page, artifacts / "live_older_while_thinking.png")
+    assert stale(page) == 0
+    ex(page.locator(MESSAGE)).to_have_count(22)
+    for n in range(1, 11):  # each question alone in its message, each answer with its own footer
+        question = page.locator(MESSAGE).nth(2 * n - 2).locator('[data-testid="stChatMessageContent"]')
+        ex(question).to_have_text(re.compile(rf"^\s*Question {n}\s*$"))
+        ex(page.locator(ASSISTANT).nth(n - 1)).to_contain_text(f"Answer {n}.")
+    ex(page.locator(STOP)).to_be_visible()
+
+    gate.set()
+    ex(page.locator(ASSISTANT).last).to_contain_text("The eleventh answer.")
+    wait_idle(page)
