@@ -15,6 +15,8 @@ from ui import context, generating, live, page_state, sidebar
 from ui.conversation_menu import draw_header
 from ui.messages import View, edit_button, load, show_history, show_outcome, watch
 
+WAITING = ":material/hourglass_top:"  # the icon of a question refused because no reply can start now
+
 t = context.translator()  # the router loaded configuration and place for this run
 state = st.session_state
 cfg = state.config
@@ -43,7 +45,7 @@ if prompt and endpoint:
         cid = turns.send(store, keeping.owner, cid, prompt, t("chats.untitled"))
         page_state.asked(cid)
     except NoRoom as full:  # one reply per conversation, and the caps: nothing stored, nothing lost
-        page_state.not_sent(prompt, f"{no_room(full)} {t('chat.back_in_input')}", ":material/hourglass_top:")
+        page_state.not_sent(prompt, f"{no_room(full)} {t('chat.back_in_input')}", WAITING)
         st.rerun()
     except DatabaseError as exc:  # disk full, a locked database: nothing stored, nothing typed lost
         page_state.not_sent(prompt, t("chats.write_failed", error=context.problem_words(exc)),
@@ -63,7 +65,7 @@ if page_state.is_pending() and endpoint and not job and messages and messages[-1
         # Not read back: the worker is busy sending the history now, and a long one takes a while.
         messages, started = [*messages, job.message()], True
     except NoRoom as full:
-        could_not_start = (no_room(full), ":material/hourglass_top:")
+        could_not_start = (no_room(full), WAITING)
     except DatabaseError as exc:  # before the request: nothing was asked, the question is kept
         could_not_start = (t("chats.reply_write_failed", error=context.problem_words(exc)),
                            ":material/database_off:")
@@ -113,6 +115,8 @@ def follow_here(slot, job, edit_slot) -> None:
         show_outcome(view, finished, last=True)
         st.caption(records.footer(finished, t))
     stop_slot.empty()
+    if not_sent and not_sent[1] == WAITING:  # "still answering" is no longer so: the question can go now
+        notice_slot.empty()
     every_second()  # this reply is done: no toast for it, its mark goes
     if edit_slot is not None:
         with edit_slot.container():

@@ -1,5 +1,6 @@
 """How the Chat page draws a reply while it streams, in a real browser: a long answer stays in order,
-and nothing of another message or conversation shows under a live reply.
+nothing of another message or conversation shows under a live reply, and a refusal said while a reply
+streamed goes once that reply is done.
 
 Run: CI=true .venv/bin/python -m pytest tests/e2e/test_live_drawing_browser.py -q
 (screenshots land in tests/e2e/artifacts/live_*.png)
@@ -12,7 +13,9 @@ import re
 import pytest
 from fake_upstream import hold_answer, reply
 from steps import (
+    ALERT,
     ASSISTANT,
+    CHAT_INPUT,
     LIVE,
     MESSAGE,
     MODEL,
@@ -224,3 +227,27 @@ def test_showing_older_messages_while_a_reply_thinks_mixes_no_two_messages(new_p
     gate.set()
     ex(page.locator(ASSISTANT).last).to_contain_text("The eleventh answer.")
     wait_idle(page)
+
+
+# ----- 3. A refusal goes once the reply is done ---------------------------------------------------
+
+def test_a_refusal_said_while_a_reply_streamed_goes_when_it_is_done(new_page, upstream, artifacts):
+    ex = expect()
+    gate = held(upstream, "First answer.")
+    page = new_page("en-US")
+    send(page, "first question")
+    thinking_live(page)
+    box = page.locator(CHAT_INPUT)
+    box.click()
+    page.keyboard.type("second question", delay=20)
+    box.press("Enter")  # one reply at a time per conversation: refused, and given back
+    refusal = page.locator(ALERT).filter(has_text="still answering in this conversation")
+    ex(refusal).to_be_visible()
+    ex(box).to_have_value("second question")
+
+    gate.set()  # the reply ends in place
+    ex(page.locator(ASSISTANT).last).to_contain_text("First answer.")
+    wait_idle(page)
+    shoot(page, artifacts / "live_refusal_gone.png")
+    ex(refusal).to_have_count(0)
+    ex(box).to_have_value("second question")  # still there, to be sent now
