@@ -45,7 +45,7 @@ if prompt and endpoint:
         cid = turns.send(store, keeping.owner, cid, prompt, t("chats.untitled"))
         page_state.asked(cid)
     except NoRoom as full:  # one reply per conversation, and the caps: nothing stored, nothing lost
-        page_state.not_sent(prompt, f"{no_room(full)} {t('chat.back_in_input')}", WAITING)
+        page_state.not_sent(prompt, t("chat.back_in_input", why=no_room(full)), WAITING)
         st.rerun()
     except DatabaseError as exc:  # disk full, a locked database: nothing stored, nothing typed lost
         page_state.not_sent(prompt, t("chats.write_failed", error=context.problem_words(exc)),
