@@ -53,8 +53,8 @@ if prompt and endpoint:
         st.rerun()
 
 job, could_not_start, started = replies.find(visitor, cid), None, False
-drawn_before = state.get("history_top")  # which conversation the last run drew, from which message
 messages = load(store, keeping.owner, cid)
+moved = page_state.window_moved()  # another conversation, or another part of this one, than last run
 if page_state.is_pending() and endpoint and not job and messages and messages[-1]["role"] == "user":
     page_state.reply_started()  # whatever happens below, a rerun must not ask again by itself
     options = conversation.Options(state.get("system_prompt", ""),
@@ -128,9 +128,7 @@ def follow_here(slot, job, edit_slot) -> None:
 # contents. So the conversation has a container of its own, made afresh when a reply is live and it
 # takes the place of another conversation (or another window of this one); otherwise the same one,
 # so that the browser keeps the messages it has drawn.
-# ("Show older" moves the window in its callback, before this run reads it: its click is a move too.)
-fresh = live_reply and (state.get("history_top") != drawn_before or state.get("show_older"))
-with live.cleared().container() if fresh else st.container():
+with live.cleared().container() if live_reply and moved else st.container():
     edit_slot = show_history(view, messages[:-1] if live_reply else messages, bool(live_reply))
     if could_not_start:  # nothing was asked: say why, and offer to ask again
         with st.chat_message("assistant"):

@@ -228,7 +228,7 @@ def test_a_cycle_is_reported_with_its_path():
 
 
 PAGE_KEYS = {"conversation_id", "pending", "editing", "renaming", "deleting", "importing", "missing_conversation",
-             "unsent", "unsent_fresh", "unsent_in", "prompt", "history_top", "generating"}
+             "unsent", "unsent_fresh", "unsent_in", "prompt", "history_top", "drawn_window", "generating"}
 
 
 def session_key_writes(tree: ast.AST) -> list[tuple[str, int]]:

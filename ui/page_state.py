@@ -6,8 +6,8 @@ question waits for its reply on this run), ``editing`` (the last question's edit
 ``renaming``/``deleting``/``importing`` (the dialogs), ``missing_conversation`` (a link named
 a conversation that is gone), ``unsent``/``unsent_fresh``/``unsent_in`` (a question that could not
 be stored, and why; whether the next run is the one right after; the conversation it was for) and
-``prompt`` (the chat input, written only to give such a question back), ``history_top`` (where
-the drawn messages begin) and ``generating`` (the conversations this session last saw
+``prompt`` (the chat input, written only to give such a question back), ``history_top`` and
+``drawn_window`` (where the drawn messages begin, now and as the last run drew them) and ``generating`` (the conversations this session last saw
 generating a reply, to tell when one finishes). Widgets call these
 functions as callbacks; nothing else assigns them.
 """
@@ -119,6 +119,15 @@ def history_top(cid: str, count: int) -> int:
         top = max(0, count - HISTORY_PAGE)
         st.session_state.history_top = (cid, top)
     return top
+
+
+def window_moved() -> bool:
+    """Whether the messages drawn now begin elsewhere than where the last run drew them (another
+    conversation, a reopened one, "Show older"); call once a run, after the window is known."""
+    state = st.session_state
+    now = state.get("history_top")
+    moved, state.drawn_window = now != state.get("drawn_window"), now
+    return moved
 
 
 def show_older(cid: str, top: int) -> None:
