@@ -74,7 +74,8 @@ def settle(page) -> None:
 
 def run(browser, url: str, up: FakeUpstream, cid: str | None, turns: int, n: int,
         timeout: float) -> tuple[float, float]:
-    """One fresh page: open the conversation from the sidebar (if any), then ask; both in seconds."""
+    """One fresh page: open the conversation from the sidebar (if any), then ask; both in seconds.
+    Its newest turn, which opening must show, is the one the previous run asked (or the seeded last)."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(url)
@@ -83,7 +84,7 @@ def run(browser, url: str, up: FakeUpstream, cid: str | None, turns: int, n: int
         opened = 0.0
         if cid:
             page.locator(f'.st-key-conv_{cid} button').first.click()
-            opened = until(page, f"turn {turns}:", timeout)
+            opened = until(page, f"ZQX run {n - 1} of {turns}" if n else f"turn {turns}:", timeout)
         settle(page)
         marker = f"ZQX run {n} of {turns}"
         up.push(reply("Think briefly.", f"Answer. {marker}."))
