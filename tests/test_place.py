@@ -31,3 +31,12 @@ def test_a_local_reverse_proxy_does_not_make_every_visitor_the_owner():
 def test_a_proxy_in_front_of_a_loopback_bind_makes_the_deployment_shared():
     # nginx/Caddy on the same machine, Streamlit on 127.0.0.1: the usual server setup.
     assert detect_place({}, HERE, "127.0.0.1", None, {"X-Forwarded-For": "203.0.113.9"}).shared
+
+
+@pytest.mark.parametrize(("ip", "shared"), [
+    ("127.0.0.1", False), ("127.5.0.1", False), ("::1", False),
+    ("::ffff:127.0.0.1", False),  # a browser at http://127.0.0.1 on a server listening on "::" (the default)
+    ("::ffff:203.0.113.9", True), ("2001:db8::7", True), ("fe80::1%eth0", True), ("not an ip", True),
+])
+def test_a_visitor_on_this_machine_is_the_owner_however_the_server_sees_its_address(ip, shared):
+    assert detect_place({}, HERE, None, ip).shared is shared
