@@ -1,10 +1,13 @@
-"""Read what an AppTest run stored: the open conversation's messages, from R1_DATA_DIR."""
+"""The app's stored conversations in tests: read what an AppTest run stored, or seed a conversation
+into a data folder (R1_DATA_DIR) before the app opens it."""
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+from core.conversations import records
 from core.conversations.database import connect, sqlite_url
-from core.conversations.store import Store
+from core.conversations.store import Store, open_store
 
 
 def stored(at) -> list[dict]:
@@ -15,3 +18,20 @@ def stored(at) -> list[dict]:
         return store.messages("local", cid)
     finally:
         store.db.close()
+
+
+def seed(folder: Path, turns: int, title: str = "A stored conversation",
+         answer: Callable[[int], str] = lambda n: f"Answer {n}.",
+         reasoning: Callable[[int], str] = lambda n: f"Thinking about {n}.", **fields) -> str:
+    """Store a conversation of ``turns`` answered questions ("Question n") in the data folder
+    ``folder``; return its id. Each reply thought for 1.5 s, plus ``fields``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    store = open_store(sqlite_url(folder))
+    with store.transaction():
+        cid = store.create("local", title).id
+        for n in range(1, turns + 1):
+            store.append("local", cid, records.new_message("user", f"Question {n}"))
+            store.append("local", cid, records.new_message("assistant", answer(n), reasoning=reasoning(n),
+                                                           thought=1.5, **fields))
+    store.db.close()
+    return cid

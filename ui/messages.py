@@ -11,6 +11,7 @@ from core.conversations import records, turns
 from core.conversations.store import Store
 from core.diagnosis import words
 from ui import page_state, scroll
+from ui.live import cleared
 
 # Copy answer in one click. Streamlit has no clipboard API and st.code's own copy icon uses only
 # navigator.clipboard, which browsers offer in a secure context alone (https, localhost): on
@@ -248,7 +249,11 @@ def show_history(view: View, messages: list[dict], busy: bool):
                   key="show_older", on_click=page_state.show_older, args=(view.cid, start))
     for i in range(start, len(messages)):
         msg = messages[i]
-        with st.chat_message(msg["role"]):
+        # A run that follows a live reply lasts as long as it does, and the browser shows what the last
+        # run drew of a message and this one does not, faded, meanwhile: the question that had Edit and
+        # the reply that had Regenerate before this turn was asked. Those start afresh.
+        where = cleared() if busy and i >= final - 2 else st
+        with where.chat_message(msg["role"]):
             if msg["role"] == "user":
                 last = editable and i == last_user
                 slot = show_user(view, msg, None if busy and last else last, notes.get(i)) or slot

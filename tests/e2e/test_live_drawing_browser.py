@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 
 import pytest
+import stored
 from fake_upstream import hold_answer, reply
 from steps import (
     ALERT,
     ASSISTANT,
+    CAPTION,
     CHAT_INPUT,
     LIVE,
     MESSAGE,
@@ -182,21 +184,7 @@ def test_retry_after_stop_shows_nothing_of_the_stopped_reply(new_page, upstream,
 
 def seed(tmp_path, turns: int) -> str:
     """A stored conversation of ``turns`` answered questions, in the server's data folder; its id."""
-    from core.conversations import records
-    from core.conversations.database import sqlite_url
-    from core.conversations.store import open_store
-
-    folder = tmp_path / "data"  # the server's R1_DATA_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    store = open_store(sqlite_url(folder))
-    with store.transaction():
-        cid = store.create("local", "A stored conversation").id
-        for n in range(1, turns + 1):
-            store.append("local", cid, records.new_message("user", f"Question {n}"))
-            store.append("local", cid, records.new_message("assistant", f"Answer {n}.", reasoning=f"About {n}.",
-                                                           thought=1.5, model=MODEL))
-    store.db.close()
-    return cid
+    return stored.seed(tmp_path / "data", turns, reasoning=lambda n: f"About {n}.", model=MODEL)
 
 
 def test_showing_older_messages_while_a_reply_thinks_mixes_no_two_messages(new_page, upstream, tmp_path,
@@ -251,3 +239,27 @@ def test_a_refusal_said_while_a_reply_streamed_goes_when_it_is_done(new_page, up
     shoot(page, artifacts / "live_refusal_gone.png")
     ex(refusal).to_have_count(0)
     ex(box).to_have_value("second question")  # still there, to be sent now
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_a_follow_up_leaves_nothing_of_the_last_turns_actions_behind(new_page, upstream, locale, artifacts):
+    ex = expect()
+    page = new_page(locale)
+    upstream.push(reply("Short.", "The first answer."))
+    send(page, "A first question")
+    ex(page.locator(ASSISTANT).last).to_contain_text("The first answer.")
+    wait_idle(page)
+    ex(page.locator(f".st-key-regenerate{LIVE} button")).to_have_count(1)  # the last turn's actions
+    ex(page.locator(f".st-key-edit_last{LIVE} button")).to_have_count(1)
+    gate = held(upstream, "The second answer.")
+    send(page, "A follow-up")
+    ex(page.locator(ASSISTANT).last).to_contain_text(REASONING.strip())
+    page.wait_for_timeout(1500)  # well into the run that follows the reply
+    shoot(page, artifacts / f"live_follow_up_{locale}.png")
+    # Regenerate and Edit moved on with the turn: not even a faded copy stays under the first answer.
+    assert stale(page) == 0
+    ex(page.locator('[class*="st-key-regenerate"], [class*="st-key-edit_last"]')).to_have_count(0)
+    ex(page.locator(MAIN).locator(CAPTION).filter(has_text=MODEL)).to_have_count(1)  # the first answer's footer
+    gate.set()
+    ex(page.locator(ASSISTANT).last).to_contain_text("The second answer.")
+    wait_idle(page)

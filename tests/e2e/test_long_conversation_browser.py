@@ -9,12 +9,10 @@ Run: CI=true .venv/bin/python -m pytest tests/e2e/test_long_conversation_browser
 from __future__ import annotations
 
 import pytest
+import stored
 from fake_upstream import reply
 from steps import ASSISTANT, CAPTION, LIVE, MESSAGE, SIDEBAR, THINKING_LABEL, expect, send, shoot, wait_idle
 
-from core.conversations import records
-from core.conversations.database import sqlite_url
-from core.conversations.store import open_store
 from ui.page_state import HISTORY_PAGE, OLDER_PAGE
 
 pytestmark = pytest.mark.e2e
@@ -30,18 +28,8 @@ LINE_IN_VIEW = """() => [...document.querySelectorAll('p')].find(p => p.textCont
 
 def seed(tmp_path, turns: int = TURNS) -> str:
     """A stored conversation of ``turns`` answered questions, each answer a screen tall or so."""
-    folder = tmp_path / "data"  # the server's R1_DATA_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    store = open_store(sqlite_url(folder))
-    with store.transaction():
-        cid = store.create("local", "A long conversation").id
-        for n in range(1, turns + 1):
-            answer = "\n\n".join([f"Answer {n}."] + [f"Paragraph {k} of answer {n}." for k in range(1, 9)])
-            store.append("local", cid, records.new_message("user", f"Question {n}"))
-            store.append("local", cid, records.new_message("assistant", answer, reasoning=f"Thinking about {n}.",
-                                                           thought=1.5, model="deepseek-r1-250528"))
-    store.db.close()
-    return cid
+    return stored.seed(tmp_path / "data", turns, "A long conversation", model="deepseek-r1-250528", answer=lambda n:
+                       "\n\n".join([f"Answer {n}."] + [f"Paragraph {k} of answer {n}." for k in range(1, 9)]))
 
 
 def open_conversation(page, cid: str) -> None:

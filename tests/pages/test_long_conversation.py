@@ -4,11 +4,9 @@
 from pathlib import Path
 
 import pytest
+import stored
 from streamlit.testing.v1 import AppTest
 
-from core.conversations import records
-from core.conversations.database import sqlite_url
-from core.conversations.store import open_store
 from ui.messages import window_start
 from ui.page_state import HISTORY_PAGE, OLDER_PAGE
 
@@ -27,15 +25,7 @@ def app(clean_env, tmp_path, upstream):
 
 def seed(tmp_path, turns: int) -> str:
     """A stored conversation of ``turns`` answered questions (R1_DATA_DIR); its id."""
-    store = open_store(sqlite_url(tmp_path / "data"))
-    with store.transaction():
-        cid = store.create("local", f"{turns} turns").id
-        for n in range(1, turns + 1):
-            store.append("local", cid, records.new_message("user", f"Question {n}"))
-            store.append("local", cid, records.new_message("assistant", f"Answer {n}.",
-                                                           reasoning=f"Thinking about {n}.", thought=1.5))
-    store.db.close()
-    return cid
+    return stored.seed(tmp_path / "data", turns, f"{turns} turns")
 
 
 def open_conversation(at, cid: str) -> None:
