@@ -52,7 +52,10 @@ function listen(scroller, s) {
   });
   scroller.addEventListener("scroll", () => {
     const top = scroller.scrollTop;
-    if (below(scroller) <= NEAR) s.following = true;
+    // Back near the end, or moving down into its last quarter screen: follow again. (While a reply
+    // grows, the end can move further away between the reader's scroll and this event.)
+    const back = below(scroller) <= Math.max(NEAR, top > s.top ? scroller.clientHeight / 4 : 0);
+    if (back) s.following = true;
     else if (top < s.top - 1 && (s.grabbed || performance.now() - s.resized > STILL)) up();
     s.top = top;
   }, {passive: true});
