@@ -44,7 +44,12 @@ function listen(scroller, s) {
   scroller.addEventListener("wheel", (e) => { if (e.deltaY < 0) up(); }, {passive: true});
   scroller.addEventListener("touchstart", (e) => { s.finger = e.touches[0].clientY; }, {passive: true});
   scroller.addEventListener("touchmove", (e) => { if (e.touches[0].clientY > s.finger) up(); }, {passive: true});
-  scroller.addEventListener("pointerdown", (e) => { s.grabbed = e.target === scroller; });  // its scroll bar
+  scroller.addEventListener("pointerdown", (e) => {
+    s.grabbed = e.target === scroller;  // its scroll bar
+    // "Show older messages": the reader is going up, however the button came into view (a script, a
+    // keyboard) — before the older messages arrive, so the page is not pinned down meanwhile.
+    if (e.target.closest && e.target.closest(".st-key-show_older")) up();
+  });
   window.addEventListener("pointerup", () => { s.grabbed = false; });
   document.addEventListener("keydown", (e) => {
     const typing = e.target.closest && e.target.closest("input, textarea, [contenteditable]");
