@@ -2,7 +2,6 @@
 
 import errno
 import os
-import sqlite3
 import stat
 import threading
 
@@ -11,6 +10,7 @@ from readonly import unwritable
 
 from core.conversations.database import (
     MEMORY,
+    DatabaseError,
     connect,
     memory_copy_url,
     problem,
@@ -102,7 +102,16 @@ def test_a_transaction_inside_another_undoes_only_itself_when_it_fails():
         with db.transaction():
             db.execute("INSERT INTO t VALUES (3)")
     assert [r["n"] for r in db.query("SELECT n FROM t ORDER BY n")] == [1, 3]
-    assert not db.connection.in_transaction
+    db.execute("INSERT INTO t VALUES (4)")  # nothing was left open: a statement of its own commits
+    assert connect_again(db) == [1, 3, 4]
+
+
+def connect_again(db) -> list[int]:
+    """What the database holds, as a fresh connection sees it (the shared in-memory one: after a
+    rollback of anything left open)."""
+    with db.engine.connect() as fresh:
+        fresh.rollback()
+        return [n for (n,) in fresh.exec_driver_sql("SELECT n FROM t ORDER BY n")]
 
 
 def test_a_failure_after_an_inner_transaction_undoes_it_too():
@@ -190,10 +199,10 @@ def test_a_database_from_a_newer_app_is_refused_and_left_untouched_when_read_onl
 def test_a_read_only_databases_failures_are_named_in_words(tmp_path):
     db = connect(sqlite_url(tmp_path))
     db.execute("PRAGMA query_only = ON")  # as a read-only file would
-    with pytest.raises(sqlite3.Error) as read_only_error:
+    with pytest.raises(DatabaseError) as read_only_error:
         db.execute("CREATE TABLE t (n INTEGER)")
     (tmp_path / "notes.txt").write_text("not a database " * 100)
-    with pytest.raises(sqlite3.Error) as not_a_database:
+    with pytest.raises(DatabaseError) as not_a_database:
         connect(sqlite_url(tmp_path, "notes.txt"))
     (tmp_path / "file").write_text("")
     with pytest.raises(OSError) as not_a_folder:
