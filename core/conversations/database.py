@@ -16,11 +16,12 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import QueuePool, StaticPool
 
 MEMORY = "sqlite:///:memory:"
+POSTGRES_SCHEMES = ("postgresql", "postgres")  # postgres:// is what Heroku-style providers hand out
 # A URL's query asking for a private in-memory copy of the file: read once, never written back.
 MEMORY_COPY = "mode=memory-copy"
 # What a failed read or write raises, whatever the backend: SQLAlchemy wraps the driver's error.
@@ -121,8 +122,10 @@ def connect(url: str) -> Database:
     """Open the database at ``url``; a SQLite file and its folder are created if missing, and a
     ``memory_copy_url`` gives a writable in-memory copy of a file that is only read."""
     scheme = urlsplit(url).scheme
+    if scheme in POSTGRES_SCHEMES:
+        return _postgres(url)
     if scheme != "sqlite":
-        raise ValueError(f"unsupported database URL scheme {scheme!r}: only sqlite:/// is built in")
+        raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite:/// or postgresql://")
     path = sqlite_path(url)
     if urlsplit(url).query == MEMORY_COPY:
         engine = _sqlite_engine(lambda: _memory_copy(path), StaticPool)
@@ -133,6 +136,16 @@ def connect(url: str) -> Database:
     engine.connect().close()  # open one now: a file that cannot be opened says so here, not later
     # A single shared connection (in memory) serves one thread at a time; a file gets one per thread.
     return Database(engine, url, threading.RLock() if isinstance(engine.pool, StaticPool) else None)
+
+
+def _postgres(url: str) -> Database:
+    """A pool of psycopg 3 connections to the PostgreSQL database at ``url`` (the plain URL a provider
+    gives: ``postgresql://user:password@host:port/db``)."""
+    driver_url = make_url(url).set(drivername="postgresql+psycopg")
+    # pre_ping: a connection the server dropped (a restart) is replaced before use, not failed on.
+    engine = create_engine(driver_url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    engine.connect().close()  # as for SQLite: a wrong host or password is named now
+    return Database(engine, url)
 
 
 def _sqlite_engine(creator, pool) -> Engine:

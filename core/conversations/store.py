@@ -125,9 +125,11 @@ class Store:
         with self.db.transaction():  # one statement picks the position: no read-then-write race
             self.db.execute(
                 f"INSERT INTO messages (id, conversation_id, position, {names}, created_at, updated_at) "
-                f"SELECT :id, :cid, COALESCE(MAX(position), -1) + 1, {', '.join(':' + c for c in COLUMNS)},"
-                " :created, :now FROM messages WHERE conversation_id = :cid",
-                {**values, "id": mid, "cid": cid, "created": msg.get("created") or now, "now": now})
+                "VALUES (:id, :cid, (SELECT COALESCE(MAX(position), -1) + 1 FROM messages"
+                f" WHERE conversation_id = :of), {', '.join(':' + c for c in COLUMNS)}, :created, :now)",
+                # :of is :cid again: PostgreSQL types each parameter once, and a comparison makes it
+                # text where the column makes it varchar.
+                {**values, "id": mid, "cid": cid, "of": cid, "created": msg.get("created") or now, "now": now})
             self._touch(cid, now)
         return mid
 

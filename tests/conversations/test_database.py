@@ -57,9 +57,9 @@ def test_an_existing_wide_database_and_its_wal_and_shm_become_private(tmp_path):
     second.close()
 
 
-def test_only_sqlite_urls_are_built_in():
+def test_only_sqlite_and_postgresql_urls_are_built_in():
     with pytest.raises(ValueError, match="sqlite"):
-        connect("postgresql://db/chats")
+        connect("mysql://db/chats")
 
 
 def test_a_failed_transaction_leaves_nothing_behind():

@@ -7,7 +7,7 @@ import pytest
 
 from core.chat.events import Usage
 from core.conversations import records
-from core.conversations.database import MEMORY, sqlite_url
+from core.conversations.database import sqlite_url
 from core.conversations.message import ConversationGone
 from core.conversations.store import open_store, title_from
 from core.diagnosis import Diagnosis
@@ -16,9 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def store():
+def store(database_url):
+    """A store on each engine (SQLite and PostgreSQL), with a clock that ticks once a call."""
     ticks = itertools.count(1000)
-    return open_store(MEMORY, clock=lambda: float(next(ticks)))
+    store = open_store(database_url, clock=lambda: float(next(ticks)))
+    yield store
+    store.db.close()
 
 
 def reply(**extra):
