@@ -22,6 +22,7 @@ import pytest
 
 BIN = Path(os.environ.get("R1_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 USER = "postgres"
+PASSWORD = "r1-test-password-0123456789"  # long enough to be masked to a fingerprint, not dots
 
 
 def missing() -> str | None:
@@ -55,21 +56,31 @@ def _free_port() -> int:
 
 @contextmanager
 def cluster() -> Iterator[str]:
-    """Start a cluster; yield the URL of its ``postgres`` database (trust auth on loopback only)."""
+    """Start a cluster; yield the URL of its ``postgres`` database (a password over loopback TCP)."""
     home = Path(tempfile.mkdtemp(prefix="r1-pg-"))
     if os.getuid() == 0:
         shutil.chown(home, USER, USER)
     data, port = home / "data", _free_port()
     run = lambda *cmd: subprocess.run(_as_user(*cmd), check=True, capture_output=True, timeout=120)  # noqa: E731
     try:
-        run(str(BIN / "initdb"), "-D", str(data), "-U", USER, "--auth=trust", "-E", "UTF8", "--no-sync")
+        # TCP asks for a password, as a real server does; the socket beside the data trusts us to set it.
+        run(str(BIN / "initdb"), "-D", str(data), "-U", USER, "--auth-local=trust",
+            "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync")
         run(str(BIN / "pg_ctl"), "-D", str(data), "-l", str(home / "log"), "-w", "start", "-o",
             f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off")
-        yield f"postgresql://{USER}@127.0.0.1:{port}/postgres"
+        _set_password(home, port)
+        yield f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(_as_user(str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"),
                        capture_output=True, timeout=60)
         shutil.rmtree(home, ignore_errors=True)
+
+
+def _set_password(socket_dir: Path, port: int) -> None:
+    import psycopg
+
+    with psycopg.connect(host=str(socket_dir), port=port, user=USER, dbname="postgres", autocommit=True) as db:
+        db.execute(f"ALTER USER {USER} PASSWORD '{PASSWORD}'")
 
 
 @contextmanager

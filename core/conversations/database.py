@@ -34,6 +34,12 @@ SQLITE_PROBLEMS = (("SQLITE_READONLY", "read_only"), ("SQLITE_FULL", "disk_full"
                    ("SQLITE_LOCKED", "locked"), ("SQLITE_NOTADB", "damaged"), ("SQLITE_CORRUPT", "damaged"),
                    ("SQLITE_PERM", "permission"), ("SQLITE_CANTOPEN", "cannot_open"),
                    ("SQLITE_IOERR", "disk_error"))
+# PostgreSQL's SQLSTATE codes (a class, or one code) as the same words, and a few of their own.
+SERVER_PROBLEMS = (("28", "auth"), ("3D000", "no_database"), ("57P", "unreachable"), ("08", "unreachable"),
+                   ("53100", "disk_full"), ("25006", "read_only"), ("42501", "permission"),
+                   ("53300", "busy"))
+CONNECT_PROBLEMS = (("authentication failed", "auth"), ("no password supplied", "auth"),
+                    ('role "', "auth"), ("does not exist", "no_database"))  # a user, then a database
 
 
 class Database:
@@ -106,9 +112,18 @@ def memory_copy_url(url: str) -> str:
     return f"{url}?{MEMORY_COPY}"
 
 
+def server(url: str) -> bool:
+    """Whether ``url`` names a database server (PostgreSQL) rather than a SQLite file."""
+    scheme = url.partition(":")[0].lower()
+    return scheme in POSTGRES_SCHEMES or scheme.startswith("postgresql+")
+
+
 def read_only(url: str) -> Path | None:
     """What keeps this process from writing the SQLite file at ``url`` (the file or its folder),
-    when that file is there and readable; ``None`` when it can be written or is not there to read."""
+    when that file is there and readable; ``None`` when it can be written or is not there to read
+    (or is no file: a server says so itself)."""
+    if server(url):
+        return None
     path = sqlite_path(url)
     if path == ":memory:" or not os.path.isfile(path) or not os.access(path, os.R_OK):
         return None
@@ -217,12 +232,29 @@ def _open_read_only(path: str) -> sqlite3.Connection:
 
 def problem(exc: BaseException) -> str:
     """Why opening or writing the database failed, as a word: read_only, disk_full, not_a_folder,
-    permission, locked, damaged, cannot_open, disk_error, or other."""
+    permission, locked, damaged, cannot_open, disk_error; for a server also unreachable, auth,
+    no_database, busy; or other."""
     if isinstance(exc, OSError):
         return OS_PROBLEMS.get(exc.errno, "other")
     exc = getattr(exc, "orig", None) or exc  # the driver's own error inside SQLAlchemy's
+    if type(exc).__module__.startswith("psycopg"):
+        return _server_problem(exc)
     name = getattr(exc, "sqlite_errorname", None) or ""  # e.g. SQLITE_READONLY_DIRECTORY
     return next((word for prefix, word in SQLITE_PROBLEMS if name.startswith(prefix)), "other")
+
+
+def _server_problem(exc: BaseException) -> str:
+    """A PostgreSQL error as a word: by its SQLSTATE class, or, with none, a server not reached."""
+    state = getattr(exc, "sqlstate", None) or ""
+    for prefix, word in SERVER_PROBLEMS:
+        if state.startswith(prefix):
+            return word
+    if state or type(exc).__name__ != "OperationalError":
+        return "other"
+    # A failed connection carries no SQLSTATE, even when the server sent one (psycopg issue #1188):
+    # only libpq's message tells a refused password or a missing database from a server not reached.
+    text = str(exc)
+    return next((word for marker, word in CONNECT_PROBLEMS if marker in text), "unreachable")
 
 
 def _create_private(path: Path) -> None:

@@ -187,9 +187,12 @@ def typed_value(setting: Setting, value: str | None) -> Parsed:
     typed, problem = parse(setting, value)
     if problem is None:
         return typed, None
-    # With no default (the two route base URLs) the text stays as written: "unset" would report a
-    # written URL as missing, and base_url_problems already names the URL the chat would call.
-    return (parse(setting, setting.default)[0] if setting.default is not None else value), problem
+    # With no default, a route's base URL stays as written: "unset" would report a written URL as
+    # missing, and base_url_problems already names the URL the chat would call. A bad database URL
+    # means SQLite, its default, until it is fixed.
+    if setting.default is not None:
+        return parse(setting, setting.default)[0], problem
+    return (value if setting.kind == "url" else None), problem
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 import errno
 import os
+import socket
 import stat
 import threading
 
@@ -212,4 +213,29 @@ def test_a_read_only_databases_failures_are_named_in_words(tmp_path):
     assert [problem(OSError(n, "x")) for n in (errno.EROFS, errno.ENOSPC, errno.EACCES)] == [
         "read_only", "disk_full", "permission"]
     assert problem(RuntimeError("anything else")) == "other"
+    db.close()
+
+
+def test_a_servers_failures_are_named_in_words(postgres_server):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(postgres_server)
+    wrong_password = postgres_server.replace(f":{parts.password}@", ":not-the-password@")
+    no_database = postgres_server.rsplit("/", 1)[0] + "/no_such_database"
+    no_user = postgres_server.replace("//postgres:", "//nobody:")
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        nobody = f"postgresql://app:pw@127.0.0.1:{closed.getsockname()[1]}/chats"
+    words = []
+    for url in (wrong_password, no_user, no_database, nobody):
+        with pytest.raises(DatabaseError) as failed:
+            connect(url)
+        words.append(problem(failed.value))
+    assert words == ["auth", "auth", "no_database", "unreachable"]
+
+
+def test_a_server_url_opens_a_pool_on_it(postgres_server):
+    db = connect(postgres_server)
+    assert db.query("SELECT 1 AS one") == [{"one": 1}]
+    assert read_only(postgres_server) is None  # no file to look at: a server says so itself
     db.close()
