@@ -79,6 +79,12 @@ class Database:
             finally:
                 self._open.connection = None
 
+    def hold(self, name: str) -> None:
+        """Inside ``transaction``: wait for, then hold until it ends, the lock ``name`` that every
+        process using this database shares (a SQLite write transaction already excludes them all)."""
+        if self.engine.dialect.name == "postgresql":
+            self.execute("SELECT pg_advisory_xact_lock(hashtext(:name))", {"name": name})
+
     @contextmanager
     def _connection(self, write: bool = True) -> Iterator[Connection]:
         current = getattr(self._open, "connection", None)
