@@ -48,3 +48,27 @@ def pytest_collection_finish(session):
 
     if not hasattr(manifest_scanner.scan_component_manifests, "cache_info"):
         manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The URL of a throwaway PostgreSQL cluster this test session started (tests/postgres.py)."""
+    import postgres
+
+    reason = postgres.missing()
+    if reason:
+        postgres.unavailable(reason)
+    with postgres.cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database on each engine: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'chats.db'}"
+        return
+    import postgres
+
+    with postgres.fresh_database(request.getfixturevalue("postgres_server")) as url:
+        yield url

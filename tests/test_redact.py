@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.redact import mask, redact
+from core.redact import mask, mask_url, redact
 
 # Built at run time, so no token-shaped literal sits in the repo. Assertions that could fail with
 # a token in view compare first and assert the bare result, so no full token reaches a report.
@@ -97,3 +97,14 @@ def test_redacting_twice_changes_nothing_more():
     once = redact(f"Authorization: Bearer {SK}; api_key={PAT}")
     stable = redact(once) == once
     assert stable
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("connect to postgresql://app:hunter2-hunter2-hunter2@db:5432/chats failed",
+     "connect to postgresql://app:hunt…ter2@db:5432/chats failed"),
+    ("postgres://app:pw@db/chats", "postgres://app:••••••••@db/chats"),
+    ("postgresql://app@db/chats", "postgresql://app@db/chats"),  # no password: nothing to hide
+])
+def test_a_urls_password_is_masked(text, shown):
+    assert redact(text) == shown
+    assert mask_url(text) == shown

@@ -18,6 +18,7 @@ from core.conversations import database, visibility
 from core.conversations.database import MEMORY, sqlite_path
 from core.conversations.migrations import SchemaMismatch
 from core.conversations.store import Store, open_store
+from core.redact import mask_url, redact
 from core.replies.registry import Limits, Replies
 from core.setup import config
 
@@ -28,7 +29,9 @@ WHY = {"read_only": "chats.keep.why.read_only", "disk_full": "chats.keep.why.dis
        "not_a_folder": "chats.keep.why.not_a_folder", "permission": "chats.keep.why.permission",
        "locked": "chats.keep.why.locked", "damaged": "chats.keep.why.damaged",
        "cannot_open": "chats.keep.why.cannot_open", "disk_error": "chats.keep.why.disk_error",
-       "version": "chats.keep.why.version", "other": "chats.keep.why.other"}
+       "version": "chats.keep.why.version", "other": "chats.keep.why.other",
+       "unreachable": "chats.keep.why.unreachable", "auth": "chats.keep.why.auth",
+       "no_database": "chats.keep.why.no_database", "busy": "chats.keep.why.busy"}
 _logged: set[str] = set()  # failures already in the log: a page reruns on every click
 # Databases served from their read-only copy, and what blocked them. Kept until restart, so that
 # making the folder writable mid-run does not hide what was typed into the copy meanwhile.
@@ -136,7 +139,9 @@ def chats() -> tuple[Store, visibility.Keeping, tuple[str, dict] | None]:
     the data folder is read-only or could not be used."""
     state = st.session_state
     folder = visibility.data_dir(str(state.config.values["R1_DATA_DIR"].typed), APP_DIR)  # the default if bad
-    keeping = visibility.decide(state.place, folder, state.auth_configured, *signed_in_user())
+    server = state.config.values["R1_DATABASE_URL"].typed  # None: SQLite in the data folder
+    keeping = visibility.decide(state.place, folder, state.auth_configured, *signed_in_user(),
+                                database_url=server)
     if keeping.url == MEMORY:
         return session_store(), keeping, None
     try:
@@ -169,14 +174,17 @@ def read_only_notice(store: Store, owner: str, copied_at: float, blocked: Path) 
 def failure(exc: Exception, url: str, folder: Path) -> tuple[str, dict]:
     """The sidebar's warning for a data folder that could not be used, the problem named in words;
     the technical cause goes to the log (once per process), not to the page."""
-    if (cause := f"{url}: {exc!r}") not in _logged:
+    if (cause := redact(f"{url}: {exc!r}")) not in _logged:  # a server URL's password stays out
         _logged.add(cause)
         logs.get().warning("conversation database could not be used, keeping this session's in memory: %s",
                            cause)
     mismatch = isinstance(exc, SchemaMismatch)
     why = translator()(WHY["version" if mismatch else database.problem(exc)])
-    detail = why if st.session_state.place.shared else f"`{shown(folder)}`: {why}"
-    return ("chats.keep.mismatch" if mismatch else "chats.keep.failed"), {"error": detail}
+    where = mask_url(url) if database.server(url) else shown(folder)
+    detail = why if st.session_state.place.shared else f"`{where}`: {why}"
+    key = "chats.keep.mismatch" if mismatch else \
+        "chats.keep.failed_server" if database.server(url) else "chats.keep.failed"
+    return key, {"error": detail}
 
 
 def problem_words(exc: Exception) -> str:
@@ -187,7 +195,10 @@ def problem_words(exc: Exception) -> str:
 
 
 def shown_path(store: Store) -> str:
-    """The database file as the page names it: relative to the app folder when inside it."""
+    """The database as the page names it: a file relative to the app folder when inside it, a
+    server's URL with its password masked."""
+    if database.server(store.db.url):
+        return mask_url(store.db.url)
     return shown(Path(sqlite_path(store.db.url)))
 
 

@@ -284,11 +284,13 @@ def window_start(messages: list[dict], top: int) -> int:
 
 
 def watch(view: View, msg: dict) -> None:
-    """While another tab (or a run cut off by a refresh) is still writing the last reply, poll
-    the store and redraw the page when it has moved on."""
+    """While another process (a replica) is still writing the last reply, poll the store about once a
+    second and redraw the page when it has moved on, or when that process died (its reply unsaved
+    for ``STALE_AFTER``: marked incomplete)."""
 
-    @st.fragment(run_every=2)
+    @st.fragment(run_every=1)
     def poll() -> None:
+        view.store.recover_stale()
         latest = view.store.messages(view.owner, view.cid)
         now = latest[-1] if latest else None
         if now is None or (now["id"], now["status"], len(now["content"]), len(now["reasoning"])) != \

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.chat import providers
 from core.chat.mathtext import to_streamlit
+from core.conversations import database
 from core.conversations.visibility import Keeping
 from core.setup.settings import BY_ENV
 from ui import page_state
@@ -75,7 +76,7 @@ def draw_keeping(t, keeping: Keeping, shown_path: str, error: tuple[str, dict] |
         read_only = key.startswith("chats.keep.read_only")  # shown, but new messages are not kept
         st.warning(t(key, **params), icon=":material/lock:" if read_only else ":material/database_off:")
     elif keeping.mode == "local":
-        st.caption(t("chats.keep.local", path=shown_path))
+        st.caption(t("chats.keep.server" if database.server(keeping.url) else "chats.keep.local", path=shown_path))
     elif keeping.mode == "account":
         ephemeral = " " + t("chats.keep.ephemeral") if place_kind == "community-cloud" else ""
         st.caption(t("chats.keep.account", account=keeping.account) + ephemeral)

@@ -68,7 +68,14 @@ def checksum(statements: tuple[str, ...]) -> str:
 
 
 def migrate(db: Database) -> int:
-    """Apply the migrations this database lacks; return its schema version afterwards."""
+    """Apply the migrations this database lacks; return its schema version afterwards. Processes
+    starting at once against one database take turns: only the first one migrates."""
+    with db.transaction():  # all or nothing; on PostgreSQL DDL is transactional too
+        db.hold("schema migrations")
+        return _migrate(db)
+
+
+def _migrate(db: Database) -> int:
     db.execute(LEDGER)
     applied = {row["version"]: row for row in db.query("SELECT version, checksum FROM schema_migrations")}
     newest = max(applied, default=0)
@@ -81,8 +88,6 @@ def migrate(db: Database) -> int:
                 raise SchemaMismatch(f"migration {version} ({name}) differs from the one applied")
             continue
         with db.transaction():  # a half-applied migration would leave a schema no version describes
-            if db.query("SELECT version FROM schema_migrations WHERE version = :v", {"v": version}):
-                continue  # another process applied it while this one waited for the lock
             for statement in statements:
                 db.execute(statement)
             db.execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) "

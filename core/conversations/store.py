@@ -12,12 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from core.conversations import records
-from core.conversations.database import Database, connect
+from core.conversations.database import Database, connect, server
 from core.conversations.message import ConversationGone, Message
 from core.conversations.migrations import migrate
 from core.untrusted import clean_line
 
 TITLE_CHARS = 48
+STALE_AFTER = 60.0  # seconds a streaming reply may go unsaved before it counts as its process's ghost
 COLUMNS = ("role", "content", "reasoning", "status", "finish_reason", "model", "route",
            "thought", "ttft", "total", "max_tokens", "prompt_tokens", "completion_tokens",
            "reasoning_tokens", "diagnosis")
@@ -46,7 +47,10 @@ def open_store(url: str, clock: Callable[[], float] = time.time) -> Store:
     are marked incomplete, since nothing will ever finish them."""
     store = Store(connect(url), clock)
     migrate(store.db)
-    store.db.execute("UPDATE messages SET status = 'incomplete' WHERE status = 'streaming'")
+    if server(url):  # other replicas may be writing replies right now: only those gone quiet
+        store.recover_stale()
+    else:  # one file, one app process: nothing can still be writing what this one did not start
+        store.db.execute("UPDATE messages SET status = 'incomplete' WHERE status = 'streaming'")
     return store
 
 
@@ -125,9 +129,11 @@ class Store:
         with self.db.transaction():  # one statement picks the position: no read-then-write race
             self.db.execute(
                 f"INSERT INTO messages (id, conversation_id, position, {names}, created_at, updated_at) "
-                f"SELECT :id, :cid, COALESCE(MAX(position), -1) + 1, {', '.join(':' + c for c in COLUMNS)},"
-                " :created, :now FROM messages WHERE conversation_id = :cid",
-                {**values, "id": mid, "cid": cid, "created": msg.get("created") or now, "now": now})
+                "VALUES (:id, :cid, (SELECT COALESCE(MAX(position), -1) + 1 FROM messages"
+                f" WHERE conversation_id = :of), {', '.join(':' + c for c in COLUMNS)}, :created, :now)",
+                # :of is :cid again: PostgreSQL types each parameter once, and a comparison makes it
+                # text where the column makes it varchar.
+                {**values, "id": mid, "cid": cid, "of": cid, "created": msg.get("created") or now, "now": now})
             self._touch(cid, now)
         return mid
 
@@ -138,6 +144,13 @@ class Store:
         changed = self.db.execute(f"UPDATE messages SET {sets}, updated_at = :now WHERE id = :id",
                                   {**_to_row(msg), "id": mid, "now": self.clock()})
         return changed > 0
+
+    def recover_stale(self, after: float = STALE_AFTER) -> int:
+        """Mark incomplete every streaming reply not saved for ``after`` seconds: its process died
+        (a live one saves at least every ``core.replies.registry.HEARTBEAT``); return how many."""
+        return self.db.execute("UPDATE messages SET status = 'incomplete' "
+                               "WHERE status = 'streaming' AND updated_at < :cutoff",
+                               {"cutoff": self.clock() - after})
 
     def truncate(self, owner: str, cid: str, keep: int) -> int:
         """Delete every message after the first ``keep`` (regenerate, edit); return how many went."""

@@ -37,7 +37,7 @@ def identity(claims: Mapping[str, object]) -> tuple[str | None, str]:
 
 
 def decide(place: Place, data_dir: Path, auth_configured: bool, user_id: str | None,
-           user_label: str = "") -> Keeping:
+           user_label: str = "", database_url: str | None = None) -> Keeping:
     """Pick the storage for one visitor.
 
     On a machine only its owner reaches, everything is saved under one local owner. On a shared
@@ -45,11 +45,11 @@ def decide(place: Place, data_dir: Path, auth_configured: bool, user_id: str | N
     a signed-in user they live in a database private to the browser session, so no visitor can
     ever list another's.
     """
+    url = database_url or sqlite_url(data_dir)  # R1_DATABASE_URL, else SQLite in the data folder
     if not place.shared:
-        return Keeping("local", LOCAL_OWNER, sqlite_url(data_dir))
+        return Keeping("local", LOCAL_OWNER, url)
     if user_id:
-        return Keeping("account", "user:" + user_id, sqlite_url(data_dir),
-                       account=_shorten(user_label or user_id))
+        return Keeping("account", "user:" + user_id, url, account=_shorten(user_label or user_id))
     return Keeping("session", "session", MEMORY, can_sign_in=auth_configured)
 
 

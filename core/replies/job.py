@@ -81,6 +81,12 @@ class Job:
         self._save(final=True)
         self._end()
 
+    def heartbeat(self) -> None:
+        """Save the reply as it stands, also in a long silence: its row's time shows it is alive
+        (a replica recovers streaming rows that stopped changing, see ``Store.recover_stale``)."""
+        if self.running:
+            self._save(final=False)
+
     def follow(self, tick: float = TICK) -> Iterator[object | None]:
         """Every event so far, then each new one as it comes, and ``None`` after each quiet ``tick``;
         it ends when the reply does. Closing it only stops following."""

@@ -22,6 +22,8 @@ from core.conversations import turns
 from core.conversations.store import Store
 from core.replies.job import Job
 
+HEARTBEAT = 10.0  # seconds between saves of a reply that is silent meanwhile (see Store.recover_stale)
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -44,9 +46,11 @@ class Replies:
     """Every reply this process is generating; ``start`` one, ``find`` it, ``stop`` it. A reply is
     the visitor's who asked (``core.conversations.visibility.visitor_key``): only they attach to it."""
 
-    def __init__(self, register_exit: bool = True) -> None:
+    def __init__(self, register_exit: bool = True, heartbeat: float = HEARTBEAT) -> None:
         self._lock = threading.Lock()
         self._jobs: dict[tuple[str, str], Job] = {}
+        self._quit = threading.Event()
+        threading.Thread(target=self._beat, args=(heartbeat,), name="replies-heartbeat", daemon=True).start()
         if register_exit:  # Streamlit stops on SIGTERM/SIGINT by ending its loop; atexit then runs
             atexit.register(self.shutdown)
 
@@ -102,8 +106,15 @@ class Replies:
 
     def shutdown(self) -> None:
         """Save every running reply as incomplete and hang up (the process is exiting)."""
+        self._quit.set()
         for job in self.running():
             job.stop("incomplete")
+
+    def _beat(self, every: float) -> None:
+        # Replies save as their text grows; one silent for long (R1 thinking) must still look alive.
+        while not self._quit.wait(every):
+            for job in self.running():
+                job.heartbeat()
 
     def _open(self, store: Store, owner: str, cid: str, visitor: str, endpoint: Endpoint,
               options: session.Options, retry: retries.Policy) -> Job:

@@ -91,7 +91,7 @@ def _shadowing(values: Mapping[str, Resolved], layers: Layers, just_saved: Mappi
             continue
         loud = (saved and loser == (".env.local", saved)) or (r.source in PLATFORM_SOURCES
                                                               and loser[0] in ENV_FILES)
-        show = mask if r.setting.secret else str
+        show = r.setting.shown
         out.append(Finding("shadowed_by_environ", name, "warning" if loud else "info", {
             "setting": name, "winner": r.source, "winner_value": show(r.value), "source": loser[0],
             "value": show(loser[1])}))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from core.chat.endpoint import Detection
-from core.redact import mask
 from core.setup.binding import Held, held_keys, without_keys
 from core.setup.routes import detect
 from core.setup.settings import BY_ENV, Layers, Resolved, gather, resolve, typed_value
@@ -34,12 +34,16 @@ class Config:
 
     def secrets(self) -> list[str]:
         """Every secret value in play, for log redaction."""
-        return [r.value for r in self.values.values() if r.setting.secret and r.value]
+        found = [r.value for r in self.values.values() if r.setting.secret and r.value]
+        # A database URL's password may also show up on its own, in a driver's message.
+        found += [password for r in self.values.values() if r.setting.kind == "database" and r.value
+                  and (password := _password(r.value))]
+        return found
 
     def rows(self) -> list[dict]:
         """One display row per setting; secret values masked."""
         return [{"variable": name, "set": r.value is not None and r.source != "default",
-                 "source": r.source or "", "value": mask(r.value) if r.setting.secret else (r.value or ""),
+                 "source": r.source or "", "value": r.setting.shown(r.value),
                  "also_in": ", ".join(r.present_in[1:])}
                 for name, r in self.values.items()]
 
@@ -68,3 +72,10 @@ def config_dir(environ: Mapping[str, str], app_dir: Path) -> Path:
     setting = BY_ENV["R1_CONFIG_DIR"]
     folder, _ = typed_value(setting, (environ.get(setting.env) or "").strip() or setting.default)
     return folder if folder.is_absolute() else app_dir / folder  # a bad value gave the default
+
+
+def _password(url: str) -> str | None:
+    try:
+        return urlsplit(url).password
+    except ValueError:  # not a URL at all: nothing to hide but the whole, which is not a secret
+        return None

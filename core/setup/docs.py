@@ -21,7 +21,8 @@ def type_text(setting: Setting) -> str:
         return f"{'integer' if kind == 'int' else 'number'}, {setting.minimum:g}–{setting.maximum:g}"
     if kind == "choice":
         return "one of " + ", ".join(f"`{c}`" for c in setting.choices)
-    return {"url": "http(s) URL", "path": "folder path"}.get(kind, kind)  # "text", "secret"
+    return {"url": "http(s) URL", "path": "folder path",
+            "database": "sqlite:/// or postgresql:// URL"}.get(kind, kind)  # "text", "secret"
 
 
 def markdown_table() -> str:

@@ -13,9 +13,10 @@ from dotenv import dotenv_values
 from core.chat import providers
 from core.chat.endpoint import MAX_TOKENS_CAP
 from core.chat.providers.openai_compatible import DEFAULT_MODEL
-from core.redact import mask
+from core.redact import mask, mask_url
 
-KINDS = ("text", "secret", "url", "int", "float", "choice", "path")
+KINDS = ("text", "secret", "url", "int", "float", "choice", "path", "database")
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres", "postgresql+psycopg")
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Setting:
 
     env: str
     default: str | None
-    kind: str  # one of KINDS; "secret" values are masked everywhere
+    kind: str  # one of KINDS; "secret" values are masked everywhere, a "database" URL's password too
     help: str
     minimum: float | None = None  # int and float kinds: inclusive bounds
     maximum: float | None = None
@@ -34,6 +35,14 @@ class Setting:
     def secret(self) -> bool:
         """Whether the value is a credential that is only ever shown masked."""
         return self.kind == "secret"
+
+    def shown(self, value: object) -> str:
+        """``value`` as a page, a log or a report may show it: a secret masked, a URL's password too."""
+        if value is None:
+            return ""
+        if self.secret:
+            return mask(str(value))
+        return mask_url(str(value)) if self.kind == "database" else str(value)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -78,6 +87,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("R1_DATA_DIR", "data", "path",
             "Folder for the conversation database (`chats.db`, SQLite), relative to the app folder "
             "unless absolute. On a shared deployment only signed-in users' conversations are kept there."),
+    Setting("R1_DATABASE_URL", None, "database",
+            "Where conversations are kept: unset for SQLite in `R1_DATA_DIR`, or a PostgreSQL URL "
+            "(`postgresql://user:password@host:5432/db`) that several app replicas share. Its password "
+            "is masked wherever the URL is shown."),
     Setting("R1_ADMIN_PASSWORD", None, "secret",
             "Set in `st.secrets` on a shared deployment: whoever enters it on Setup may save server files."),
 )
@@ -112,6 +125,19 @@ def _url(setting: Setting, text: str) -> Parsed:
         return None, "not a URL"
     if parts.scheme not in ("http", "https") or not host:
         return None, "not an http(s) URL with a host"
+    return text, None
+
+
+def _database(setting: Setting, text: str) -> Parsed:
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        return None, "not a URL"
+    if parts.scheme not in DATABASE_SCHEMES:
+        return None, "not a sqlite:/// or postgresql:// URL"
+    if parts.scheme != "sqlite" and not (host and parts.path.strip("/")):
+        return None, "no host or database name"
     return text, None
 
 
@@ -151,7 +177,7 @@ def _path(setting: Setting, text: str) -> Parsed:
 
 PARSERS: dict[str, Callable[[Setting, str], Parsed]] = {
     "text": _text, "secret": _text, "url": _url, "int": _int, "float": _float, "choice": _choice,
-    "path": _path}
+    "path": _path, "database": _database}
 
 
 def typed_value(setting: Setting, value: str | None) -> Parsed:
@@ -161,9 +187,12 @@ def typed_value(setting: Setting, value: str | None) -> Parsed:
     typed, problem = parse(setting, value)
     if problem is None:
         return typed, None
-    # With no default (the two route base URLs) the text stays as written: "unset" would report a
-    # written URL as missing, and base_url_problems already names the URL the chat would call.
-    return (parse(setting, setting.default)[0] if setting.default is not None else value), problem
+    # With no default, a route's base URL stays as written: "unset" would report a written URL as
+    # missing, and base_url_problems already names the URL the chat would call. A bad database URL
+    # means SQLite, its default, until it is fixed.
+    if setting.default is not None:
+        return parse(setting, setting.default)[0], problem
+    return (value if setting.kind == "url" else None), problem
 
 
 @dataclass(frozen=True)
@@ -185,7 +214,8 @@ class Resolved:
 
     def __repr__(self) -> str:
         # A token never appears in full, not even in a traceback or a debugger.
-        shown = (lambda v: repr(mask(str(v))) if v is not None else "None") if self.setting.secret else repr
+        masked = self.setting.secret or self.setting.kind == "database"
+        shown = (lambda v: repr(self.setting.shown(v)) if v is not None else "None") if masked else repr
         return (f"Resolved({self.setting.env}, value={shown(self.value)}, source={self.source!r}, "
                 f"present_in={self.present_in!r}, raw={shown(self.raw)}, typed={shown(self.typed)}, "
                 f"problem={self.problem!r})")

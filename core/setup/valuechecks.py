@@ -138,7 +138,7 @@ def setting_problems(values: Mapping[str, Resolved]) -> list[Finding]:
 def _bad_value_params(r: Resolved) -> dict:
     """A bad value's message values; the range words live in each language's ``check.bad_<kind>``."""
     s = r.setting
-    shown = mask(r.value) if s.secret else _printable(r.value or "")
+    shown = s.shown(r.value) if s.secret or s.kind == "database" else _printable(r.value or "")
     params = {"setting": s.env, "value": shown, "source": r.source, "default": s.default}
     if s.kind in ("int", "float"):
         params.update(minimum=f"{s.minimum:g}", maximum=f"{s.maximum:g}")

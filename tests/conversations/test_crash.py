@@ -2,7 +2,6 @@
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -11,7 +10,7 @@ from pathlib import Path
 from crash_child import API_KEY, OWNER, QUESTION
 from fake_upstream import reply
 
-from core.conversations.database import connect, sqlite_url
+from core.conversations.database import DatabaseError, connect, sqlite_url
 from core.conversations.store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +31,7 @@ def saved_reply(db):
     """The stored assistant reply, or None while there is none (or no schema yet)."""
     try:
         rows = db.query("SELECT role, content, reasoning, status FROM messages ORDER BY position")
-    except sqlite3.OperationalError:  # the child has not migrated the new file yet
+    except DatabaseError:  # the child has not migrated the new file yet
         return None
     return next((r for r in rows if r["role"] == "assistant"), None)
 

@@ -2,7 +2,7 @@
 
 import errno
 import os
-import sqlite3
+import socket
 import stat
 import threading
 
@@ -11,6 +11,7 @@ from readonly import unwritable
 
 from core.conversations.database import (
     MEMORY,
+    DatabaseError,
     connect,
     memory_copy_url,
     problem,
@@ -57,9 +58,9 @@ def test_an_existing_wide_database_and_its_wal_and_shm_become_private(tmp_path):
     second.close()
 
 
-def test_only_sqlite_urls_are_built_in():
+def test_only_sqlite_and_postgresql_urls_are_built_in():
     with pytest.raises(ValueError, match="sqlite"):
-        connect("postgresql://db/chats")
+        connect("mysql://db/chats")
 
 
 def test_a_failed_transaction_leaves_nothing_behind():
@@ -102,7 +103,16 @@ def test_a_transaction_inside_another_undoes_only_itself_when_it_fails():
         with db.transaction():
             db.execute("INSERT INTO t VALUES (3)")
     assert [r["n"] for r in db.query("SELECT n FROM t ORDER BY n")] == [1, 3]
-    assert not db.connection.in_transaction
+    db.execute("INSERT INTO t VALUES (4)")  # nothing was left open: a statement of its own commits
+    assert connect_again(db) == [1, 3, 4]
+
+
+def connect_again(db) -> list[int]:
+    """What the database holds, as a fresh connection sees it (the shared in-memory one: after a
+    rollback of anything left open)."""
+    with db.engine.connect() as fresh:
+        fresh.rollback()
+        return [n for (n,) in fresh.exec_driver_sql("SELECT n FROM t ORDER BY n")]
 
 
 def test_a_failure_after_an_inner_transaction_undoes_it_too():
@@ -190,10 +200,10 @@ def test_a_database_from_a_newer_app_is_refused_and_left_untouched_when_read_onl
 def test_a_read_only_databases_failures_are_named_in_words(tmp_path):
     db = connect(sqlite_url(tmp_path))
     db.execute("PRAGMA query_only = ON")  # as a read-only file would
-    with pytest.raises(sqlite3.Error) as read_only_error:
+    with pytest.raises(DatabaseError) as read_only_error:
         db.execute("CREATE TABLE t (n INTEGER)")
     (tmp_path / "notes.txt").write_text("not a database " * 100)
-    with pytest.raises(sqlite3.Error) as not_a_database:
+    with pytest.raises(DatabaseError) as not_a_database:
         connect(sqlite_url(tmp_path, "notes.txt"))
     (tmp_path / "file").write_text("")
     with pytest.raises(OSError) as not_a_folder:
@@ -203,4 +213,29 @@ def test_a_read_only_databases_failures_are_named_in_words(tmp_path):
     assert [problem(OSError(n, "x")) for n in (errno.EROFS, errno.ENOSPC, errno.EACCES)] == [
         "read_only", "disk_full", "permission"]
     assert problem(RuntimeError("anything else")) == "other"
+    db.close()
+
+
+def test_a_servers_failures_are_named_in_words(postgres_server):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(postgres_server)
+    wrong_password = postgres_server.replace(f":{parts.password}@", ":not-the-password@")
+    no_database = postgres_server.rsplit("/", 1)[0] + "/no_such_database"
+    no_user = postgres_server.replace("//postgres:", "//nobody:")
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        nobody = f"postgresql://app:pw@127.0.0.1:{closed.getsockname()[1]}/chats"
+    words = []
+    for url in (wrong_password, no_user, no_database, nobody):
+        with pytest.raises(DatabaseError) as failed:
+            connect(url)
+        words.append(problem(failed.value))
+    assert words == ["auth", "auth", "no_database", "unreachable"]
+
+
+def test_a_server_url_opens_a_pool_on_it(postgres_server):
+    db = connect(postgres_server)
+    assert db.query("SELECT 1 AS one") == [{"one": 1}]
+    assert read_only(postgres_server) is None  # no file to look at: a server says so itself
     db.close()

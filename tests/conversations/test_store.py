@@ -7,7 +7,7 @@ import pytest
 
 from core.chat.events import Usage
 from core.conversations import records
-from core.conversations.database import MEMORY, sqlite_url
+from core.conversations.database import sqlite_url
 from core.conversations.message import ConversationGone
 from core.conversations.store import open_store, title_from
 from core.diagnosis import Diagnosis
@@ -16,9 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def store():
+def store(database_url):
+    """A store on each engine (SQLite and PostgreSQL), with a clock that ticks once a call."""
     ticks = itertools.count(1000)
-    return open_store(MEMORY, clock=lambda: float(next(ticks)))
+    store = open_store(database_url, clock=lambda: float(next(ticks)))
+    yield store
+    store.db.close()
 
 
 def reply(**extra):
@@ -210,3 +213,30 @@ def test_messages_can_start_later_and_leave_the_reasoning_out(store):
     store.truncate("me", conv.id, 2)
     store.append("me", conv.id, records.new_message("user", "again"))
     assert [m["content"] for m in store.messages("me", conv.id, since=2)] == ["again"]  # positions stay 0, 1, 2…
+
+
+def test_a_streaming_reply_that_stopped_being_saved_is_recovered_by_age(database_url):
+    clock = [1000.0]
+    store = open_store(database_url, clock=lambda: clock[0])
+    conv = store.create("me", "t")
+    ghost = store.append("me", conv.id, records.new_message("assistant", "half", status="streaming"))
+    clock[0] += 30
+    live = store.append("me", conv.id, records.new_message("assistant", "going", status="streaming"))
+    clock[0] += 45  # the ghost unsaved for 75 s, the live one for 45 s
+    assert store.recover_stale(after=60) == 1
+    statuses = {m["id"]: m["status"] for m in store.messages("me", conv.id)}
+    assert statuses == {ghost: "incomplete", live: "streaming"}  # another replica's reply goes on
+    store.db.close()
+
+
+def test_opening_a_server_store_leaves_other_replicas_live_replies_alone(postgres_server):
+    import postgres
+
+    with postgres.fresh_database(postgres_server) as url:
+        first = open_store(url)
+        conv = first.create("me", "t")
+        first.append("me", conv.id, records.new_message("assistant", "going", status="streaming"))
+        second = open_store(url)  # a replica starting while the first one writes
+        assert [m["status"] for m in second.messages("me", conv.id)] == ["streaming"]
+        first.db.close()
+        second.db.close()

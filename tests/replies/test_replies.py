@@ -241,3 +241,19 @@ def test_a_reply_never_shows_the_key(store, replies, route):
     job = ask(store, replies, route)
     wait_for(lambda: not job.running)
     assert KEY not in repr(job) + repr(replies) and fake_coze.TOKEN not in repr(job)
+
+
+def test_a_silent_reply_still_shows_it_is_alive(store, route):
+    board = Replies(register_exit=False, heartbeat=0.2)
+    script, gate = held(route)
+    route.fake.push(script)
+    job = ask(store, board, route)
+    wait_for(lambda: job.reply.reasoning)  # then upstream goes silent
+
+    def saved_at():
+        return store.db.query("SELECT updated_at FROM messages WHERE status = 'streaming'")[0]["updated_at"]
+
+    first = saved_at()
+    wait_for(lambda: saved_at() > first + 0.3)  # saved again meanwhile: other replicas see it alive
+    gate.set()
+    board.shutdown()

@@ -195,3 +195,23 @@ def test_the_config_repr_shows_no_token(tmp_path):
     token = "sk-" + "0123456789abcdef" * 2
     cfg = config.load(tmp_path, {"OPENAI_API_KEY": token, "OPENAI_BASE_URL": "https://api.deepseek.com"})
     assert token not in repr(cfg) and token[3:] not in repr(cfg)
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("sqlite:////srv/r1/chats.db", True), ("postgresql://app:pw@db.internal:5432/chats", True),
+    ("postgres://app:pw@db/chats", True), ("postgresql+psycopg://app@db/chats", True),
+    ("mysql://app:pw@db/chats", False), ("postgresql://db.internal", False), ("postgresql://[::1", False),
+    ("db.internal:5432/chats", False),
+])
+def test_a_database_url_parses_only_for_the_built_in_engines(text, ok):
+    typed, problem = parse(BY_ENV["R1_DATABASE_URL"], text)
+    assert (typed == text, problem is None) == (ok, ok)
+
+
+def test_a_database_urls_password_is_masked_wherever_the_setting_is_shown(tmp_path):
+    url = "postgresql://app:correct-horse-battery@db.internal:5432/chats"
+    cfg = config.from_layers(gather(tmp_path, {"R1_DATABASE_URL": url}))
+    row = next(r for r in cfg.rows() if r["variable"] == "R1_DATABASE_URL")
+    assert row["value"] == "postgresql://app:corr…tery@db.internal:5432/chats"
+    assert "correct-horse-battery" not in repr(cfg.values["R1_DATABASE_URL"])
+    assert "correct-horse-battery" in cfg.secrets()  # so the log and reports redact it on its own too
