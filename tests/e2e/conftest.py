@@ -389,3 +389,27 @@ def open_page(browser):
     for context in contexts:
         context.close()
 
+
+
+# ----- Replicas: several app processes on one PostgreSQL database -------------------------------
+
+@pytest.fixture
+def replicas(request, upstream, tmp_path):
+    """``replicas(n)``: start ``n`` app processes on one fresh PostgreSQL database (``R1_DATABASE_URL``),
+    each with its own data and log folders, all on the fake upstream; returns their URLs."""
+    from contextlib import ExitStack
+
+    import postgres
+
+    server = request.getfixturevalue("postgres_server")  # skips (fails under CI) without PostgreSQL
+    with ExitStack() as stack:
+        def start(n: int) -> list[str]:
+            database = stack.enter_context(postgres.fresh_database(server))
+            urls = []
+            for i in range(n):
+                folder = tmp_path / f"replica{i}"  # its own logs, data folder, stdout and stderr
+                env = {**_app_env(upstream, folder), "R1_DATABASE_URL": database}
+                urls.append(stack.enter_context(_streamlit(request, ROOT, env, folder)))
+            return urls
+
+        yield start
