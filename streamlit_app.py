@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core import i18n
+from core.conversations.database import DatabaseError
 from ui import context
 
 # An emoji icon, not a Material one: the browser would fetch that from a font CDN.
@@ -33,4 +34,8 @@ def home() -> None:
     st.switch_page(chat if ready else setup, query_params=st.query_params.to_dict())
 
 
-st.navigation([st.Page(home, title=t("nav.chat"), default=True, visibility="hidden"), chat, setup]).run()
+page = st.navigation([st.Page(home, title=t("nav.chat"), default=True, visibility="hidden"), chat, setup])
+try:
+    page.run()
+except DatabaseError as exc:  # the server database went away during this run: the next one waits for it
+    context.rerun_if_lost(exc)

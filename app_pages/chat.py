@@ -11,7 +11,7 @@ from core.conversations import records, turns
 from core.conversations.database import DatabaseError
 from core.conversations.message import ConversationGone
 from core.replies.registry import NoRoom
-from ui import context, generating, live, page_state, sidebar
+from ui import context, generating, live, outage, page_state, sidebar
 from ui.conversation_menu import draw_header
 from ui.messages import View, edit_button, load, show_history, show_outcome, watch
 
@@ -24,7 +24,8 @@ default_budget = cfg.values["R1_MAX_TOKENS"].typed  # an int in range: the defau
 store, keeping, store_error = context.chats()
 endpoint = context.endpoint_for(keeping)
 replies, visitor, limits = context.replies(), context.visitor(keeping), context.reply_limits()
-cid = page_state.current_conversation(lambda c: store.get(keeping.owner, c) is not None)
+if store is not None:  # else a server database that cannot be used now: the open one stays chosen
+    cid = page_state.current_conversation(lambda c: store.get(keeping.owner, c) is not None)
 
 
 def no_room(full: NoRoom) -> str:
@@ -39,6 +40,8 @@ not_sent = page_state.give_back()  # a question the last run did not send is in 
 # Pinned right above the input: why a question was given back, and Stop while a reply generates here.
 notice_slot, stop_slot = st.bottom.empty(), st.bottom.empty()
 prompt = st.chat_input(t("chat.placeholder"), disabled=not endpoint, key="prompt")
+if store is None:
+    outage.wait(t, keeping, store_error, prompt, not_sent, notice_slot)  # ends the run
 if prompt and endpoint:
     try:
         replies.check_room(visitor, cid, limits)
@@ -48,7 +51,7 @@ if prompt and endpoint:
         page_state.not_sent(prompt, t("chat.back_in_input", why=no_room(full)), WAITING)
         st.rerun()
     except DatabaseError as exc:  # disk full, a locked database: nothing stored, nothing typed lost
-        page_state.not_sent(prompt, t("chats.write_failed", error=context.problem_words(exc)),
+        page_state.not_sent(prompt, context.write_failure("chats.write_failed", exc),
                             ":material/database_off:")
         st.rerun()
 
@@ -67,8 +70,7 @@ if page_state.is_pending() and endpoint and not job and messages and messages[-1
     except NoRoom as full:
         could_not_start = (no_room(full), WAITING)
     except DatabaseError as exc:  # before the request: nothing was asked, the question is kept
-        could_not_start = (t("chats.reply_write_failed", error=context.problem_words(exc)),
-                           ":material/database_off:")
+        could_not_start = (context.write_failure("chats.reply_write_failed", exc), ":material/database_off:")
     except ConversationGone:  # deleted in another tab just before its reply began
         cid, messages = None, []
 live_reply = job if job and (started or messages and messages[-1]["status"] == "streaming") else None

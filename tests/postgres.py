@@ -54,26 +54,52 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Cluster:
+    """A throwaway cluster that can be stopped and started again under a running app (a restart)."""
+
+    def __init__(self, home: Path, port: int):
+        self.home, self.port, self.data = home, port, home / "data"
+        self.url = f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{port}/postgres"
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        _run(str(BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.home / "log"), "-w", "start", "-o",
+             f"-p {self.port} -k {self.home} -c listen_addresses=127.0.0.1 -c fsync=off")
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server (``fast``: clients are disconnected, as in a restart; ``immediate``: a crash)."""
+        subprocess.run(_as_user(str(BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "stop"),
+                       capture_output=True, timeout=60)
+
+
+def _run(*command: str) -> None:
+    subprocess.run(_as_user(*command), check=True, capture_output=True, timeout=120)
+
+
 @contextmanager
-def cluster() -> Iterator[str]:
-    """Start a cluster; yield the URL of its ``postgres`` database (a password over loopback TCP)."""
+def server() -> Iterator[Cluster]:
+    """Start a cluster (a password over loopback TCP, trust on its own socket); yield it, running."""
     home = Path(tempfile.mkdtemp(prefix="r1-pg-"))
     if os.getuid() == 0:
         shutil.chown(home, USER, USER)
-    data, port = home / "data", _free_port()
-    run = lambda *cmd: subprocess.run(_as_user(*cmd), check=True, capture_output=True, timeout=120)  # noqa: E731
+    running = Cluster(home, _free_port())
     try:
         # TCP asks for a password, as a real server does; the socket beside the data trusts us to set it.
-        run(str(BIN / "initdb"), "-D", str(data), "-U", USER, "--auth-local=trust",
-            "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync")
-        run(str(BIN / "pg_ctl"), "-D", str(data), "-l", str(home / "log"), "-w", "start", "-o",
-            f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off")
-        _set_password(home, port)
-        yield f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{port}/postgres"
+        _run(str(BIN / "initdb"), "-D", str(running.data), "-U", USER, "--auth-local=trust",
+             "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync")
+        running.start()
+        _set_password(home, running.port)
+        yield running
     finally:
-        subprocess.run(_as_user(str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"),
-                       capture_output=True, timeout=60)
+        running.stop("immediate")
         shutil.rmtree(home, ignore_errors=True)
+
+
+@contextmanager
+def cluster() -> Iterator[str]:
+    """Start a cluster; yield the URL of its ``postgres`` database."""
+    with server() as running:
+        yield running.url
 
 
 def _set_password(socket_dir: Path, port: int) -> None:

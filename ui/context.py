@@ -17,6 +17,7 @@ from core.chat import session
 from core.conversations import database, visibility
 from core.conversations.database import MEMORY, sqlite_path
 from core.conversations.migrations import SchemaMismatch
+from core.conversations.outages import Outages
 from core.conversations.store import Store, open_store
 from core.redact import mask_url, redact
 from core.replies.registry import Limits, Replies
@@ -36,6 +37,8 @@ _logged: set[str] = set()  # failures already in the log: a page reruns on every
 # Databases served from their read-only copy, and what blocked them. Kept until restart, so that
 # making the folder writable mid-run does not hide what was typed into the copy meanwhile.
 _copied: dict[str, Path] = {}
+# Server databases that failed lately: while one is down, page runs do not each wait to connect.
+OUTAGES = Outages()
 
 
 def read_secrets() -> dict:
@@ -134,9 +137,10 @@ def endpoint_for(keeping: visibility.Keeping):
     return session.for_visitor(st.session_state.config.detection.endpoint, visitor(keeping))
 
 
-def chats() -> tuple[Store, visibility.Keeping, tuple[str, dict] | None]:
+def chats() -> tuple[Store | None, visibility.Keeping, tuple[str, dict] | None]:
     """This visitor's conversation store, how it is kept, and (message key, its parameters) when
-    the data folder is read-only or could not be used."""
+    the data folder is read-only or could not be used; no store while a server database cannot be
+    used (the chat page then waits for it: ``ui.outage``)."""
     state = st.session_state
     folder = visibility.data_dir(str(state.config.values["R1_DATA_DIR"].typed), APP_DIR)  # the default if bad
     server = state.config.values["R1_DATABASE_URL"].typed  # None: SQLite in the data folder
@@ -144,6 +148,8 @@ def chats() -> tuple[Store, visibility.Keeping, tuple[str, dict] | None]:
                                 database_url=server)
     if keeping.url == MEMORY:
         return session_store(), keeping, None
+    if database.server(keeping.url):
+        return server_store(keeping, folder)
     try:
         if blocked := _copied.get(keeping.url) or database.read_only(keeping.url):
             _copied[keeping.url] = blocked  # readable, not writable: show it, keep new ones in memory
@@ -153,6 +159,49 @@ def chats() -> tuple[Store, visibility.Keeping, tuple[str, dict] | None]:
     except Exception as exc:  # unwritable folder, a database from a newer app: say so, keep chatting
         error = failure(exc, keeping.url, folder)
     return session_store(), visibility.Keeping("session", keeping.owner, MEMORY), error
+
+
+def server_store(keeping: visibility.Keeping, folder: Path) -> tuple[Store | None, visibility.Keeping,
+                                                                      tuple[str, dict] | None]:
+    """The server database's store once it answers; else ``None`` and why, in words. Unlike a
+    data folder, it is not swapped for one in memory: its conversations are only out of reach."""
+    try:
+        return OUTAGES.use(keeping.url, lambda: answering(shared_store(keeping.url))), keeping, None
+    except Exception as exc:  # down, restarting, a wrong password: say so; the page tries again
+        return None, keeping, failure(exc, keeping.url, folder)
+
+
+def answering(store: Store) -> Store:
+    """``store`` once its database answered just now (a server may have gone away since it opened)."""
+    store.db.ping()
+    return store
+
+
+def database_answers(url: str) -> bool:
+    """Whether the server database at ``url`` can be used again (asked at most every few seconds)."""
+    try:
+        OUTAGES.use(url, lambda: answering(shared_store(url)))
+    except Exception:  # still down: the page keeps saying why
+        return False
+    return True
+
+
+def database_lost(exc: Exception) -> bool:
+    """Whether ``exc``, met in the middle of a page run, came from the server database (it then
+    counts as down, so the next run waits for it instead of failing again)."""
+    url = st.session_state.config.values["R1_DATABASE_URL"].typed
+    if not url or not database.server(url) or database.problem(exc) == "other":
+        return False
+    OUTAGES.record(url, exc)
+    return True
+
+
+def rerun_if_lost(exc: Exception) -> None:
+    """Run the page again when ``exc`` came from the server database, which it then waits for
+    (``ui.outage``) instead of showing a traceback; any other error is raised again."""
+    if not database_lost(exc):
+        raise exc
+    st.rerun(scope="app")
 
 
 def session_store() -> Store:
@@ -176,22 +225,25 @@ def failure(exc: Exception, url: str, folder: Path) -> tuple[str, dict]:
     the technical cause goes to the log (once per process), not to the page."""
     if (cause := redact(f"{url}: {exc!r}")) not in _logged:  # a server URL's password stays out
         _logged.add(cause)
-        logs.get().warning("conversation database could not be used, keeping this session's in memory: %s",
-                           cause)
+        instead = "waiting for it" if database.server(url) else "keeping this session's in memory"
+        logs.get().warning("conversation database could not be used, %s: %s", instead, cause)
     mismatch = isinstance(exc, SchemaMismatch)
     why = translator()(WHY["version" if mismatch else database.problem(exc)])
     where = mask_url(url) if database.server(url) else shown(folder)
     detail = why if st.session_state.place.shared else f"`{where}`: {why}"
-    key = "chats.keep.mismatch" if mismatch else \
-        "chats.keep.failed_server" if database.server(url) else "chats.keep.failed"
-    return key, {"error": detail}
+    if database.server(url):
+        return ("chats.keep.mismatch_server" if mismatch else "chats.keep.failed_server"), {"error": detail}
+    return ("chats.keep.mismatch" if mismatch else "chats.keep.failed"), {"error": detail}
 
 
-def problem_words(exc: Exception) -> str:
-    """A failed database read or write in the page's language (never SQLite's English); the cause
-    itself goes to the log."""
-    logs.get().warning("conversation database error: %s", exc)
-    return translator()(WHY[database.problem(exc)])
+def write_failure(key: str, exc: Exception) -> str:
+    """The message ``key`` for a failed write, with the problem in the page's language (never the
+    driver's English) and the fix for a data folder or a database server; the cause goes to the log."""
+    logs.get().warning("conversation database error: %s", redact(str(exc)))
+    url = st.session_state.config.values["R1_DATABASE_URL"].typed
+    fix = "chats.fix.server" if url and database.server(url) else "chats.fix.folder"
+    t = translator()
+    return t(key, error=t(WHY[database.problem(exc)]), fix=t(fix))
 
 
 def shown_path(store: Store) -> str:

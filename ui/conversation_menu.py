@@ -109,7 +109,7 @@ def _import_body(view: View) -> None:
     try:
         cid = turns.import_messages(view.store, view.owner, title, messages)
     except DatabaseError as exc:  # a full disk: nothing was imported (one transaction), say so
-        st.error(t("chats.import_write_failed", error=context.problem_words(exc)), icon=":material/database_off:")
+        st.error(context.write_failure("chats.import_write_failed", exc), icon=":material/database_off:")
         return
     page_state.open_conversation(cid)  # an import never sends anything by itself
     page_state.close_dialog("importing")

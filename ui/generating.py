@@ -59,6 +59,7 @@ def away(t) -> None:
     """On a page without the conversation list (Setup): toast each reply that finishes meanwhile."""
     store, keeping, _ = context.chats()
     replies, visitor = context.replies(), context.visitor(keeping)
-    tell(t, store, keeping.owner, visitor, replies, None)
+    if store is not None:  # a server database that cannot be used now: no titles to tell, for now
+        tell(t, store, keeping.owner, visitor, replies, None)
     with st.sidebar:
         watch(visitor, replies)

@@ -8,9 +8,10 @@ from core.chat import history
 from core.chat import session as conversation
 from core.chat.mathtext import to_streamlit
 from core.conversations import records, turns
+from core.conversations.database import DatabaseError
 from core.conversations.store import Store
 from core.diagnosis import words
-from ui import page_state, scroll
+from ui import context, page_state, scroll
 from ui.live import cleared
 
 # Copy answer in one click. Streamlit has no clipboard API and st.code's own copy icon uses only
@@ -290,8 +291,11 @@ def watch(view: View, msg: dict) -> None:
 
     @st.fragment(run_every=1)
     def poll() -> None:
-        view.store.recover_stale()
-        latest = view.store.messages(view.owner, view.cid)
+        try:
+            view.store.recover_stale()
+            latest = view.store.messages(view.owner, view.cid)
+        except DatabaseError as exc:  # the server went away: the page waits for it (ui.outage)
+            context.rerun_if_lost(exc)
         now = latest[-1] if latest else None
         if now is None or (now["id"], now["status"], len(now["content"]), len(now["reasoning"])) != \
                 (msg["id"], msg["status"], len(msg["content"]), len(msg["reasoning"])):

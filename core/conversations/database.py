@@ -1,7 +1,8 @@
-"""A database opened from a URL through SQLAlchemy Core: SQLite in WAL mode, the only backend so far.
+"""A database opened from a URL through SQLAlchemy Core: a SQLite file in WAL mode (the default), or
+a PostgreSQL server (``postgresql://…``, for several app replicas).
 
-The rest of the code speaks portable SQL with ``:name`` parameters through this one class, so
-a server database (``postgresql://…``) needs a new ``connect`` branch, not new queries.
+The rest of the code speaks portable SQL with ``:name`` parameters through this one class, so both
+engines run the same queries; what differs (connecting, locking, naming a fault) lives here.
 """
 
 from __future__ import annotations
@@ -84,6 +85,10 @@ class Database:
         process using this database shares (a SQLite write transaction already excludes them all)."""
         if self.engine.dialect.name == "postgresql":
             self.execute("SELECT pg_advisory_xact_lock(hashtext(:name))", {"name": name})
+
+    def ping(self) -> None:
+        """Check that the database answers now (a server may have gone away); raise its error if not."""
+        self.query("SELECT 1")
 
     @contextmanager
     def _connection(self, write: bool = True) -> Iterator[Connection]:

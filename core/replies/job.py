@@ -87,6 +87,14 @@ class Job:
         if self.running:
             self._save(final=False)
 
+    def save_again(self) -> bool:
+        """Try again to store an ended reply whose last save failed (the database was down); whether
+        nothing is left to save now."""
+        if self.running or self.saved is not False:
+            return True
+        self._save(final=True)
+        return self.saved is not False
+
     def follow(self, tick: float = TICK) -> Iterator[object | None]:
         """Every event so far, then each new one as it comes, and ``None`` after each quiet ``tick``;
         it ends when the reply does. Closing it only stops following."""
@@ -124,7 +132,6 @@ class Job:
         with self._save_lock:  # a progress save never lands after the final one
             if self._final_saved or self.saved is None:
                 return
-            self._final_saved = final
             with self._cond:
                 snapshot = Reply(**{**vars(self.reply), "reasoning_parts": [self.reply.reasoning],
                                     "answer_parts": [self.reply.answer]})
@@ -134,3 +141,5 @@ class Job:
                 self._hangup()
             else:
                 self.saved = result
+            # A final save that failed is not final: the registry tries it again (``save_again``).
+            self._final_saved = final and result is not False

@@ -4,16 +4,19 @@ one to follow, and learns which conversations are still generating.
 One register per process (the pages keep it as a Streamlit resource). It owns the workers, not
 the pages: a reply lives on when the page that asked goes away. Caps keep one visitor, and the
 process, from starting more replies than the operator allows; on exit every reply still running
-is saved as incomplete.
+is saved as incomplete. A reply that ended while the database could not be written stays here,
+and is saved as soon as it can be.
 """
 
 from __future__ import annotations
 
 import atexit
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from core import logs
 from core.chat import retry as retries
 from core.chat import session
 from core.chat.endpoint import Endpoint, host_of
@@ -23,6 +26,7 @@ from core.conversations.store import Store
 from core.replies.job import Job
 
 HEARTBEAT = 10.0  # seconds between saves of a reply that is silent meanwhile (see Store.recover_stale)
+RETRY_SAVE = 2.0  # seconds between tries to store a reply that ended while the database was down
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,14 @@ class Replies:
     """Every reply this process is generating; ``start`` one, ``find`` it, ``stop`` it. A reply is
     the visitor's who asked (``core.conversations.visibility.visitor_key``): only they attach to it."""
 
-    def __init__(self, register_exit: bool = True, heartbeat: float = HEARTBEAT) -> None:
+    def __init__(self, register_exit: bool = True, heartbeat: float = HEARTBEAT,
+                 retry_save: float = RETRY_SAVE) -> None:
         self._lock = threading.Lock()
         self._jobs: dict[tuple[str, str], Job] = {}
+        self._unsaved: list[Job] = []  # ended, but their last save failed: tried again every beat
         self._quit = threading.Event()
-        threading.Thread(target=self._beat, args=(heartbeat,), name="replies-heartbeat", daemon=True).start()
+        threading.Thread(target=self._beat, args=(heartbeat, retry_save), name="replies-heartbeat",
+                         daemon=True).start()
         if register_exit:  # Streamlit stops on SIGTERM/SIGINT by ending its loop; atexit then runs
             atexit.register(self.shutdown)
 
@@ -71,6 +78,11 @@ class Replies:
     def generating(self, visitor: str) -> set[str]:
         """This visitor's conversations with a reply still generating."""
         return {job.cid for job in self.running() if job.visitor == visitor}
+
+    def unsaved(self) -> list[Job]:
+        """The replies that ended while the database could not be written, not stored yet."""
+        with self._lock:
+            return list(self._unsaved)
 
     def check_room(self, visitor: str, cid: str | None, limits: Limits) -> None:
         """Raise NoRoom unless a reply could start now in this conversation for this visitor."""
@@ -109,12 +121,27 @@ class Replies:
         self._quit.set()
         for job in self.running():
             job.stop("incomplete")
+        self._save_unsaved()
+        for job in self.unsaved():
+            logs.get().error("reply in conversation %s was never saved: the database could not be written",
+                             job.cid)
 
-    def _beat(self, every: float) -> None:
+    def _beat(self, every: float, retry_save: float) -> None:
         # Replies save as their text grows; one silent for long (R1 thinking) must still look alive.
-        while not self._quit.wait(every):
-            for job in self.running():
-                job.heartbeat()
+        due = time.monotonic() + every
+        while not self._quit.wait(min(every, retry_save)):
+            self._save_unsaved()
+            if time.monotonic() >= due:
+                due = time.monotonic() + every
+                for job in self.running():
+                    job.heartbeat()
+
+    def _save_unsaved(self) -> None:
+        for job in self.unsaved():
+            if job.save_again():
+                logs.get().info("reply in conversation %s saved once the database could be written", job.cid)
+                with self._lock:
+                    self._unsaved.remove(job)
 
     def _open(self, store: Store, owner: str, cid: str, visitor: str, endpoint: Endpoint,
               options: session.Options, retry: retries.Policy) -> Job:
@@ -130,3 +157,5 @@ class Replies:
         with self._lock:
             if self._jobs.get((job.visitor, job.cid)) is job:
                 del self._jobs[(job.visitor, job.cid)]
+            if job.saved is False:
+                self._unsaved.append(job)

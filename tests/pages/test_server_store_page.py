@@ -1,5 +1,6 @@
 """AppTest: with R1_DATABASE_URL set the chat keeps conversations in PostgreSQL, names the database
-with its password masked, and a server it cannot use is named on the page, chatting on meanwhile."""
+with its password masked; a server it cannot use is named on the page with its fix, a message sent
+meanwhile is given back, and the page is whole again once the server answers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import postgres
 from streamlit.testing.v1 import AppTest
 
 from core.conversations.store import open_store
+from ui import context
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
@@ -42,13 +44,65 @@ def test_conversations_are_kept_in_postgresql(clean_env, upstream, postgres_serv
         store.db.close()
 
 
-def test_a_server_it_cannot_reach_is_named_and_the_chat_goes_on(clean_env, upstream):
+def page_text(at) -> str:
+    return "\n".join(str(e.value) for kind in ("title", "caption", "error", "warning", "markdown")
+                     for e in getattr(at.main, kind))
+
+
+def test_a_server_it_cannot_reach_is_named_and_a_message_sent_meanwhile_is_given_back(clean_env, upstream):
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         url = f"postgresql://app:a-long-database-password@127.0.0.1:{closed.getsockname()[1]}/chats"
     at = app_on(clean_env, upstream, url)
-    shown = sidebar_text(at)
-    assert "could not be used" in shown and "the database server cannot be reached" in shown
+    shown = page_text(at)
+    assert not at.exception
+    assert "cannot be used now" in shown and "the database server cannot be reached" in shown
     assert "R1_DATABASE_URL" in shown and "a-long-database-password" not in shown
+    assert "127.0.0.1" in shown and "asks the database again every 3 s" in shown
     at.chat_input[0].set_value("Still here?").run()
-    assert not at.exception and any("Still here?" in str(m.value) for m in at.main.text)
+    assert not at.exception and not upstream.requests  # nothing stored, so nothing asked
+    assert any("Not sent" in e.value and "back in the input" in e.value for e in at.error)
+
+
+def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstream, monkeypatch):
+    monkeypatch.setattr(context.OUTAGES, "retry_after", 0.0)  # the page's fragment asks every 3 s
+    with postgres.server() as server, postgres.fresh_database(server.url) as url:
+        at = app_on(clean_env, upstream, url)
+        at.chat_input[0].set_value("Before the restart").run()
+        server.stop()
+        at.run()
+        assert not at.exception and "the database server cannot be reached" in page_text(at)
+        at.chat_input[0].set_value("During the restart").run()
+        assert not at.exception and len(upstream.requests) == 1
+        assert any("Not sent" in e.value for e in at.error)
+        server.start()
+        at.run()
+        assert not at.exception and not at.error
+        assert "Before the restart" in page_text(at)
+        at.chat_input[0].set_value("During the restart").run()  # sent again, as the notice said
+        assert not at.exception and len(upstream.requests) == 2
+        conversation = open_store(url).list("local")[0]
+        questions = [m["content"] for m in open_store(url).messages("local", conversation.id) if m["role"] == "user"]
+        assert questions == ["Before the restart", "During the restart"]
+
+
+def test_a_server_lost_in_the_middle_of_a_run_is_waited_for_not_shown_as_a_traceback(
+        clean_env, upstream, postgres_server, monkeypatch):
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    from core.conversations.store import Store
+
+    def gone(*args, **kwargs):
+        raise OperationalError("SELECT …", {}, psycopg.OperationalError("server closed the connection unexpectedly"))
+
+    with postgres.fresh_database(postgres_server) as url:
+        at = app_on(clean_env, upstream, url)
+        at.chat_input[0].set_value("Hello").run()
+        with monkeypatch.context() as patch:
+            patch.setattr(Store, "list", gone)  # the sidebar's list, after the store answered
+            at.run()
+        assert not at.exception and "the database server cannot be reached" in page_text(at)
+        monkeypatch.setattr(context.OUTAGES, "retry_after", 0.0)
+        at.run()
+        assert not at.exception and "Hello" in page_text(at)

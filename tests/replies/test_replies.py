@@ -4,6 +4,7 @@ run against their fakes on 127.0.0.1."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -256,4 +257,29 @@ def test_a_silent_reply_still_shows_it_is_alive(store, route):
     first = saved_at()
     wait_for(lambda: saved_at() > first + 0.3)  # saved again meanwhile: other replicas see it alive
     gate.set()
+    board.shutdown()
+
+
+def test_a_reply_that_ends_while_the_database_is_down_is_saved_once_it_can_be(store, route, monkeypatch):
+    board = Replies(register_exit=False, retry_save=0.05)
+    script, gate = held(route)
+    route.fake.push(script)
+    job = ask(store, board, route)
+    wait_for(lambda: job.reply.reasoning)
+    working = store.update
+
+    def down(mid, msg):
+        raise sqlite3.OperationalError("the database server went away")
+
+    monkeypatch.setattr(store, "update", down)
+    gate.set()
+    wait_for(lambda: not job.running)
+    assert job.saved is False and board.unsaved() == [job]
+    assert store.messages(OWNER, job.cid)[-1]["status"] == "streaming"  # its last save before the fault
+    time.sleep(0.2)  # tried again meanwhile, still failing: kept
+    assert board.unsaved() == [job]
+    monkeypatch.setattr(store, "update", working)
+    wait_for(lambda: not board.unsaved())
+    stored = store.messages(OWNER, job.cid)[-1]
+    assert (stored["status"], stored["content"]) == ("complete", "Forty-two.") and job.saved is True
     board.shutdown()

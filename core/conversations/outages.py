@@ -1,0 +1,62 @@
+"""Server databases that failed lately, so that one that is down costs a page run nothing.
+
+Every page run of every visitor needs the database; while its server is down (restarting, or a
+host that drops packets, where each try waits out the connect timeout) they would all try it
+again at once. Here the last failure is remembered: for ``RETRY_AFTER`` seconds, and while one
+thread is trying again, the others get that failure back without trying.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+RETRY_AFTER = 3.0  # seconds; a page waiting for the database asks about this often (ui/outage.py)
+
+T = TypeVar("T")
+
+
+class Outages:
+    """The last failure of each database URL that failed lately, and which are being tried now."""
+
+    def __init__(self, retry_after: float = RETRY_AFTER, clock: Callable[[], float] = time.monotonic):
+        self.retry_after, self._clock = retry_after, clock
+        self._lock = threading.Lock()
+        self._failed: dict[str, tuple[float, Exception]] = {}
+        self._trying: set[str] = set()
+
+    def __repr__(self) -> str:
+        return f"Outages(down={len(self._failed)})"
+
+    def use(self, url: str, attempt: Callable[[], T]) -> T:
+        """``attempt()``'s result; or, when ``url`` failed less than ``retry_after`` seconds ago or
+        another thread is trying it now, that failure raised again without trying."""
+        with self._lock:
+            failed = self._failed.get(url)
+            if failed and (self._clock() - failed[0] < self.retry_after or url in self._trying):
+                raise failed[1].with_traceback(None)  # raised again and again: no growing traceback
+            self._trying.add(url)
+        try:
+            result = attempt()
+        except Exception as exc:
+            self.record(url, exc)
+            raise
+        finally:
+            with self._lock:
+                self._trying.discard(url)
+        with self._lock:
+            self._failed.pop(url, None)
+        return result
+
+    def record(self, url: str, exc: Exception) -> None:
+        """Remember that ``url`` failed now with ``exc`` (also a failure met in the middle of a run)."""
+        with self._lock:
+            self._failed[url] = (self._clock(), exc)
+
+    def failure(self, url: str) -> Exception | None:
+        """The failure ``url`` last met, while it counts as down; else ``None``."""
+        with self._lock:
+            failed = self._failed.get(url)
+        return failed[1] if failed else None
