@@ -390,7 +390,6 @@ def open_page(browser):
         context.close()
 
 
-
 # ----- Replicas: several app processes on one PostgreSQL database -------------------------------
 
 @pytest.fixture
