@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from core.chat import providers
-from core.redact import mask
+from core.conversations import probe
+from core.redact import mask, mask_url
 from core.setup import checks, diagnostics, verify, wizard
 from core.setup.presets import BY_ID, PRESETS
 from core.setup.settings import SOURCES
@@ -51,6 +52,18 @@ def draw_status(findings) -> None:
         st.subheader(t("setup.findings"))
     for finding in findings:
         show_finding(finding)
+    database_status()
+
+
+def database_status() -> None:
+    """Whether the server database ``R1_DATABASE_URL`` names answers, or why not, with its fix."""
+    url = probe.server_url(cfg.values)
+    if url is None:  # conversations are kept in SQLite
+        return
+    if (failure := context.database_failure(url)) is None:
+        st.caption(t("setup.database_ok", url=mask_url(url)))
+    else:
+        show_finding(probe.finding(cfg.values, failure))
 
 
 def active_route_works() -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import i18n, logs
+from core.conversations import probe
 from core.place import Place, detect_place
 from core.redact import redact
 from core.setup.checks import explain, find_problems, settle
@@ -66,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                         known_models=for_endpoint(endpoint).models)
         # A route that answered has no error beside it (the guesses it disproved are dropped).
         survey.findings = settle(survey.findings, report.ok)
+    if not args.no_verify and (unusable := probe.check(survey.config.values)):
+        survey.findings.insert(0, unusable)  # whatever the route: no conversation could be kept
     code = exit_code(survey, report)
     if args.json:
         print(json.dumps(as_json(survey, report, code, t), ensure_ascii=False, indent=2))
@@ -104,12 +107,14 @@ def survey_config(app_dir: Path, environ: Mapping[str, str]) -> Survey:
 
 
 def exit_code(survey: Survey, report: Report | None) -> int:
-    """2 without a complete route; else 0/1 from verify, or from error findings under --no-verify."""
+    """2 without a complete route; else 0/1 from verify and the conversation database, or from error
+    findings under --no-verify."""
     if survey.config.detection.endpoint is None:
         return EXIT_UNCONFIGURED
     if report is None:
         return EXIT_FAILED if any(f.severity == "error" for f in survey.findings) else EXIT_OK
-    return EXIT_OK if report.ok else EXIT_FAILED
+    database_down = any(f.setting == probe.SETTING and f.severity == "error" for f in survey.findings)
+    return EXIT_OK if report.ok and not database_down else EXIT_FAILED
 
 
 def as_json(survey: Survey, report: Report | None, code: int, t: Callable[..., str]) -> dict:
@@ -249,6 +254,8 @@ def print_result(out: Output, report: Report | None, code: int) -> None:
         if report.request_id:
             out.line(t("doctor.request_id", request_id=report.request_id), 2)
         key = "doctor.result.fail"
+    elif code == EXIT_FAILED:  # the model answers; the conversation database does not
+        key = "doctor.result.database"
     else:
         key = "doctor.result.warn" if any(s.status == "warn" for s in report.steps) else "doctor.result.ok"
     step = t(f"verify.step.{report.failed.name}") if report and report.failed else ""

@@ -11,8 +11,10 @@ PATTERNS = (
     re.compile(r"\b(sk-|pat_|sat_|sk-or-v1-)([A-Za-z0-9_-]{8,})"),
     # A value that looks like a credential, not a template such as `OPENAI_API_KEY=<token>`.
     re.compile(r"(?i)((?:api[_-]?key|token|authorization)[\"']?\s*[:=]\s*[\"']?)([A-Za-z0-9._~+/=-]{8,})"),
-    URL_PASSWORD := re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]*:)([^@\s/]+)(?=@)"),  # user:pw@host
 )
+URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]*:)([^@\s/]+)(?=@)")  # user:password@host
+# A password gets no fingerprint: unlike a token's random ends, its ends are the user's own words.
+HIDDEN = "•" * 8
 
 
 def mask(value: str | None) -> str:
@@ -31,9 +33,9 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
         text = text.replace(secret, mask(secret))
     for pattern in PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + mask(m.group(2)), text)
-    return text
+    return mask_url(text)
 
 
 def mask_url(url: str | None) -> str:
-    """A URL with the password in its ``user:password@`` part masked, the rest as it is."""
-    return URL_PASSWORD.sub(lambda m: m.group(1) + mask(m.group(2)), url or "")
+    """A URL with the password in its ``user:password@`` part hidden, the rest as it is."""
+    return URL_PASSWORD.sub(lambda m: m.group(1) + HIDDEN, url or "")

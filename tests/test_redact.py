@@ -101,7 +101,7 @@ def test_redacting_twice_changes_nothing_more():
 
 @pytest.mark.parametrize("text, shown", [
     ("connect to postgresql://app:hunter2-hunter2-hunter2@db:5432/chats failed",
-     "connect to postgresql://app:hunt…ter2@db:5432/chats failed"),
+     "connect to postgresql://app:••••••••@db:5432/chats failed"),  # no fingerprint of a password
     ("postgres://app:pw@db/chats", "postgres://app:••••••••@db/chats"),
     ("postgresql://app@db/chats", "postgresql://app@db/chats"),  # no password: nothing to hide
 ])

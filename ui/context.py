@@ -177,13 +177,14 @@ def answering(store: Store) -> Store:
     return store
 
 
-def database_answers(url: str) -> bool:
-    """Whether the server database at ``url`` can be used again (asked at most every few seconds)."""
+def database_failure(url: str) -> Exception | None:
+    """Why the server database at ``url`` cannot be used now, or ``None`` once it can (tried at most
+    every few seconds, however many pages ask)."""
     try:
         OUTAGES.use(url, lambda: answering(shared_store(url)))
-    except Exception:  # still down: the page keeps saying why
-        return False
-    return True
+    except Exception as exc:  # down, a wrong password, a newer schema: the caller names it
+        return exc
+    return None
 
 
 def database_lost(exc: Exception) -> bool:

@@ -39,7 +39,7 @@ def look_again(url: str) -> None:
 
     @st.fragment(run_every=RETRY_AFTER)
     def look() -> None:
-        if context.database_answers(url):
+        if context.database_failure(url) is None:
             st.rerun(scope="app")
 
     look()

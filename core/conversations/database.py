@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import QueuePool, StaticPool
 
 MEMORY = "sqlite:///:memory:"
+CONNECT_TIMEOUT = 10  # seconds a server gets to answer a new connection (libpq counts whole seconds)
 POSTGRES_SCHEMES = ("postgresql", "postgres")  # postgres:// is what Heroku-style providers hand out
 # A URL's query asking for a private in-memory copy of the file: read once, never written back.
 MEMORY_COPY = "mode=memory-copy"
@@ -144,12 +145,13 @@ def read_only(url: str) -> Path | None:
     return None if os.access(path, os.W_OK) else Path(path)
 
 
-def connect(url: str) -> Database:
+def connect(url: str, connect_timeout: float = CONNECT_TIMEOUT) -> Database:
     """Open the database at ``url``; a SQLite file and its folder are created if missing, and a
-    ``memory_copy_url`` gives a writable in-memory copy of a file that is only read."""
+    ``memory_copy_url`` gives a writable in-memory copy of a file that is only read. A server gets
+    ``connect_timeout`` seconds to answer each new connection."""
+    if server(url):
+        return _postgres(url, connect_timeout)
     scheme = urlsplit(url).scheme
-    if scheme in POSTGRES_SCHEMES:
-        return _postgres(url)
     if scheme != "sqlite":
         raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite:/// or postgresql://")
     path = sqlite_path(url)
@@ -164,12 +166,13 @@ def connect(url: str) -> Database:
     return Database(engine, url, threading.RLock() if isinstance(engine.pool, StaticPool) else None)
 
 
-def _postgres(url: str) -> Database:
+def _postgres(url: str, connect_timeout: float) -> Database:
     """A pool of psycopg 3 connections to the PostgreSQL database at ``url`` (the plain URL a provider
     gives: ``postgresql://user:password@host:port/db``)."""
     driver_url = make_url(url).set(drivername="postgresql+psycopg")
     # pre_ping: a connection the server dropped (a restart) is replaced before use, not failed on.
-    engine = create_engine(driver_url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    engine = create_engine(driver_url, pool_pre_ping=True,
+                           connect_args={"connect_timeout": max(1, round(connect_timeout))})
     engine.connect().close()  # as for SQLite: a wrong host or password is named now
     return Database(engine, url)
 

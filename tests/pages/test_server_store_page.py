@@ -36,7 +36,7 @@ def test_conversations_are_kept_in_postgresql(clean_env, upstream, postgres_serv
         at.chat_input[0].set_value("Hello from the team").run()
         assert not at.exception
         shown = sidebar_text(at)
-        assert "Conversations are saved in the database `postgresql://postgres:r1-t…6789@127.0.0.1" in shown
+        assert "Conversations are saved in the database `postgresql://postgres:••••••••@127.0.0.1" in shown
         assert postgres.PASSWORD not in shown
         store = open_store(url)
         [conversation] = store.list("local")
@@ -106,3 +106,16 @@ def test_a_server_lost_in_the_middle_of_a_run_is_waited_for_not_shown_as_a_trace
         monkeypatch.setattr(context.OUTAGES, "retry_after", 0.0)
         at.run()
         assert not at.exception and "Hello" in page_text(at)
+
+
+def test_setup_names_a_refused_password_and_says_when_the_database_answers(clean_env, upstream, postgres_server):
+    wrong = postgres_server.replace(postgres.PASSWORD, "not-the-password-0123456789")
+    at = app_on(clean_env, upstream, wrong)
+    at.switch_page("app_pages/setup.py").run()
+    shown = page_text(at)
+    assert not at.exception and "refused the user name or password" in shown
+    assert "R1_DATABASE_URL" in shown and "not-the-password-0123456789" not in shown
+    with postgres.fresh_database(postgres_server) as url:
+        at = app_on(clean_env, upstream, url)
+        at.switch_page("app_pages/setup.py").run()
+        assert not at.exception and "which answers" in page_text(at)

@@ -1,10 +1,13 @@
 """Warnings by name: each misconfiguration users hit is found, named, and explained in both languages."""
 
 import openai
+import psycopg
 import pytest
 
 from core import i18n
 from core.chat.providers.openai_compatible import PROVIDER as OPENAI_COMPATIBLE
+from core.conversations import probe
+from core.conversations.migrations import SchemaMismatch
 from core.place import Place
 from core.setup import checks, valuechecks
 from core.setup.binding import Held
@@ -406,7 +409,14 @@ KINDS = {"shadowed_by_environ", "coze_token_unused", "workload_key_outside_sandb
          "url_chat_completions_suffix", "url_path_doubled", "url_path_missing", "url_trailing_space",
          "url_http_remote", "url_not_http", "model_not_listed", "platform_key_public",
          "admin_password_missing", "env_file_unreadable", "sandbox_key_prefix", "coze_token_not_pat", "key_held",
-         "bad_int", "bad_float", "bad_choice", "bad_path", "bad_url"}
+         "bad_int", "bad_float", "bad_choice", "bad_path", "bad_url",
+         # the conversation database (core.conversations.probe), shown on Setup and by the doctor
+         "database_unreachable", "database_auth", "database_missing", "database_version", "database_unusable"}
+# How a server database fails, as psycopg says it (a failed connection carries no SQLSTATE).
+DATABASE_FAULTS = (psycopg.OperationalError("connection to server failed: Connection refused"),
+                   psycopg.OperationalError('FATAL:  password authentication failed for user "app"'),
+                   psycopg.OperationalError('FATAL:  database "chats" does not exist'),
+                   SchemaMismatch("written by a newer version"), RuntimeError("something else"))
 SEEDED = [SK, SK2, PAT, OR_KEY, WORKLOAD]
 
 
@@ -429,7 +439,11 @@ def every_finding(tmp_path):
     urls = [f for raw in (f" http://api.x.com{ARK[-7:]}/api/v3/chat/completions", "api.deepseek.com",
                           "https://ark.cn-beijing.volces.com") for f in valuechecks.base_url_problems(
                               "OPENAI_BASE_URL", raw, BY_ID["ark"])]
-    return shared + routes + tokens + urls + valuechecks.model_problems("deepseek-r1", ["deepseek-ai/DeepSeek-R1"])
+    database = resolve(gather(tmp_path / "e", {"R1_DATABASE_URL": f"postgresql://app:{SK}@db.example:5432/chats"},
+                              {}, {}))
+    unusable = [probe.finding(database, exc) for exc in DATABASE_FAULTS]
+    return (shared + routes + tokens + urls + unusable
+            + valuechecks.model_problems("deepseek-r1", ["deepseek-ai/DeepSeek-R1"]))
 
 
 @pytest.fixture

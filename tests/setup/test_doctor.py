@@ -200,3 +200,16 @@ def test_a_guess_the_reply_disproves_is_gone_once_verify_passes(doctor, upstream
     assert result.returncode == 0, result.stdout
     assert "✗" not in result.stdout and "All good" in result.stdout
     assert "Coze personal access token" not in result.stdout
+
+
+def test_a_database_it_cannot_use_is_named_and_fails_the_doctor(doctor, upstream, postgres_server):
+    import postgres
+
+    wrong = postgres_server.replace(postgres.PASSWORD, "not-the-password-0123456789")
+    result = doctor(**configured(upstream, R1_DATABASE_URL=wrong))
+    assert result.returncode == 1
+    assert "refused the user name or password" in result.stdout and "R1_DATABASE_URL" in result.stdout
+    assert "not-the-password-0123456789" not in result.stdout
+    assert doctor(**configured(upstream, R1_DATABASE_URL=postgres_server)).returncode == 0
+    zh = doctor(lang="zh_CN.UTF-8", **configured(upstream, R1_DATABASE_URL=wrong))
+    assert "拒绝了用户名或密码" in zh.stdout

@@ -212,6 +212,6 @@ def test_a_database_urls_password_is_masked_wherever_the_setting_is_shown(tmp_pa
     url = "postgresql://app:correct-horse-battery@db.internal:5432/chats"
     cfg = config.from_layers(gather(tmp_path, {"R1_DATABASE_URL": url}))
     row = next(r for r in cfg.rows() if r["variable"] == "R1_DATABASE_URL")
-    assert row["value"] == "postgresql://app:corr…tery@db.internal:5432/chats"
+    assert row["value"] == "postgresql://app:••••••••@db.internal:5432/chats"  # no fingerprint of a password
     assert "correct-horse-battery" not in repr(cfg.values["R1_DATABASE_URL"])
     assert "correct-horse-battery" in cfg.secrets()  # so the log and reports redact it on its own too
