@@ -33,12 +33,14 @@ from steps import (
     SIDEBAR,
     STOP,
     SUBMIT,
+    answered,
+    ask,
     expect,
     shoot,
     wait_for_run,
     wait_idle,
 )
-from test_replicas_browser import answered, ask, chat_requests, cid_of, open_listed, user_turns
+from test_replicas_browser import chat_requests, cid_of, open_listed, user_turns
 
 pytestmark = pytest.mark.e2e
 
