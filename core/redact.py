@@ -12,7 +12,11 @@ PATTERNS = (
     # A value that looks like a credential, not a template such as `OPENAI_API_KEY=<token>`.
     re.compile(r"(?i)((?:api[_-]?key|token|authorization)[\"']?\s*[:=]\s*[\"']?)([A-Za-z0-9._~+/=-]{8,})"),
 )
-URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]*:)([^@\s/]+)(?=@)")  # user:password@host
+# user:password@host, up to the last "@" before a space: a password often holds an "@" or a "/" that
+# its owner did not percent-encode, and hiding some of the host is better than showing the password.
+URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]*:)(\S+)(?=@)")
+# ...?password=secret in a URL's query, or password=secret in a libpq "key=value" string.
+PASSWORD_PARAM = re.compile(r"(?i)((?:^|[?&;\s])(?:ssl)?password=)([^&#\s]+)")
 # A password gets no fingerprint: unlike a token's random ends, its ends are the user's own words.
 HIDDEN = "•" * 8
 
@@ -37,5 +41,6 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 
 
 def mask_url(url: str | None) -> str:
-    """A URL with the password in its ``user:password@`` part hidden, the rest as it is."""
-    return URL_PASSWORD.sub(lambda m: m.group(1) + HIDDEN, url or "")
+    """A URL with its password hidden, in the ``user:password@`` part or a ``password=`` parameter."""
+    hidden = URL_PASSWORD.sub(lambda m: m.group(1) + HIDDEN, url or "")
+    return PASSWORD_PARAM.sub(lambda m: m.group(1) + HIDDEN, hidden)

@@ -104,6 +104,16 @@ def test_redacting_twice_changes_nothing_more():
      "connect to postgresql://app:••••••••@db:5432/chats failed"),  # no fingerprint of a password
     ("postgres://app:pw@db/chats", "postgres://app:••••••••@db/chats"),
     ("postgresql://app@db/chats", "postgresql://app@db/chats"),  # no password: nothing to hide
+    # An "@" or a "/" left unencoded in the password: hidden up to the last "@", never shown in part.
+    ("postgresql://u:p@ss/w@host/db", "postgresql://u:••••••••@host/db"),
+    ("url postgresql://u:p@ss@host:5432/db, then text", "url postgresql://u:••••••••@host:5432/db, then text"),
+    ("postgresql://u:a/b@host/db and mail@example.com",
+     "postgresql://u:••••••••@host/db and mail@example.com"),
+    # A password given as a query parameter, or in libpq's key=value form.
+    ("postgresql://u@host/db?password=secret&sslmode=require",
+     "postgresql://u@host/db?password=••••••••&sslmode=require"),
+    ("postgresql://u@host/db?sslmode=require&PASSWORD=secret", "postgresql://u@host/db?sslmode=require&PASSWORD=••••••••"),
+    ("host=db user=u password=secret dbname=chats", "host=db user=u password=•••••••• dbname=chats"),
 ])
 def test_a_urls_password_is_masked(text, shown):
     assert redact(text) == shown

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sqlalchemy.engine import make_url
+
 from core.conversations import database
 from core.conversations.migrations import SchemaMismatch
 from core.redact import mask_url, redact
@@ -15,6 +17,7 @@ from core.setup.settings import Resolved
 from core.setup.valuechecks import Finding
 
 SETTING = "R1_DATABASE_URL"
+DEFAULT_PORT = 5432
 TIMEOUT = 5  # seconds to wait for a server to answer; a host dropping packets would wait for ever
 # The finding for each problem a server names (``database.problem``); anything else is "unusable".
 KINDS = {"unreachable": "database_unreachable", "auth": "database_auth", "no_database": "database_missing"}
@@ -29,7 +32,9 @@ def server_url(values: Mapping[str, Resolved]) -> str | None:
 def finding(values: Mapping[str, Resolved], exc: Exception) -> Finding:
     """The finding for the server database that failed with ``exc``, its password masked."""
     url, source = values[SETTING].typed, values[SETTING].source
-    params = {"setting": SETTING, "source": source, "url": mask_url(url)}
+    where = make_url(url)  # host and database named in our words, not only in the driver's English
+    params = {"setting": SETTING, "source": source, "url": mask_url(url),
+              "host": f"{where.host}:{where.port or DEFAULT_PORT}", "database": where.database or ""}
     if isinstance(exc, SchemaMismatch):
         return Finding("database_version", SETTING, "error", params)
     kind = KINDS.get(database.problem(exc), "database_unusable")

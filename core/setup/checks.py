@@ -19,6 +19,7 @@ from core.setup.valuechecks import (
     Finding,
     bare_token,
     base_url_problems,
+    database_url_problems,
     foreign_prefix,
     setting_problems,
     token_problems,
@@ -61,6 +62,7 @@ def find_problems(values: Mapping[str, Resolved], layers: Layers, detection: Det
     found += _base_urls(values, detection)
     found += _exposure(values, detection, place, admin_password_set)
     found += setting_problems(values)
+    found += database_url_problems(values)
     return sorted(found, key=lambda f: RANK.get(f.severity, len(RANK)))
 
 

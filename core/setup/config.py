@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote
 
 from core.chat.endpoint import Detection
+from core.redact import PASSWORD_PARAM, URL_PASSWORD
 from core.setup.binding import Held, held_keys, without_keys
 from core.setup.routes import detect
 from core.setup.settings import BY_ENV, Layers, Resolved, gather, resolve, typed_value
@@ -37,7 +38,7 @@ class Config:
         found = [r.value for r in self.values.values() if r.setting.secret and r.value]
         # A database URL's password may also show up on its own, in a driver's message.
         found += [password for r in self.values.values() if r.setting.kind == "database" and r.value
-                  and (password := _password(r.value))]
+                  for password in _passwords(r.value)]
         return found
 
     def rows(self) -> list[dict]:
@@ -74,8 +75,8 @@ def config_dir(environ: Mapping[str, str], app_dir: Path) -> Path:
     return folder if folder.is_absolute() else app_dir / folder  # a bad value gave the default
 
 
-def _password(url: str) -> str | None:
-    try:
-        return urlsplit(url).password
-    except ValueError:  # not a URL at all: nothing to hide but the whole, which is not a secret
-        return None
+def _passwords(url: str) -> set[str]:
+    """The password in ``url`` as written and percent-decoded (a driver's message shows it decoded),
+    from its ``user:password@`` part up to the last ``@`` or from a ``password=`` parameter."""
+    written = [m.group(2) for pattern in (URL_PASSWORD, PASSWORD_PARAM) for m in pattern.finditer(url)]
+    return {p for w in written for p in (w, unquote(w))}

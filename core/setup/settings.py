@@ -17,6 +17,8 @@ from core.redact import mask, mask_url
 
 KINDS = ("text", "secret", "url", "int", "float", "choice", "path", "database")
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres", "postgresql+psycopg")
+# Why a database URL is refused when its password holds an "@" or "/" that is not percent-encoded.
+UNENCODED = "a password with an unencoded @ or /"
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,10 @@ class Setting:
             return ""
         if self.secret:
             return mask(str(value))
-        return mask_url(str(value)) if self.kind == "database" else str(value)
+        if self.kind != "database":
+            return str(value)
+        # Not even URL-shaped, a database value may be a password pasted alone: masked as a secret.
+        return mask_url(str(value)) if "://" in str(value) else mask(str(value))
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -138,6 +143,9 @@ def _database(setting: Setting, text: str) -> Parsed:
         return None, "not a sqlite:/// or postgresql:// URL"
     if parts.scheme != "sqlite" and not (host and parts.path.strip("/")):
         return None, "no host or database name"
+    if parts.scheme != "sqlite" and ("@" in parts.netloc.rpartition("@")[0].partition(":")[2]
+                                     or "@" in parts.path):
+        return None, UNENCODED  # user:p@ss@host or user:p/w@host: a driver would look for host "ss"
     return text, None
 
 

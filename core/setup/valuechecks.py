@@ -14,9 +14,10 @@ from core.chat.providers.openai_compatible import LOOPBACK
 from core.chat.providers.openai_compatible import PROVIDER as OPENAI_COMPATIBLE
 from core.redact import mask
 from core.setup.presets import PRESETS, Preset
-from core.setup.settings import Resolved
+from core.setup.settings import UNENCODED, Resolved
 
 RANK = {"error": 0, "warning": 1, "info": 2}
+DATABASE_SETTING = "R1_DATABASE_URL"
 QUOTES = "'\"`“”‘’「」"
 SUFFIX = "/chat/completions"
 DOUBLED = re.compile(r"(?i)(/[^/]+(?:/[^/]+)*?)\1+(?=/|$)")  # /v1/v1, /api/v3/api/v3
@@ -133,6 +134,17 @@ def setting_problems(values: Mapping[str, Resolved]) -> list[Finding]:
             continue
         out.append(Finding(f"bad_{r.setting.kind}", name, "warning", _bad_value_params(r)))
     return out
+
+
+def database_url_problems(values: Mapping[str, Resolved]) -> list[Finding]:
+    """An error when ``R1_DATABASE_URL`` is set but is no database URL: conversations would be kept in
+    SQLite, not where the deployment meant them to be."""
+    r = values.get(DATABASE_SETTING)
+    if r is None or r.problem is None:
+        return []
+    kind = "database_unencoded" if r.problem == UNENCODED else "bad_database"
+    params = {"setting": r.setting.env, "value": r.setting.shown(r.value), "source": r.source}
+    return [Finding(kind, r.setting.env, "error", params)]
 
 
 def _bad_value_params(r: Resolved) -> dict:

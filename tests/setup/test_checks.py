@@ -409,7 +409,7 @@ KINDS = {"shadowed_by_environ", "coze_token_unused", "workload_key_outside_sandb
          "url_chat_completions_suffix", "url_path_doubled", "url_path_missing", "url_trailing_space",
          "url_http_remote", "url_not_http", "model_not_listed", "platform_key_public",
          "admin_password_missing", "env_file_unreadable", "sandbox_key_prefix", "coze_token_not_pat", "key_held",
-         "bad_int", "bad_float", "bad_choice", "bad_path", "bad_url",
+         "bad_int", "bad_float", "bad_choice", "bad_path", "bad_url", "bad_database", "database_unencoded",
          # the conversation database (core.conversations.probe), shown on Setup and by the doctor
          "database_unreachable", "database_auth", "database_missing", "database_version", "database_unusable"}
 # How a server database fails, as psycopg says it (a failed connection carries no SQLSTATE).
@@ -434,6 +434,9 @@ def every_finding(tmp_path):
                    held=(Held("OPENAI_API_KEY", "OPENAI_BASE_URL", ARK, "https://collector.example"),))
     routes += scan(tmp_path / "e", environ={"R1_MAX_TOKENS": "abc", "R1_READ_TIMEOUT": "-5", "R1_ROUTE": "foo",
                                             "R1_DATA_DIR": "~no-such-user/x", "COZE_API_BASE": "api.coze.com"})
+    # A database URL that is none, and one whose password's "@" and "/" were not percent-encoded.
+    routes += scan(tmp_path / "d", environ={"R1_DATABASE_URL": f"postgres:{SK}"})
+    routes += scan(tmp_path / "d", environ={"R1_DATABASE_URL": f"postgresql://app:p@{SK}/x@db.example/chats"})
     tokens = [f for raw in (f"\ufeff{SK}\n", f"{SK[:9]}\n{SK[9:]}", f"{SK[:9]}\u3000{SK[9:]} ", "sk-xxxx", f"“{PAT}”")
               for f in valuechecks.token_problems("OPENAI_API_KEY", raw)]
     urls = [f for raw in (f" http://api.x.com{ARK[-7:]}/api/v3/chat/completions", "api.deepseek.com",
@@ -482,3 +485,24 @@ def test_every_message_renders_in_the_merged_catalogues(dirs):
 def test_no_finding_ever_carries_a_full_token(dirs):
     text = repr(every_finding(dirs))
     assert not [token for token in SEEDED if token in text or token[3:] in text]
+
+
+@pytest.mark.parametrize("url, kind", [
+    ("postgresql://app:p@ss/w0rd@db.example/chats", "database_unencoded"),
+    ("postgresql://app:p@ss@db.example/chats", "database_unencoded"),
+    ("db.example:5432/chats", "bad_database"),
+])
+def test_a_database_url_that_cannot_be_used_as_written_is_an_error_with_its_fix(tmp_path, url, kind):
+    found = of(scan(tmp_path, environ={"R1_DATABASE_URL": url}), kind)
+    message, fix = checks.explain(found[0], i18n.translator("en"))
+    assert found[0].severity == "error" and "SQLite" in message
+    assert ("%40" in fix) == (kind == "database_unencoded") and "p@ss" not in message + fix
+
+
+def test_a_database_that_fails_is_named_by_host_and_database_in_our_own_words(tmp_path):
+    url = "postgresql://app:pw@db.example/chats"
+    values = resolve(gather(tmp_path, {"R1_DATABASE_URL": url}, {}, {}))
+    unreachable, _, missing = (probe.finding(values, exc) for exc in DATABASE_FAULTS[:3])
+    zh = i18n.translator("zh-CN")
+    assert "`db.example:5432`" in checks.explain(unreachable, zh)[0]
+    assert "`chats`" in checks.explain(missing, zh)[0] and "does not exist" not in checks.explain(missing, zh)[0]

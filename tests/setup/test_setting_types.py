@@ -202,6 +202,9 @@ def test_the_config_repr_shows_no_token(tmp_path):
     ("postgres://app:pw@db/chats", True), ("postgresql+psycopg://app@db/chats", True),
     ("mysql://app:pw@db/chats", False), ("postgresql://db.internal", False), ("postgresql://[::1", False),
     ("db.internal:5432/chats", False),
+    # A password's "@" or "/" left unencoded: a driver would take part of the password for the host.
+    ("postgresql://app:p@ss@db/chats", False), ("postgresql://app:p/w@db/chats", False),
+    ("postgresql://app:p%40ss%2Fw@db/chats", True), ("postgresql://app@db/chats?password=pw", True),
 ])
 def test_a_database_url_parses_only_for_the_built_in_engines(text, ok):
     typed, problem = parse(BY_ENV["R1_DATABASE_URL"], text)
@@ -215,3 +218,21 @@ def test_a_database_urls_password_is_masked_wherever_the_setting_is_shown(tmp_pa
     assert row["value"] == "postgresql://app:••••••••@db.internal:5432/chats"  # no fingerprint of a password
     assert "correct-horse-battery" not in repr(cfg.values["R1_DATABASE_URL"])
     assert "correct-horse-battery" in cfg.secrets()  # so the log and reports redact it on its own too
+
+
+@pytest.mark.parametrize("url, password", [
+    ("postgresql://app:p@ss/w0rd@db.internal/chats", "p@ss/w0rd"),  # unencoded: refused, still hidden
+    ("postgresql://app:p%40ss%2Fw0rd@db.internal/chats", "p@ss/w0rd"),  # a driver's message shows it decoded
+    ("postgresql://app@db.internal/chats?sslmode=require&password=horse-battery", "horse-battery"),
+])
+def test_a_database_password_is_hidden_however_the_url_holds_it(tmp_path, url, password):
+    cfg = config.from_layers(gather(tmp_path, {"R1_DATABASE_URL": url}))
+    shown = next(r for r in cfg.rows() if r["variable"] == "R1_DATABASE_URL")["value"]
+    assert password not in shown and password not in repr(cfg.values["R1_DATABASE_URL"])
+    assert password in cfg.secrets()
+
+
+def test_a_database_value_that_is_no_url_is_masked_as_a_secret(tmp_path):
+    cfg = config.from_layers(gather(tmp_path, {"R1_DATABASE_URL": "correct-horse-battery-staple"}))
+    shown = next(r for r in cfg.rows() if r["variable"] == "R1_DATABASE_URL")["value"]
+    assert "correct-horse-battery" not in shown and shown.endswith("aple")
