@@ -52,18 +52,16 @@ def draw_status(findings) -> None:
         st.subheader(t("setup.findings"))
     for finding in findings:
         show_finding(finding)
-    database_status()
-
-
-def database_status() -> None:
-    """Whether the server database ``R1_DATABASE_URL`` names answers, or why not, with its fix."""
-    url = probe.server_url(cfg.values)
-    if url is None:  # conversations are kept in SQLite
-        return
-    if (failure := context.database_failure(url)) is None:
+    if (url := probe.server_url(cfg.values)) and not any(f.setting == probe.SETTING for f in findings):
         st.caption(t("setup.database_ok", url=mask_url(url)))
-    else:
-        show_finding(probe.finding(cfg.values, failure))
+
+
+def database_problems() -> list:
+    """Why the server database ``R1_DATABASE_URL`` names cannot be used, as a finding; none when it
+    answers or conversations are kept in SQLite."""
+    url = probe.server_url(cfg.values)
+    failure = context.database_failure(url) if url else None
+    return [] if failure is None else [probe.finding(cfg.values, failure)]
 
 
 def active_route_works() -> bool:
@@ -79,7 +77,8 @@ findings = checks.find_problems(cfg.values, cfg.layers, detection, place, just_s
                                 admin_password_set=bool(state.admin_password), held=cfg.held)
 status_slot = st.empty()
 with status_slot.container():
-    draw_status(checks.settle(findings, active_route_works()))
+    # After settle: a model that answers says nothing of the database, which stays an error.
+    draw_status(database_problems() + checks.settle(findings, active_route_works()))
 
 
 # 2. The wizard: choose, enter, verify, save.
@@ -278,7 +277,7 @@ def run_verify(target) -> None:
     show_report(state.wiz_report, box=live)
     if active_route_works():
         with status_slot.container():
-            draw_status(checks.settle(findings, True))
+            draw_status(database_problems() + checks.settle(findings, True))
 
 
 target = wizard.draft_config(draft, cfg).detection

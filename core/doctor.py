@@ -21,7 +21,7 @@ from pathlib import Path
 from core import i18n, logs
 from core.conversations import probe
 from core.place import Place, detect_place
-from core.redact import redact
+from core.redact import mask_url, redact
 from core.setup.checks import explain, find_problems, settle
 from core.setup.config import Config, load
 from core.setup.diagnostics import describe
@@ -67,15 +67,27 @@ def main(argv: list[str] | None = None) -> int:
                         known_models=for_endpoint(endpoint).models)
         # A route that answered has no error beside it (the guesses it disproved are dropped).
         survey.findings = settle(survey.findings, report.ok)
-    if not args.no_verify and (unusable := probe.check(survey.config.values)):
-        survey.findings.insert(0, unusable)  # whatever the route: no conversation could be kept
+    database = check_database(survey)
     code = exit_code(survey, report)
     if args.json:
-        print(json.dumps(as_json(survey, report, code, t), ensure_ascii=False, indent=2))
+        print(json.dumps(as_json(survey, report, code, t) | {"database": database}, ensure_ascii=False, indent=2))
     else:
         print_findings(out, survey.findings)
+        if database and database["ok"]:
+            out.line(t("setup.database_ok", url=database["url"]), 2)
         print_result(out, report, code)
     return code
+
+
+def check_database(survey: Survey) -> dict | None:
+    """Connect once to the server database ``R1_DATABASE_URL`` names, even under --no-verify (it
+    spends nothing upstream); a failure goes first among the findings. ``None`` for SQLite."""
+    url = probe.server_url(survey.config.values)
+    if url is None:
+        return None
+    if unusable := probe.check(survey.config.values):
+        survey.findings.insert(0, unusable)  # whatever the route: no conversation could be kept
+    return {"url": mask_url(url), "ok": unusable is None}
 
 
 def default_language(environ: Mapping[str, str]) -> str:
@@ -160,7 +172,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.add_argument("--dir", default=str(ROOT), help="app folder holding .env.local and .streamlit/")
     parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help="en or zh-CN (default: from LANG)")
-    parser.add_argument("--no-verify", action="store_true", help="only read the configuration")
+    parser.add_argument("--no-verify", action="store_true", help="do not call the model (the conversation database is still checked)")
     return parser.parse_args(argv)
 
 

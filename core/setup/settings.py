@@ -95,7 +95,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("R1_DATABASE_URL", None, "database",
             "Where conversations are kept: unset for SQLite in `R1_DATA_DIR`, or a PostgreSQL URL "
             "(`postgresql://user:password@host:5432/db`) that several app replicas share. Its password "
-            "is masked wherever the URL is shown."),
+            "is masked wherever the URL is shown; an `@` or `/` in it is written `%40` or `%2F`."),
     Setting("R1_ADMIN_PASSWORD", None, "secret",
             "Set in `st.secrets` on a shared deployment: whoever enters it on Setup may save server files."),
 )

@@ -115,7 +115,8 @@ def test_setup_names_a_refused_password_and_says_when_the_database_answers(clean
     shown = page_text(at)
     assert not at.exception and "refused the user name or password" in shown
     assert "R1_DATABASE_URL" in shown and "not-the-password-0123456789" not in shown
+    assert not at.success, "no green 'Ready to chat' above a database that refuses the password"
     with postgres.fresh_database(postgres_server) as url:
         at = app_on(clean_env, upstream, url)
         at.switch_page("app_pages/setup.py").run()
-        assert not at.exception and "which answers" in page_text(at)
+        assert not at.exception and "which answers" in page_text(at) and at.success

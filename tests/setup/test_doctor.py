@@ -213,3 +213,20 @@ def test_a_database_it_cannot_use_is_named_and_fails_the_doctor(doctor, upstream
     assert doctor(**configured(upstream, R1_DATABASE_URL=postgres_server)).returncode == 0
     zh = doctor(lang="zh_CN.UTF-8", **configured(upstream, R1_DATABASE_URL=wrong))
     assert "拒绝了用户名或密码" in zh.stdout
+
+
+def test_the_database_is_checked_under_no_verify_and_said_to_answer(doctor, upstream, postgres_server):
+    import postgres
+
+    wrong = postgres_server.replace(postgres.PASSWORD, "not-the-password-0123456789")
+    refused = doctor("--no-verify", **configured(upstream, R1_DATABASE_URL=wrong))
+    assert refused.returncode == 1 and "refused the user name or password" in refused.stdout
+    good = doctor("--no-verify", **configured(upstream, R1_DATABASE_URL=postgres_server))
+    assert good.returncode == 0 and "which answers" in good.stdout and postgres.PASSWORD not in good.stdout
+    as_json = json.loads(doctor("--json", **configured(upstream, R1_DATABASE_URL=postgres_server)).stdout)
+    assert as_json["database"]["ok"] and postgres.PASSWORD not in as_json["database"]["url"]
+
+
+def test_a_database_url_with_an_unencoded_password_fails_the_doctor_with_the_fix(doctor, upstream):
+    result = doctor("--no-verify", **configured(upstream, R1_DATABASE_URL="postgresql://app:p@ss/w0rd@db/chats"))
+    assert result.returncode == 1 and "%40" in result.stdout and "p@ss/w0rd" not in result.stdout
