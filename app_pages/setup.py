@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.chat import providers
 from core.conversations import probe
-from core.redact import mask, mask_url
+from core.redact import HIDDEN, mask, mask_server, mask_url
 from core.setup import checks, diagnostics, verify, wizard
 from core.setup.presets import BY_ID, PRESETS
 from core.setup.settings import SOURCES
@@ -53,7 +53,18 @@ def draw_status(findings) -> None:
     for finding in findings:
         show_finding(finding)
     if (url := probe.server_url(cfg.values)) and not any(f.setting == probe.SETTING for f in findings):
-        st.caption(t("setup.database_ok", url=mask_url(url)))
+        st.caption(t("setup.database_ok", url=shown_database(url)))
+
+
+def operator() -> bool:
+    """Whether this visitor runs the app: on their own machine, or with the admin password entered."""
+    return wizard.may_write_files(place, state.admin_password, state.get("admin_entry", ""))
+
+
+def shown_database(url: str) -> str:
+    """The database URL as this visitor may see it: no password ever, and on a shared deployment
+    only its scheme until the admin password is entered."""
+    return mask_url(url) if operator() else mask_server(url)
 
 
 def database_problems() -> list:
@@ -61,7 +72,14 @@ def database_problems() -> list:
     answers or conversations are kept in SQLite."""
     url = probe.server_url(cfg.values)
     failure = context.database_failure(url) if url else None
-    return [] if failure is None else [probe.finding(cfg.values, failure)]
+    if failure is None:
+        return []
+    finding = probe.finding(cfg.values, failure)
+    if operator():
+        return [finding]
+    # The driver's words name the host too.
+    hidden = {"url": mask_server(url), "host": HIDDEN, "database": HIDDEN, "error": t("setup.admin_to_see")}
+    return [replace(finding, params={**finding.params, **hidden})]
 
 
 def active_route_works() -> bool:
@@ -295,6 +313,12 @@ if place.kind == "community-cloud" and wizard.secrets_block(draft):
     st.code(wizard.secrets_block(draft), language="toml")
 
 # 4. Every setting: set or not, source, masked value, who else sets it.
+def visible_rows() -> list[dict]:
+    """The settings table's rows, the database URL as this visitor may see it."""
+    return [r | {"value": shown_database(cfg.values[r["variable"]].value)}
+            if r["variable"] == probe.SETTING and r["value"] and "://" in r["value"] else r for r in cfg.rows()]
+
+
 st.subheader(t("setup.values"))
 st.caption(t("setup.precedence", order=" > ".join(t(f"source.{s}") for s in SOURCES)))
 # Pixel widths that fit the centred layout (~700 px): whole variable names, then room for URLs.
@@ -303,7 +327,7 @@ columns = {"setup.col_var": 250, "setup.col_set": 55, "setup.col_source": 95, "s
 st.dataframe([{t("setup.col_var"): r["variable"], t("setup.col_set"): r["set"],
                t("setup.col_source"): t(f"source.{r['source']}") if r["source"] else "—",
                t("setup.col_value"): r["value"] or "—", t("setup.col_also"): r["also_in"]}
-              for r in cfg.rows()], hide_index=True, alt=t("setup.values"), height="content",
+              for r in visible_rows()], hide_index=True, alt=t("setup.values"), height="content",
              column_config={t(k): st.column_config.Column(width=w, pinned=k == "setup.col_var")
                             for k, w in columns.items()})
 

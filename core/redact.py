@@ -44,3 +44,10 @@ def mask_url(url: str | None) -> str:
     """A URL with its password hidden, in the ``user:password@`` part or a ``password=`` parameter."""
     hidden = URL_PASSWORD.sub(lambda m: m.group(1) + HIDDEN, url or "")
     return PASSWORD_PARAM.sub(lambda m: m.group(1) + HIDDEN, hidden)
+
+
+def mask_server(url: str | None) -> str:
+    """Only a URL's scheme, the rest hidden: a shared deployment's visitors need not learn the host,
+    user and database name its operator chose."""
+    scheme, found, _ = (url or "").partition("://")
+    return f"{scheme}://{HIDDEN}" if found else HIDDEN

@@ -1,5 +1,6 @@
 """AppTest: the Setup wizard's flows against the fake upstream."""
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -309,3 +310,19 @@ def test_a_page_left_and_entered_again_reads_the_file_anew(clean_env, tmp_path, 
     at.text_input(key="wiz_model").input("deepseek-chat").run()
     click(at, "Save")
     assert len(conflict_warnings(at)) == 1 and env_file.read_text() == theirs
+
+
+def test_a_shared_deployments_database_is_named_to_visitors_by_scheme_only(clean_env, tmp_path):
+    # Nothing listens on the port: the database finding shows, and it must not name host or user either.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        url = f"postgresql://teamuser:a-long-password@127.0.0.1:{closed.getsockname()[1]}/teamchats"
+    clean_env.setenv("HOSTNAME", "streamlit")
+    clean_env.setenv("R1_DATABASE_URL", url)
+    at = open_setup(tmp_path, secrets={"R1_ADMIN_PASSWORD": "letmein"})
+    shown = page_text(at) + at.dataframe[0].value.to_csv()
+    assert "cannot be reached" in shown and "postgresql://••••••••" in shown
+    assert not [part for part in ("teamuser", "teamchats", "127.0.0.1", "a-long-password") if part in shown], shown
+    at.text_input(key="admin_entry").input("letmein").run()
+    shown = page_text(at) + at.dataframe[0].value.to_csv()
+    assert "teamuser" in shown and "127.0.0.1" in shown and "a-long-password" not in shown
