@@ -1,5 +1,6 @@
 """What the chat page does to a stored conversation: send, regenerate, edit, import, and save a
-reply while it streams. None of them touches the messages before the one they change."""
+reply while it streams. Nothing is deleted: a regenerated reply or an edited question becomes a new
+version beside the one it replaces (``core.conversations.tree``)."""
 
 from __future__ import annotations
 
@@ -28,22 +29,22 @@ def send(store: Store, owner: str, cid: str | None, text: str, untitled: str) ->
 
 
 def regenerate(store: Store, owner: str, cid: str, messages: Sequence[Mapping]) -> bool:
-    """Drop the last reply so a new one can be asked for the same question."""
+    """End the branch at the last question, so that the reply asked for next is a new version beside
+    the last one (which stays, one step away)."""
     if len(messages) < 2 or messages[-1]["role"] != "assistant" or messages[-2]["role"] != "user":
         return False  # without a question before it there is nothing to ask again
-    store.truncate(owner, cid, len(messages) - 1)
-    return True
+    return store.end_branch_at(owner, cid, messages[-2]["id"])
 
 
-def edit_last(store: Store, owner: str, cid: str, messages: Sequence[Mapping], text: str) -> bool:
-    """Replace the last user message with ``text`` and drop the reply to it."""
-    index = last_user_index(messages)
-    if index is None or not text.strip():
+def edit(store: Store, owner: str, cid: str, question: Mapping, text: str) -> bool:
+    """Add ``text`` as a new version of the user message ``question`` (which stays, with its replies),
+    ending the branch there so that its reply is asked for next."""
+    if question.get("role") != "user" or not text.strip():
         return False
     with store.transaction():
-        if not store.update(messages[index]["id"], {**messages[index], "content": text}):
-            return False  # changed in another tab meanwhile
-        store.truncate(owner, cid, index + 1)
+        if question["id"] not in store.outline(owner, cid).by_id:
+            return False  # deleted in another tab meanwhile
+        store.append(owner, cid, records.new_message("user", text), parent=question.get("parent"))
     return True
 
 
@@ -53,12 +54,17 @@ def last_user_index(messages: Sequence[Mapping]) -> int | None:
 
 
 def import_messages(store: Store, owner: str, title: str, messages: Iterable[Mapping]) -> str:
-    """Store an imported conversation as a new one; return its id."""
+    """Store an imported conversation as a new one; return its id. A message's ``parent`` is the
+    number of the message above it (from 1; ``None`` for a first one), ``chosen`` whether it is the
+    version shown: without them each message follows the one before, as a single branch."""
     with store.transaction():  # a failure halfway leaves no half-imported conversation
         # Cleaned before redacting: a hidden character inside a pasted token would hide it from redact.
         cid = store.create(owner, redact(clean_line(title))).id
+        ids: list[str] = []
         for msg in messages:
-            store.append(owner, cid, msg)
+            above = msg.get("parent", len(ids) or None)
+            ids.append(store.append(owner, cid, msg, parent=ids[above - 1] if above else None,
+                                    chosen=msg.get("chosen", True)))
     return cid
 
 
