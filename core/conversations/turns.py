@@ -16,6 +16,7 @@ from core.redact import redact
 from core.untrusted import clean_line
 
 SAVE_INTERVAL = 1.0  # at most this much of a reply is lost if the process dies mid-stream
+TREE_FIELDS = ("parent", "chosen", "version", "versions")  # a message's place, not its content
 
 
 def send(store: Store, owner: str, cid: str | None, text: str, untitled: str) -> str:
@@ -68,8 +69,18 @@ def import_messages(store: Store, owner: str, title: str, messages: Iterable[Map
     return cid
 
 
-def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> Callable[[Reply], bool | None]:
-    """Store the reply as streaming at once; return the function that saves its progress.
+def branch(store: Store, owner: str, cid: str, mid: str, title: str) -> str | None:
+    """A new conversation holding the messages from the first one down to ``mid`` (as shown, one
+    branch); its id, or ``None`` when ``mid`` is gone."""
+    path = store.path(owner, cid, mid)
+    if not path:
+        return None
+    return import_messages(store, owner, title, [{k: v for k, v in m.items() if k not in TREE_FIELDS}
+                                                 for m in path])
+
+
+def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> tuple[str, Callable[[Reply], bool | None]]:
+    """Store the reply as streaming at once; return its id and the function that saves its progress.
 
     A save that fails (disk full, a lock held too long) is logged and reported by returning
     False, and one whose row is gone (its conversation deleted, its turn edited elsewhere) by
@@ -87,7 +98,7 @@ def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> Callable[[R
             logs.get().warning("saving reply %s failed: %s", mid, exc)
         return False
 
-    return save
+    return mid, save
 
 
 def saving(frames: Iterable, reply: Reply, save: Callable[[Reply], None],
