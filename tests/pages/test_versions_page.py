@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.conversations import records
+from core.conversations.database import sqlite_url
 from core.conversations.store import open_store
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -99,3 +101,42 @@ def test_branching_from_a_reply_opens_a_new_conversation_with_the_path_to_it(app
     assert len(upstream.requests) == 2  # a branch from a reply asks nothing
     send(app, "third")
     assert sent_upstream(upstream)[-1] == ("user", "third") and len(sent_upstream(upstream)) == 3
+
+
+def test_while_a_reply_is_written_here_the_versions_wait_until_it_is_done(app, upstream):
+    import threading
+
+    from fake_upstream import hold_answer, reply
+
+    send(app, "Name a colour")
+    click(app, "regenerate")
+    older = next(b.key for b in app.button if b.key and b.key.startswith("older_"))
+    script = reply("Thinking it over. " * 3, "Blue.")
+    gate = hold_answer(script)
+    upstream.push(script)
+    app.chat_input[0].set_value("And a fruit?")
+    with pytest.raises(RuntimeError, match="timed out"):
+        app.run(timeout=2)  # the page follows the reply until this run is cut off
+    threading.Timer(1.0, gate.set).start()
+    app.button(key=older).click().run(timeout=15)
+    assert not app.exception
+    # Not switched under the reply (its toast is seen in the browser: AppTest loses a toast sent from a
+    # callback when the run then follows a reply to its end).
+    assert "2 / 2" in versions_shown(app)
+    assert sent_upstream(upstream)[-1] == ("user", "And a fruit?")
+    click(app, older)  # the reply is done: now it switches
+    assert "1 / 2" in versions_shown(app)
+
+
+def test_while_another_tab_writes_the_last_reply_the_version_arrows_are_disabled(app, upstream, tmp_path):
+    send(app, "Name a colour")
+    click(app, "regenerate")
+    store = open_store(sqlite_url(tmp_path / "data"))  # clean_env's data folder: another tab's store
+    cid = app.session_state["conversation_id"]
+    store.append("local", cid, records.new_message("user", "more?"))
+    store.append("local", cid, {**records.new_message("assistant", "Writing…"), "status": "streaming"})
+    app.run()
+    arrows = [b for b in app.button if b.key and b.key.startswith(("older_", "newer_", "drop_"))]
+    assert arrows and all(b.disabled for b in arrows)
+    assert any("Still being written elsewhere" in str(c.value) for c in app.main.caption)
+
