@@ -348,9 +348,10 @@ def load(store: Store, owner: str, cid: str | None) -> list[dict]:
     long conversation that is most of the bytes, read on every run)."""
     if not cid:
         return []
-    outline = store.messages(owner, cid, reasoning=False)
-    start = window_start(outline, page_state.history_top(cid, len(outline)))
-    return outline[:start] + store.messages(owner, cid, since=start)
+    tree = store.outline(owner, cid)  # read once for both
+    light = store.messages(owner, cid, reasoning=False, outline=tree)
+    start = window_start(light, page_state.history_top(cid, len(light)))
+    return light[:start] + store.messages(owner, cid, since=start, outline=tree)
 
 
 def window_start(messages: list[dict], top: int) -> int:

@@ -115,14 +115,15 @@ class Store:
                              {"id": cid or "", "owner": owner})
         return Outline(Node(r["id"], r["parent_id"], bool(r["chosen"]), r["position"]) for r in rows)
 
-    def messages(self, owner: str, cid: str | None, since: int = 0, reasoning: bool = True) -> list[Message]:
+    def messages(self, owner: str, cid: str | None, since: int = 0, reasoning: bool = True,
+                 outline: Outline | None = None) -> list[Message]:
         """The branch on screen from its ``since``-th message, as page-ready dicts (see
         ``core.conversations.records``), each with its ``parent``, ``version`` and ``versions``; with
-        an empty reasoning each unless ``reasoning``."""
+        an empty reasoning each unless ``reasoning``. ``outline``: this conversation's, read just now."""
         # Reasoning is most of a long conversation's bytes, and neither the model's history nor the
         # messages a page does not draw need it. A message is added after every message above it,
         # so the branch from ``since`` on lies at or past the position of its first message.
-        outline = self.outline(owner, cid)
+        outline = outline or self.outline(owner, cid)
         branch = outline.branch()[since:]
         if not branch:
             return []
