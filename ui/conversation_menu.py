@@ -94,7 +94,8 @@ def delete_version_dialog(view: View) -> None:
     if mid not in outline.by_id:  # gone meanwhile (another tab)
         page_state.close_dialog("deleting_version")
         st.rerun()
-    st.write(t("chats.delete_version_body", n=len(outline.below(mid)) - 1))
+    below = len(outline.below(mid)) - 1
+    st.write(t("chats.delete_version_body", n=below) if below else t("chats.delete_version_alone"))
     with st.container(horizontal=True):
         if st.button(t("chats.delete"), type="primary", icon=":material/delete:", key="delete_version_confirm"):
             if still_answering(view):

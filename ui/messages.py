@@ -146,6 +146,7 @@ def show_user(view: View, msg: dict, last: bool | None, unsent: str | None = Non
         return st.empty()
     if page_state.opened_for("editing") == msg["id"]:
         st.text_area(t("chats.edit"), msg["content"], key="edit_text", label_visibility="collapsed")
+        st.caption(t("chats.edit_keeps"))  # what follows this question is not lost: one ‹ away
         with st.container(horizontal=True):
             st.button(t("chats.edit_send"), type="primary", icon=":material/send:", on_click=send_edit,
                       args=(view, msg))
@@ -185,7 +186,7 @@ def tree_actions(view: View, msg: dict, locked: bool) -> None:
         st.button("", icon=":material/chevron_right:", type="tertiary", key=f"newer_{mid}",
                   help=t("chats.version_newer"), disabled=locked or number == count,
                   on_click=switch_version, args=(view, msg, 1))
-    st.button("", icon=":material/call_split:", type="tertiary", key=f"branch_{mid}",
+    st.button(t("chats.branch_short"), icon=":material/call_split:", type="tertiary", key=f"branch_{mid}",
               help=t("chats.branch"), on_click=branch_from, args=(view, msg))
     if count > 1:
         st.button("", icon=":material/delete:", type="tertiary", key=f"drop_{mid}",
