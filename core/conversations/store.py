@@ -197,7 +197,9 @@ class Store:
         if node is None:
             return 0
         others = [n for n in outline.siblings(mid) if n.id != mid]
-        instead = ([n for n in others if n.position < node.position] or others)[-1:] if node.chosen else []
+        earlier = [n for n in others if n.position < node.position]
+        later = [n for n in others if n.position > node.position]
+        instead = (earlier[-1:] or later[:1]) if node.chosen else []
         gone = outline.below(mid)
         with self.db.transaction():
             for gone_id in gone:

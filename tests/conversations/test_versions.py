@@ -132,8 +132,6 @@ def test_deleting_a_version_removes_it_and_what_hangs_below_it_only(store):
     assert shown(store, cid) == [("q1", 1, 1), ("a1", 1, 2)]  # the version before it takes its place
 
 
-@pytest.mark.xfail(strict=True, reason="Store.delete_version shows the last other version, not the next one, "
-                                      "when the first of several is deleted: ([...] or others)[-1:]")
 def test_deleting_the_first_version_shows_the_one_after_it(store):
     cid, ids = replies_with_a_subtree(store)
     store.choose(OWNER, cid, ids["a1"])
