@@ -394,15 +394,17 @@ def open_page(browser):
 
 @pytest.fixture
 def replicas(request, upstream, tmp_path):
-    """``replicas(n)``: start ``n`` app processes on one fresh PostgreSQL database (``R1_DATABASE_URL``),
-    each with its own data and log folders, all on the fake upstream; returns their URLs."""
+    """``replicas(n, server=None)``: start ``n`` app processes on one fresh PostgreSQL database
+    (``R1_DATABASE_URL``) of the session's cluster, or of the cluster at ``server`` (one a test may
+    restart), each with its own data and log folders, all on the fake upstream; returns their URLs."""
     from contextlib import ExitStack
 
     import postgres
 
-    server = request.getfixturevalue("postgres_server")  # skips (fails under CI) without PostgreSQL
     with ExitStack() as stack:
-        def start(n: int) -> list[str]:
+        def start(n: int, server: str | None = None) -> list[str]:
+            # The session's cluster only when asked for: it skips (fails under CI) without PostgreSQL.
+            server = server or request.getfixturevalue("postgres_server")
             database = stack.enter_context(postgres.fresh_database(server))
             urls = []
             for i in range(n):

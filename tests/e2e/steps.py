@@ -11,6 +11,7 @@ way ``fake_upstream`` is importable.
 from __future__ import annotations
 
 import re
+import time
 
 from fake_upstream import reply
 
@@ -144,3 +145,32 @@ def type_in(page, label: str, text: str) -> None:
     field.click()
     field.fill(text)
 
+
+def ask(page, text: str) -> None:
+    """Click the chat input, type ``text`` and click the send arrow, as a person does."""
+    box = page.locator(CHAT_INPUT)
+    expect()(box).to_be_enabled()
+    box.click()
+    page.keyboard.type(text, delay=10)
+    expect()(box).to_have_value(text)
+    page.locator(SUBMIT).click()
+
+
+def answered(page, question: str) -> None:
+    """The last reply on screen is the fake upstream's finished answer to ``question``."""
+    assistant = page.locator(ASSISTANT).last
+    expect()(assistant).to_contain_text("You said: " + question)
+    expect()(assistant.locator(CAPTION).last).to_contain_text(MODEL)
+    wait_idle(page)
+
+
+def eventually(check, timeout: float = TIMEOUT / 1000):
+    """Retry ``check`` (which raises AssertionError) until it passes or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return check()
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 from fake_upstream import reply
@@ -23,6 +22,7 @@ from steps import (
     SIDEBAR,
     THINKING_LABEL,
     TIMEOUT,
+    eventually,
     expect,
     send,
     shoot,
@@ -109,18 +109,6 @@ def download(page, body, label: str):
     dl = info.value
     with open(dl.path(), encoding="utf-8") as fh:
         return dl.suggested_filename, fh.read()
-
-
-def eventually(check, timeout: float = TIMEOUT / 1000):
-    """Retry ``check`` (which raises AssertionError) until it passes or ``timeout`` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
 
 
 def chat_requests(upstream) -> list[dict]:

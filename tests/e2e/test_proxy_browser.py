@@ -34,16 +34,14 @@ import pytest
 from conftest import ROOT, _app_env, _free_port, streamlit_process
 from steps import (
     APP,
-    ASSISTANT,
-    CAPTION,
     CHAT_INPUT,
-    MODEL,
     SIDEBAR,
-    SUBMIT,
     TIMEOUT,
+    answered,
+    ask,
+    eventually,
     expect,
     shoot,
-    wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
@@ -181,20 +179,6 @@ def proxy(request, upstream, tmp_path):
                   + "\n----- nginx errors -----\n" + running.errors())
 
 
-def eventually(check, timeout: float = TIMEOUT / 1000):
-    """Retry ``check`` (which raises AssertionError) until it passes or ``timeout`` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
-
-# ----- Without a browser ----------------------------------------------------------------------------
-
 def test_nginx_accepts_the_shipped_config(tmp_path):
     need_nginx()
     conf = main_config(tmp_path, render(_free_port(), [_free_port(), _free_port()]))
@@ -275,24 +259,6 @@ def open_through(browser, url: str):
     page.goto(url, wait_until="domcontentloaded")
     expect()(page.locator(CHAT_INPUT)).to_be_visible()
     return page
-
-
-def ask(page, text: str) -> None:
-    """Click the chat input, type ``text`` and click the send arrow, as a person does."""
-    box = page.locator(CHAT_INPUT)
-    expect()(box).to_be_enabled()
-    box.click()
-    page.keyboard.type(text, delay=10)
-    expect()(box).to_have_value(text)
-    page.locator(SUBMIT).click()
-
-
-def answered(page, question: str) -> None:
-    """The last reply on screen is the fake upstream's finished answer to ``question``."""
-    assistant = page.locator(ASSISTANT).last
-    expect()(assistant).to_contain_text("You said: " + question)
-    expect()(assistant.locator(CAPTION).last).to_contain_text(MODEL)
-    wait_idle(page)
 
 
 def export_markdown(page) -> str:

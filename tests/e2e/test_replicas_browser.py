@@ -26,9 +26,10 @@ from steps import (
     MODEL,
     SIDEBAR,
     STOP,
-    SUBMIT,
     THINKING_LABEL,
     TIMEOUT,
+    answered,
+    ask,
     expect,
     shoot,
     wait_idle,
@@ -51,24 +52,6 @@ WORDS = {
 
 
 # ----- Local helpers ------------------------------------------------------------------------------
-
-def ask(page, text: str) -> None:
-    """Click the chat input, type ``text`` and click the send arrow, as a person does."""
-    box = page.locator(CHAT_INPUT)
-    expect()(box).to_be_enabled()
-    box.click()
-    page.keyboard.type(text, delay=10)
-    expect()(box).to_have_value(text)
-    page.locator(SUBMIT).click()
-
-
-def answered(page, question: str) -> None:
-    """The last reply on screen is the fake upstream's finished answer to ``question``."""
-    assistant = page.locator(ASSISTANT).last
-    expect()(assistant).to_contain_text("You said: " + question)
-    expect()(assistant.locator(CAPTION).last).to_contain_text(MODEL)
-    wait_idle(page)
-
 
 def cid_of(page) -> str:
     """The open conversation's id, from the page's URL (``?c=``)."""

@@ -27,6 +27,7 @@ from steps import (
     STOP,
     THINKING_LABEL,
     TIMEOUT,
+    eventually,
     expect,
     send,
     shoot,
@@ -116,18 +117,6 @@ def marks(page) -> dict[str, str]:
 def spinning(page) -> set[str]:
     """The conversations the sidebar marks as generating."""
     return {cid for cid, content in marks(page).items() if "progress_activity" in content}
-
-
-def eventually(check, timeout: float = TIMEOUT / 1000):
-    """Retry ``check`` (which raises AssertionError) until it passes or ``timeout`` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
 
 
 def assert_equal(got, want) -> None:
