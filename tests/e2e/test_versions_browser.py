@@ -18,12 +18,11 @@ from fake_upstream import reply
 from steps import (
     ASSISTANT,
     CAPTION,
-    CHAT_INPUT,
     LIVE,
     MODEL,
     SIDEBAR,
     STOP,
-    SUBMIT,
+    ask,
     expect,
     shoot,
     wait_idle,
@@ -52,16 +51,6 @@ WORDS = {
 
 
 # ----- Local helpers ------------------------------------------------------------------------------
-
-def ask(page, text: str) -> None:
-    """Click the chat input, type ``text`` and click the send arrow, as a person does."""
-    box = page.locator(CHAT_INPUT)
-    expect()(box).to_be_enabled()
-    box.click()
-    page.keyboard.type(text, delay=5)
-    expect()(box).to_have_value(text)
-    page.locator(SUBMIT).click()
-
 
 def finished(page, answer: str) -> None:
     """The last reply on screen is ``answer``, finished and redrawn from the store."""
