@@ -218,7 +218,8 @@ def test_a_reply_still_streaming_elsewhere_is_shown_as_such(app, tmp_path):
     other_tab.db.close()
     again = new_app(tmp_path, {"c": cid})
     assert "being writ" in main_text(again) and "Still being written" in main_text(again)
-    assert not [b for b in again.button if b.key in ("regenerate", "edit_last")]  # it would drop that reply
+    assert not [b for b in again.button if b.key == "regenerate"]  # no reply to ask again while it is written
+    assert again.button(key="edit_last").disabled  # an edit would ask again under a reply still being written
 
 
 def message_cid(app) -> str:
