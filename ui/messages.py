@@ -67,6 +67,16 @@ export default function ({ data, parentElement }) {
 COPY_BUTTON = st.components.v2.component("copy_answer", html=COPY_HTML, css=COPY_CSS, js=COPY_JS)
 
 
+# A screen reader reads an icon-only button by its icon's name ("chevron_left icon"). These buttons
+# carry their words as the label, kept for it and hidden from sight (the tooltip shows them).
+ICON_ONLY = ("older_", "newer_", "drop_")
+ICON_ONLY_STYLE = (
+    "<span class='r1-icon-only'></span>\n<style>\n"
+    "[data-testid='stElementContainer']:has(.r1-icon-only) {display: none}\n"
+    + ", ".join(f"[class*='st-key-{key}'] button [data-testid='stMarkdownContainer']" for key in ICON_ONLY)
+    + " {position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);"
+    " white-space: nowrap}\n</style>")
+
 JUST_ASKED = object()  # show_outcome's default: the reply answers the question right before it
 
 
@@ -178,18 +188,18 @@ def tree_actions(view: View, msg: dict, locked: bool) -> None:
     """A message's "‹ 2 / 3 ›" when it has versions, Branch, and Delete version; the ones that change
     the conversation wait while a reply is being written in it (``locked``)."""
     t, mid, (number, count) = view.t, msg["id"], (msg.get("version", 1), msg.get("versions", 1))
-    if count > 1:
-        st.button("", icon=":material/chevron_left:", type="tertiary", key=f"older_{mid}",
+    if count > 1:  # the icon-only buttons' labels are for screen readers (ICON_ONLY_STYLE)
+        st.button(t("chats.version_older"), icon=":material/chevron_left:", type="tertiary", key=f"older_{mid}",
                   help=t("chats.version_older"), disabled=locked or number == 1,
                   on_click=switch_version, args=(view, msg, -1))
         st.caption(t("chats.version", n=number, of=count), width="content")
-        st.button("", icon=":material/chevron_right:", type="tertiary", key=f"newer_{mid}",
+        st.button(t("chats.version_newer"), icon=":material/chevron_right:", type="tertiary", key=f"newer_{mid}",
                   help=t("chats.version_newer"), disabled=locked or number == count,
                   on_click=switch_version, args=(view, msg, 1))
     st.button(t("chats.branch_short"), icon=":material/call_split:", type="tertiary", key=f"branch_{mid}",
               help=t("chats.branch"), on_click=branch_from, args=(view, msg))
     if count > 1:
-        st.button("", icon=":material/delete:", type="tertiary", key=f"drop_{mid}",
+        st.button(t("chats.delete_version"), icon=":material/delete:", type="tertiary", key=f"drop_{mid}",
                   help=t("chats.delete_version"), disabled=locked,
                   on_click=page_state.open_dialog, args=("deleting_version", mid))
 
@@ -308,9 +318,7 @@ def show_history(view: View, messages: list[dict], busy: bool):
     again = again and not locked and not busy
     notes = unsent_notes(messages)  # over every message: what history leaves out depends on what came before
     start = window_start(messages, page_state.history_top(view.cid, len(messages)))
-    if start:
-        st.button(view.t("chats.show_older", n=start), icon=":material/expand_less:", type="tertiary",
-                  key="show_older", on_click=page_state.show_older, args=(view.cid, start))
+    show_older(view, start)
     for i in range(start, len(messages)):
         msg = messages[i]
         # A run that follows a live reply lasts as long as it does, and the browser shows what the last
@@ -327,6 +335,15 @@ def show_history(view: View, messages: list[dict], busy: bool):
     if messages:
         scroll.follow_bottom(view.cid, start)
     return None if slot is None else functools.partial(actions_later, view, *slot)
+
+
+def show_older(view: View, start: int) -> None:
+    """The button that draws the ``start`` messages above the window, if any; and the style that hides
+    the icon-only buttons' labels from sight (drawn once a run, ahead of them)."""
+    st.html(ICON_ONLY_STYLE)
+    if start:
+        st.button(view.t("chats.show_older", n=start), icon=":material/expand_less:", type="tertiary",
+                  key="show_older", on_click=page_state.show_older, args=(view.cid, start))
 
 
 def actions_later(view: View, holder, question: dict) -> None:

@@ -41,10 +41,10 @@ DIALOG = '[role="dialog"]:not([data-testid="stPopoverBody"])'
 CID = re.compile(r"[?&]c=([0-9a-f-]{8,})")
 
 WORDS = {
-    "en-US": {"send": "Send", "older": "Previous version", "branch": "{} (branch)",
+    "en-US": {"send": "Send", "older": "Previous version", "newer": "Next version", "branch": "{} (branch)",
               "questions": ("What colour is the sky?", "And the sea?", "And grass?"),
               "edited": "What colour is the sky at night?"},
-    "zh-CN": {"send": "发送", "older": "上一个版本", "branch": "{}（分支）",
+    "zh-CN": {"send": "发送", "older": "上一个版本", "newer": "下一个版本", "branch": "{}（分支）",
               "questions": ("天空是什么颜色？", "那大海呢？", "那草呢？"),
               "edited": "夜晚的天空是什么颜色？"},
 }
@@ -126,6 +126,10 @@ def test_regenerate_keeps_version_one_and_a_follow_up_goes_with_it(new_page, ups
     ex(version_of(message)).to_have_text("2 / 2")
     ex(action(message, "newer_")).to_be_disabled()
     tooltip_of(page, action(message, "older_"), words["older"])
+    # A screen reader says the words, not the icon's name; the eye sees only the arrow.
+    ex(action(message, "older_")).to_have_accessible_name(words["older"])
+    ex(action(message, "newer_")).to_have_accessible_name(words["newer"])
+    assert action(message, "older_").bounding_box()["width"] < 40
     shoot(page, artifacts / f"versions_regenerated_{locale}.png")
 
     action(message, "older_").click()
@@ -249,6 +253,7 @@ def test_deleting_a_version_asks_first_and_shows_the_one_before(new_page, upstre
     message = page.locator(ASSISTANT)
     ex(version_of(message)).to_have_text("3 / 3")
 
+    ex(action(message, "drop_")).to_have_accessible_name("Delete this version")
     action(message, "drop_").click()
     dialog = page.locator(DIALOG)
     ex(dialog).to_contain_text("Delete this version?")

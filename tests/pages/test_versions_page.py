@@ -140,3 +140,22 @@ def test_while_another_tab_writes_the_last_reply_the_version_arrows_are_disabled
     assert arrows and all(b.disabled for b in arrows)
     assert any("Still being written elsewhere" in str(c.value) for c in app.main.caption)
 
+
+
+@pytest.mark.parametrize(("locale", "words"), [
+    ("en-US", ["Previous version", "Next version", "Delete this version"]),
+    ("zh-CN", ["上一个版本", "下一个版本", "删除这个版本"]),
+])
+def test_the_icon_only_buttons_have_words_for_a_screen_reader(app, locale, words):
+    send(app, "Name a colour")
+    click(app, "regenerate")
+    at = AppTest.from_file(APP, default_timeout=30)  # a visitor with that language opens it
+    at.context = {"locale": locale}
+    at.query_params["c"] = app.session_state["conversation_id"]
+    at.run()
+    icon_only = [b for prefix in ("older_", "newer_", "drop_")
+                 for b in at.button if b.key and b.key.startswith(prefix)]
+    # Read aloud as their label (an empty one would be read as the icon's name), shown as a tooltip.
+    assert [b.label for b in icon_only] == words and [b.help for b in icon_only] == words
+    [style] = [h.proto.body for h in at.main.get("html") if "r1-icon-only" in h.proto.body]
+    assert all(f"st-key-{prefix}" in style for prefix in ("older_", "newer_", "drop_"))
