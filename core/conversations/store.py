@@ -110,10 +110,10 @@ class Store:
 
     def outline(self, owner: str, cid: str | None) -> Outline:
         """Every message of the conversation by its place in the tree; empty unless ``owner``'s."""
-        rows = self.db.query("SELECT m.id, m.parent_id, m.chosen, m.position FROM messages m JOIN conversations c"
-                             " ON c.id = m.conversation_id WHERE c.id = :id AND c.owner = :owner",
-                             {"id": cid or "", "owner": owner})
-        return Outline(Node(r["id"], r["parent_id"], bool(r["chosen"]), r["position"]) for r in rows)
+        rows = self.db.query("SELECT m.id, m.parent_id, m.chosen, m.position, m.role FROM messages m"
+                             " JOIN conversations c ON c.id = m.conversation_id"
+                             " WHERE c.id = :id AND c.owner = :owner", {"id": cid or "", "owner": owner})
+        return Outline(Node(r["id"], r["parent_id"], bool(r["chosen"]), r["position"], r["role"]) for r in rows)
 
     def messages(self, owner: str, cid: str | None, since: int = 0, reasoning: bool = True,
                  outline: Outline | None = None) -> list[Message]:

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Node:
     """One message's place in the tree: its parent (``None`` for a first message), whether it is
-    the chosen version among its siblings, and its position (the order messages were added in)."""
+    the chosen version among its siblings, its position (the order messages were added in) and
+    whose words it is (``user`` or ``assistant``)."""
 
     id: str
     parent: str | None
     chosen: bool
     position: int
+    role: str = ""  # hand-made trees in tests need none
 
 
 class Outline:

@@ -40,12 +40,15 @@ def regenerate(store: Store, owner: str, cid: str, messages: Sequence[Mapping]) 
 def edit(store: Store, owner: str, cid: str, question: Mapping, text: str) -> bool:
     """Add ``text`` as a new version of the user message ``question`` (which stays, with its replies),
     ending the branch there so that its reply is asked for next."""
-    if question.get("role") != "user" or not text.strip():
+    if not text.strip():
         return False
     with store.transaction():
-        if question["id"] not in store.outline(owner, cid).by_id:
-            return False  # deleted in another tab meanwhile
-        store.append(owner, cid, records.new_message("user", text), parent=question.get("parent"))
+        # Only the id is taken from the caller: where the question sits, and that it is one, is the
+        # store's to say (a page's copy may be stale, or the id another owner's or conversation's).
+        stored = store.outline(owner, cid).by_id.get(question.get("id"))
+        if stored is None or stored.role != "user":
+            return False  # deleted in another tab meanwhile, or not a question of this conversation
+        store.append(owner, cid, records.new_message("user", text), parent=stored.parent)
     return True
 
 
@@ -80,11 +83,13 @@ def branch(store: Store, owner: str, cid: str, mid: str, title: str) -> str | No
 
 
 def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> tuple[str, Callable[[Reply], bool | None]]:
-    """Store the reply as streaming at once; return its id and the function that saves its progress.
+    """Store the reply as streaming at once, below the last message on screen; return its id and the
+    function that saves its progress.
 
     A save that fails (disk full, a lock held too long) is logged and reported by returning
-    False, and one whose row is gone (its conversation deleted, its turn edited elsewhere) by
-    returning None; the reply keeps streaming either way.
+    False, and one whose row is gone (its conversation or its version deleted elsewhere) by
+    returning None; the reply keeps streaming either way. A question edited elsewhere meanwhile
+    leaves it saving into its own version, now one step away.
     """
     mid = store.append(owner, cid, reply.to_message())
 
@@ -92,7 +97,7 @@ def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> tuple[str, 
         try:
             if store.update(mid, current.to_message()):
                 return True
-            logs.get().warning("reply %s is gone (its conversation was changed elsewhere)", mid)
+            logs.get().warning("reply %s is gone (its conversation or version was deleted elsewhere)", mid)
             return None
         except DatabaseError as exc:
             logs.get().warning("saving reply %s failed: %s", mid, exc)

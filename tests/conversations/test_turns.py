@@ -163,6 +163,27 @@ def test_edit_of_a_reply_changes_nothing(store):
     assert store.messages("me", cid) == before and len(store.tree("me", cid)) == 2
 
 
+def test_edit_places_the_new_version_where_the_store_has_the_question_not_where_the_caller_says(store):
+    cid = conversation(store, "me", user("q1"), assistant("a1"), user("q2"), assistant("a2"))
+    before = store.messages("me", cid)
+    forged = {**before[2], "parent": None}  # would make it a version of the first question
+    assert turns.edit(store, "me", cid, forged, "q2 again")
+    after = store.messages("me", cid)
+    assert after[:2] == before[:2] and (after[2]["content"], after[2]["parent"]) == ("q2 again", before[1]["id"])
+    assert (before[0]["id"], 1) in [(m["id"], m["versions"]) for m in after]  # the first question has no twin
+
+
+def test_edit_of_a_reply_called_a_question_or_of_another_owners_question_changes_nothing(store):
+    cid = conversation(store, "me", user("q"), assistant("a greeting"))
+    theirs = conversation(store, "them", user("their question"))
+    before = store.messages("me", cid)
+    assert not turns.edit(store, "me", cid, {**before[1], "role": "user"}, "hello")
+    assert not turns.edit(store, "me", cid, store.messages("them", theirs)[0], "hello")
+    assert not turns.edit(store, "me", theirs, store.messages("them", theirs)[0], "hello")
+    assert store.messages("me", cid) == before and len(store.tree("me", cid)) == 2
+    assert contents(store, "them", theirs) == [("user", "their question")]
+
+
 def test_last_user_index():
     assert turns.last_user_index([]) is None
     assert turns.last_user_index([assistant("a")]) is None
