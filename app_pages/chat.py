@@ -13,7 +13,7 @@ from core.conversations.message import ConversationGone
 from core.replies.registry import NoRoom
 from ui import context, generating, live, outage, page_state, sidebar
 from ui.conversation_menu import draw_header
-from ui.messages import View, edit_button, load, show_history, show_outcome, watch
+from ui.messages import View, load, placed, show_history, show_outcome, watch
 
 WAITING = ":material/hourglass_top:"  # the icon of a question refused because no reply can start now
 
@@ -100,7 +100,7 @@ if not_sent:  # right above the input that holds the question again, even while 
     notice_slot.error(not_sent[0], icon=not_sent[1])  # pinned with the input: seen however long the page
 
 
-def follow_here(slot, job, edit_slot) -> None:
+def follow_here(slot, job, actions_later) -> None:
     """Draw the reply generating here in ``slot`` until it ends, then what it ended with."""
     stop_slot.button(t("chat.stop"), icon=":material/stop_circle:", key="stop_reply",
                      on_click=replies.stop, args=(visitor, cid))
@@ -110,7 +110,7 @@ def follow_here(slot, job, edit_slot) -> None:
         sidebar.mark(t, marks, generating.tell(t, store, keeping.owner, visitor, replies, cid))
 
     with slot.chat_message("assistant"):
-        finished = live.follow(t, job, every_second)
+        finished = placed(view, live.follow(t, job, every_second), job.mid)
         # Drawn in place rather than by a rerun: redrawing a long reasoning costs the browser seconds.
         if job.saved is False:
             st.warning(t("chats.save_failed"), icon=":material/database_off:")
@@ -120,9 +120,8 @@ def follow_here(slot, job, edit_slot) -> None:
     if not_sent and not_sent[1] == WAITING:  # "still answering" is no longer so: the question can go now
         notice_slot.empty()
     every_second()  # this reply is done: no toast for it, its mark goes
-    if edit_slot is not None:
-        with edit_slot.container():
-            edit_button(view)
+    if actions_later is not None:
+        actions_later()
 
 
 # While the page follows a live reply, Streamlit keeps showing (faded) what the previous run drew that
@@ -131,7 +130,7 @@ def follow_here(slot, job, edit_slot) -> None:
 # takes the place of another conversation (or another window of this one); otherwise the same one,
 # so that the browser keeps the messages it has drawn.
 with live.cleared().container() if live_reply and moved else st.container():
-    edit_slot = show_history(view, messages[:-1] if live_reply else messages, bool(live_reply))
+    actions_later = show_history(view, messages[:-1] if live_reply else messages, bool(live_reply))
     if could_not_start:  # nothing was asked: say why, and offer to ask again
         with st.chat_message("assistant"):
             st.error(could_not_start[0], icon=could_not_start[1])
@@ -141,4 +140,4 @@ with live.cleared().container() if live_reply and moved else st.container():
         watch(view, messages[-1])  # written by another server process: poll the store
     if live_reply:
         # Afresh too: in the place of an earlier reply, a chat message would keep that reply's actions.
-        follow_here(live.cleared(), live_reply, edit_slot)
+        follow_here(live.cleared(), live_reply, actions_later)

@@ -29,7 +29,7 @@ def main(url: str, base_url: str, model: str) -> None:
     ep = endpoint(base_url, model)
     client = conversation.make_client(ep)
     reply, frames = conversation.start_reply(client, ep, store.messages(OWNER, cid), conversation.Options())
-    save = turns.begin_reply(store, OWNER, cid, reply)
+    _, save = turns.begin_reply(store, OWNER, cid, reply)
     for _ in turns.saving(frames, reply, save):
         pass
     save(reply)  # the test kills this process long before the reply ends

@@ -227,7 +227,7 @@ def test_a_cycle_is_reported_with_its_path():
     assert [describe(chain) for chain in cycles(graph)] == ["a -> b -> c -> a (a.py:1, b.py:1, c.py:1)"]
 
 
-PAGE_KEYS = {"conversation_id", "pending", "editing", "renaming", "deleting", "importing", "missing_conversation",
+PAGE_KEYS = {"conversation_id", "pending", "editing", "renaming", "deleting", "deleting_version", "importing", "missing_conversation",
              "unsent", "unsent_fresh", "unsent_in", "prompt", "history_top", "drawn_window", "generating"}
 
 

@@ -10,7 +10,7 @@ from core.chat.mathtext import to_streamlit
 from core.conversations import export, turns
 from core.conversations.database import DatabaseError
 from ui import context, page_state
-from ui.messages import View
+from ui.messages import View, still_answering
 
 UPLOAD_MB = 5 * export.MAX_MB  # what the browser lets through; export.MAX_MB is what an import may be
 
@@ -35,13 +35,15 @@ def draw_header(view: View, title: str, messages: list[dict], secrets: list[str]
             st.download_button(t("chats.export_md"), lambda: export.to_markdown(
                 title, fresh(), thinking, t, secrets=secrets), file_name(title, "md"),
                 "text/markdown", icon=":material/description:", on_click="ignore", width="stretch")
+            whole = functools.partial(view.store.tree, view.owner, view.cid)  # every version
             st.download_button(t("chats.export_json"), lambda: export.to_json(
-                title, fresh(), time.time(), secrets=secrets), file_name(title, "json"),
+                title, whole(), time.time(), secrets=secrets), file_name(title, "json"),
                 "application/json", icon=":material/data_object:", on_click="ignore", width="stretch")
         st.button("", icon=":material/delete:", help=t("chats.delete"), type="tertiary", key="delete_open",
                   on_click=page_state.open_dialog, args=("deleting",))
     show_dialog("renaming", t("chats.rename_title"), rename_dialog, view, title)
     show_dialog("deleting", t("chats.delete_title"), delete_dialog, view, title, len(messages))
+    show_dialog("deleting_version", t("chats.delete_version_title"), delete_version_dialog, view)
 
 
 def show_dialog(flag: str, title: str, body, *args) -> None:
@@ -81,6 +83,28 @@ def delete_dialog(view: View, title: str, count: int) -> None:
             st.rerun()
         if st.button(t("chats.cancel"), key="delete_cancel"):
             page_state.close_dialog("deleting")
+            st.rerun()
+
+
+def delete_version_dialog(view: View) -> None:
+    """Delete one version of a message, and what hangs below it, only after the user confirms; the
+    version before it is shown in its place."""
+    t, mid = view.t, page_state.opened_for("deleting_version")
+    outline = view.store.outline(view.owner, view.cid)
+    if mid not in outline.by_id:  # gone meanwhile (another tab)
+        page_state.close_dialog("deleting_version")
+        st.rerun()
+    below = len(outline.below(mid)) - 1
+    st.write(t("chats.delete_version_body", n=below) if below else t("chats.delete_version_alone"))
+    with st.container(horizontal=True):
+        if st.button(t("chats.delete"), type="primary", icon=":material/delete:", key="delete_version_confirm"):
+            if still_answering(view):
+                return
+            view.store.delete_version(view.owner, view.cid, mid)
+            page_state.close_dialog("deleting_version")
+            st.rerun()
+        if st.button(t("chats.cancel"), key="delete_version_cancel"):
+            page_state.close_dialog("deleting_version")
             st.rerun()
 
 

@@ -1,5 +1,8 @@
-"""Stored messages drawn as they looked when they finished, with the actions that fit them."""
+"""Stored messages drawn as they looked when they finished, with the actions that fit them: copy,
+edit, regenerate, step through a message's versions, branch into a new conversation, delete a
+version. Nothing replaces a message: Edit and Regenerate add versions beside it."""
 
+import functools
 from dataclasses import dataclass
 
 import streamlit as st
@@ -64,6 +67,16 @@ export default function ({ data, parentElement }) {
 COPY_BUTTON = st.components.v2.component("copy_answer", html=COPY_HTML, css=COPY_CSS, js=COPY_JS)
 
 
+# A screen reader reads an icon-only button by its icon's name ("chevron_left icon"). These buttons
+# carry their words as the label, kept for it and hidden from sight (the tooltip shows them).
+ICON_ONLY = ("older_", "newer_", "drop_")
+ICON_ONLY_STYLE = (
+    "<span class='r1-icon-only'></span>\n<style>\n"
+    "[data-testid='stElementContainer']:has(.r1-icon-only) {display: none}\n"
+    + ", ".join(f"[class*='st-key-{key}'] button [data-testid='stMarkdownContainer']" for key in ICON_ONLY)
+    + " {position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);"
+    " white-space: nowrap}\n</style>")
+
 JUST_ASKED = object()  # show_outcome's default: the reply answers the question right before it
 
 
@@ -84,7 +97,7 @@ def budget_of(view: View, msg: dict) -> int:
 
 
 def regenerate(view: View, budget: int | None = None) -> None:
-    """Button callback: drop the last reply and ask for a new one on this run."""
+    """Button callback: ask for a new version of the last reply on this run (the old one stays)."""
     page_state.close_dialog("editing")
     if turns.regenerate(view.store, view.owner, view.cid, view.store.messages(view.owner, view.cid)):
         if budget:
@@ -92,31 +105,65 @@ def regenerate(view: View, budget: int | None = None) -> None:
         page_state.ask_again()
 
 
-def send_edit(view: View) -> None:
-    """Button callback: resend the edited last question in place of the old one."""
-    messages = view.store.messages(view.owner, view.cid)
-    if turns.edit_last(view.store, view.owner, view.cid, messages, st.session_state.get("edit_text", "")):
+def still_answering(view: View) -> bool:
+    """Whether a reply is being written in this conversation by this server, said by a toast: the
+    conversation must not change under it (the buttons stay enabled while the page follows it, so
+    that the run drawing it draws over the same ones)."""
+    if context.replies().find(context.visitor(context.chats()[1]), view.cid) is None:
+        return False
+    st.toast(view.t("chats.wait_for_reply"), icon=":material/hourglass_top:")
+    return True
+
+
+def send_edit(view: View, question: dict) -> None:
+    """Button callback: send the edited question as a new version of it, and ask from there."""
+    if still_answering(view):
+        return  # the edit box stays open with the text
+    if turns.edit(view.store, view.owner, view.cid, question, st.session_state.get("edit_text", "")):
         page_state.ask_again()
     page_state.close_dialog("editing")
 
 
-def show_user(view: View, msg: dict, last: bool, unsent: str | None = None):
-    """A question, verbatim; the last one can be edited and sent again. Returns the slot for its Edit
-    button when a reply is about to stream (the button belongs there once the reply is done)."""
+def switch_version(view: View, msg: dict, step: int) -> None:
+    """Button callback: show the version ``step`` away from ``msg`` (and below it, what was chosen there)."""
+    outline = view.store.outline(view.owner, view.cid)
+    if still_answering(view) or msg["id"] not in outline.by_id:
+        return
+    siblings = [n.id for n in outline.siblings(msg["id"])]
+    at = siblings.index(msg["id"]) + step
+    if 0 <= at < len(siblings):
+        view.store.choose(view.owner, view.cid, siblings[at])
+
+
+def branch_from(view: View, msg: dict) -> None:
+    """Button callback: open a new conversation holding the messages down to ``msg``; from a question,
+    its reply is asked for there."""
+    current = view.store.get(view.owner, view.cid)
+    title = view.t("chats.branch_title", title=current.title if current else "")
+    cid = turns.branch(view.store, view.owner, view.cid, msg["id"], title)
+    if cid:
+        page_state.open_conversation(cid)
+        if msg["role"] == "user":
+            page_state.ask_again()
+
+
+def show_user(view: View, msg: dict, last: bool | None, unsent: str | None = None, locked: bool = False):
+    """A question, verbatim, with its versions and actions. Returns the slot for the last question's
+    actions when a reply is about to stream (``last`` is None: they belong there once it is done)."""
     t = view.t
     if last is None:
         show_question(t, msg, unsent)
         return st.empty()
-    if last and page_state.is_open("editing"):
+    if page_state.opened_for("editing") == msg["id"]:
         st.text_area(t("chats.edit"), msg["content"], key="edit_text", label_visibility="collapsed")
+        st.caption(t("chats.edit_keeps"))  # what follows this question is not lost: one ‹ away
         with st.container(horizontal=True):
             st.button(t("chats.edit_send"), type="primary", icon=":material/send:", on_click=send_edit,
-                      args=(view,))
+                      args=(view, msg))
             st.button(t("chats.cancel"), on_click=page_state.close_dialog, args=("editing",))
-        return
+        return None
     show_question(t, msg, unsent)
-    if last:
-        edit_button(view)
+    question_actions(view, msg, last, locked)
     return None
 
 
@@ -127,13 +174,37 @@ def show_question(t, msg: dict, unsent: str | None) -> None:
         st.caption(t(unsent))
 
 
-def edit_button(view: View) -> None:
-    """The Edit button under the last question."""
-    st.button(view.t("chats.edit"), icon=":material/edit:", type="tertiary", key="edit_last",
-              on_click=page_state.open_dialog, args=("editing",))
+def question_actions(view: View, msg: dict, last: bool, locked: bool = False) -> None:
+    """Under a question: Edit (a new version, asked again), its versions, Branch, Delete version."""
+    t = view.t
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.button(t("chats.edit"), icon=":material/edit:", type="tertiary", disabled=locked,
+                  key="edit_last" if last else f"edit_{msg['id']}",
+                  on_click=page_state.open_dialog, args=("editing", msg["id"]))
+        tree_actions(view, msg, locked)
 
 
-def show_outcome(view: View, msg: dict, last: bool, unsent: str | None = JUST_ASKED) -> None:
+def tree_actions(view: View, msg: dict, locked: bool) -> None:
+    """A message's "‹ 2 / 3 ›" when it has versions, Branch, and Delete version; the ones that change
+    the conversation wait while a reply is being written in it (``locked``)."""
+    t, mid, (number, count) = view.t, msg["id"], (msg.get("version", 1), msg.get("versions", 1))
+    if count > 1:  # the icon-only buttons' labels are for screen readers (ICON_ONLY_STYLE)
+        st.button(t("chats.version_older"), icon=":material/chevron_left:", type="tertiary", key=f"older_{mid}",
+                  help=t("chats.version_older"), disabled=locked or number == 1,
+                  on_click=switch_version, args=(view, msg, -1))
+        st.caption(t("chats.version", n=number, of=count), width="content")
+        st.button(t("chats.version_newer"), icon=":material/chevron_right:", type="tertiary", key=f"newer_{mid}",
+                  help=t("chats.version_newer"), disabled=locked or number == count,
+                  on_click=switch_version, args=(view, msg, 1))
+    st.button(t("chats.branch_short"), icon=":material/call_split:", type="tertiary", key=f"branch_{mid}",
+              help=t("chats.branch"), on_click=branch_from, args=(view, msg))
+    if count > 1:
+        st.button(t("chats.delete_version"), icon=":material/delete:", type="tertiary", key=f"drop_{mid}",
+                  help=t("chats.delete_version"), disabled=locked,
+                  on_click=page_state.open_dialog, args=("deleting_version", mid))
+
+
+def show_outcome(view: View, msg: dict, last: bool, unsent: str | None = JUST_ASKED, locked: bool = False) -> None:
     """Status notes and errors that tell how the reply ended, and whether the model will remember it.
 
     ``unsent`` is the note's key when history leaves this reply out; a reply that just streamed
@@ -160,24 +231,26 @@ def show_outcome(view: View, msg: dict, last: bool, unsent: str | None = JUST_AS
     if status != "streaming":
         if unsent:
             st.caption(t(unsent))
-        show_actions(view, msg, last)
+        show_actions(view, msg, last, locked)
 
 
-def show_actions(view: View, msg: dict, last: bool) -> None:
-    """Copy any answer; regenerate (or retry) the last reply; offer a bigger budget after a cut."""
+def show_actions(view: View, msg: dict, last: bool, locked: bool = False) -> None:
+    """Copy any answer; regenerate (or retry) the last reply; offer a bigger budget after a cut; a
+    stored reply's versions, Branch and Delete version."""
     t = view.t
-    with st.container(horizontal=True, gap="small"):
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         if msg["content"]:
             copy_button(t, msg)
-        if not last:
-            return
-        again = "chats.regenerate" if msg["status"] in ("complete", "length") else "chat.retry"
-        st.button(t(again), icon=":material/refresh:", type="tertiary", key="regenerate",
-                  on_click=regenerate, args=(view,))
-        if msg["status"] == "length":
-            budget = conversation.raised_budget(budget_of(view, msg))
-            st.button(t("chat.continue", n=budget), icon=":material/add:", type="tertiary",
-                      on_click=regenerate, args=(view, budget))
+        if last:
+            again = "chats.regenerate" if msg["status"] in ("complete", "length") else "chat.retry"
+            st.button(t(again), icon=":material/refresh:", type="tertiary", key="regenerate",
+                      on_click=regenerate, args=(view,))
+            if msg["status"] == "length":
+                budget = conversation.raised_budget(budget_of(view, msg))
+                st.button(t("chat.continue", n=budget), icon=":material/add:", type="tertiary",
+                          on_click=regenerate, args=(view, budget))
+        if msg.get("id"):  # a stored reply, not the one just followed live (its row is read next run)
+            tree_actions(view, msg, locked)
 
 
 def copy_button(t, msg: dict) -> None:
@@ -188,14 +261,14 @@ def copy_button(t, msg: dict) -> None:
                 key=f"copy_{msg.get('id') or 'live'}", width="content")
 
 
-def show_assistant(view: View, msg: dict, last: bool, unsent: str | None = None) -> None:
+def show_assistant(view: View, msg: dict, last: bool, unsent: str | None = None, locked: bool = False) -> None:
     """Replay one stored reply exactly as it looked when it finished."""
     t = view.t
     if msg["reasoning"]:
         show_thinking(t, msg)
     if msg["content"]:
         st.markdown(to_streamlit(msg["content"]))
-    show_outcome(view, msg, last, unsent)
+    show_outcome(view, msg, last, unsent, locked)
     st.caption(records.footer(msg, t))
 
 
@@ -233,21 +306,19 @@ def unsent_notes(messages: list[dict]) -> dict[int, str]:
 
 
 def show_history(view: View, messages: list[dict], busy: bool):
-    """The newest stored messages (older ones on demand); the last ones get their actions. While a
-    reply is on its way, return the slot where the last question's Edit button goes when it is done."""
+    """The newest stored messages (older ones on demand), each with its actions. While a reply is on
+    its way, return a function that draws the last question's actions once it is done."""
     slot, final = None, len(messages) - 1
     last_user = turns.last_user_index(messages)
-    # The last question is editable only while at most its reply follows it; the last reply can
-    # be asked again only when a question precedes it (imports may hold other orders).
-    editable = last_user is not None and last_user >= final - 1
+    # The last reply can be asked again only when a question precedes it (imports may hold other orders).
     again = final >= 1 and messages[final]["role"] == "assistant" and messages[final - 1]["role"] == "user"
-    if messages and messages[final]["status"] == "streaming":  # another tab is still writing it
-        editable = again = False
+    # While another tab or replica writes the last reply, nothing may change the conversation under it
+    # (the page redraws when it ends). One written here is guarded by the callbacks instead.
+    locked = bool(messages) and messages[final]["status"] == "streaming"
+    again = again and not locked and not busy
     notes = unsent_notes(messages)  # over every message: what history leaves out depends on what came before
     start = window_start(messages, page_state.history_top(view.cid, len(messages)))
-    if start:
-        st.button(view.t("chats.show_older", n=start), icon=":material/expand_less:", type="tertiary",
-                  key="show_older", on_click=page_state.show_older, args=(view.cid, start))
+    show_older(view, start)
     for i in range(start, len(messages)):
         msg = messages[i]
         # A run that follows a live reply lasts as long as it does, and the browser shows what the last
@@ -256,13 +327,38 @@ def show_history(view: View, messages: list[dict], busy: bool):
         where = cleared() if busy and i >= final - 2 else st
         with where.chat_message(msg["role"]):
             if msg["role"] == "user":
-                last = editable and i == last_user
-                slot = show_user(view, msg, None if busy and last else last, notes.get(i)) or slot
+                last = i == last_user
+                drawn = show_user(view, msg, None if busy and last else last, notes.get(i), locked)
+                slot = (drawn, msg) if drawn is not None else slot
             else:
-                show_assistant(view, msg, i == final and again and not busy, notes.get(i))
+                show_assistant(view, msg, i == final and again, notes.get(i), locked)
     if messages:
         scroll.follow_bottom(view.cid, start)
-    return slot
+    return None if slot is None else functools.partial(actions_later, view, *slot)
+
+
+def show_older(view: View, start: int) -> None:
+    """The button that draws the ``start`` messages above the window, if any; and the style that hides
+    the icon-only buttons' labels from sight (drawn once a run, ahead of them)."""
+    st.html(ICON_ONLY_STYLE)
+    if start:
+        st.button(view.t("chats.show_older", n=start), icon=":material/expand_less:", type="tertiary",
+                  key="show_older", on_click=page_state.show_older, args=(view.cid, start))
+
+
+def actions_later(view: View, holder, question: dict) -> None:
+    """Draw the last question's actions in ``holder`` (held while its reply streamed)."""
+    with holder.container():
+        question_actions(view, question, True)
+
+
+def placed(view: View, msg: dict, mid: str | None) -> dict:
+    """A reply just followed live as the store now places it: its id and which version it is."""
+    outline = view.store.outline(view.owner, view.cid)
+    if mid not in outline.by_id:
+        return msg
+    number, count = outline.version(mid)
+    return {**msg, "id": mid, "parent": outline.by_id[mid].parent, "version": number, "versions": count}
 
 
 def load(store: Store, owner: str, cid: str | None) -> list[dict]:
@@ -270,9 +366,10 @@ def load(store: Store, owner: str, cid: str | None) -> list[dict]:
     long conversation that is most of the bytes, read on every run)."""
     if not cid:
         return []
-    outline = store.messages(owner, cid, reasoning=False)
-    start = window_start(outline, page_state.history_top(cid, len(outline)))
-    return outline[:start] + store.messages(owner, cid, since=start)
+    tree = store.outline(owner, cid)  # read once for both
+    light = store.messages(owner, cid, reasoning=False, outline=tree)
+    start = window_start(light, page_state.history_top(cid, len(light)))
+    return light[:start] + store.messages(owner, cid, since=start, outline=tree)
 
 
 def window_start(messages: list[dict], top: int) -> int:

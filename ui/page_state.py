@@ -18,8 +18,8 @@ import streamlit as st
 
 HISTORY_PAGE = 8  # messages drawn when a conversation opens: its newest turns, quickly
 OLDER_PAGE = 24  # messages each "Show older" adds above: more at a time, for a reader going back
-DIALOGS = ("editing", "renaming", "deleting", "importing")
-CONVERSATION_DIALOGS = DIALOGS[:3]  # the import dialog is not about the open conversation
+DIALOGS = ("editing", "renaming", "deleting", "deleting_version", "importing")
+CONVERSATION_DIALOGS = DIALOGS[:4]  # the import dialog is not about the open conversation
 
 
 def current_conversation(exists) -> str | None:
@@ -157,9 +157,15 @@ def is_pending() -> bool:
     return bool(st.session_state.get("pending"))
 
 
-def open_dialog(name: str) -> None:
-    """Open the edit box or a dialog (one of ``DIALOGS``)."""
-    st.session_state[name] = True
+def open_dialog(name: str, about: str | bool = True) -> None:
+    """Open the edit box or a dialog (one of ``DIALOGS``), ``about`` the message it concerns if any."""
+    st.session_state[name] = about
+
+
+def opened_for(name: str) -> str | None:
+    """The message the edit box or dialog ``name`` is open for, if it is."""
+    about = st.session_state.get(name)
+    return about if isinstance(about, str) else None
 
 
 def close_dialog(name: str) -> None:

@@ -13,7 +13,7 @@ from core.redact import redact
 from core.untrusted import clean_line, escape_html, inert_links
 
 FORMAT = "r1-chat.conversation"
-VERSION = 1
+VERSION = 2  # 2: every version of every message (a tree); 1: one branch, still imported
 MAX_MB = 10
 MAX_BYTES = MAX_MB * 1024 * 1024
 MAX_MESSAGES = 5000
@@ -58,9 +58,13 @@ def to_markdown(title: str, messages: Sequence[Mapping], include_thinking: bool,
 
 def to_json(title: str, messages: Sequence[Mapping], exported_at: float, *,
             secrets: Iterable[str] = ()) -> str:
-    """The conversation as a versioned JSON document that :func:`from_json` reads back."""
+    """The conversation as a versioned JSON document that :func:`from_json` reads back: ``messages``
+    is its whole tree (``Store.tree``), each one naming its ``parent`` by number (from 1) and
+    whether it is the ``chosen`` version."""
+    number = {m["id"]: i for i, m in enumerate(messages, 1) if m.get("id")}
     doc = {"format": FORMAT, "version": VERSION, "title": title, "exported_at": exported_at,
-           "messages": [records.to_plain(m) for m in messages]}
+           "messages": [{**records.to_plain(m), "parent": number.get(m.get("parent")),
+                         "chosen": bool(m.get("chosen", True))} for m in messages]}
     # Each string is redacted on its own: in the encoded text "\n" hides a token's word boundary.
     return json.dumps(_scrub(doc, tuple(secrets)), ensure_ascii=False, indent=2)
 
@@ -79,7 +83,7 @@ def from_json(text: str | bytes) -> tuple[str, list[dict]]:
         raise ImportRejected("import.too_large", mb=MAX_MB, count=MAX_MESSAGES)
     if not items:
         raise ImportRejected("import.empty")
-    messages = [_message(index, item) for index, item in enumerate(items, 1)]
+    messages = [_message(index, item, doc["version"]) for index, item in enumerate(items, 1)]
     title = clean_line(doc["title"]) if isinstance(doc.get("title"), str) else ""
     if not title or len(title) > MAX_TITLE:
         title = derive_title(messages)
@@ -105,13 +109,21 @@ def _parse(text: str | bytes) -> object:
     return doc
 
 
-def _message(index: int, data: object) -> dict:
+def _message(index: int, data: object, version: int) -> dict:
     try:
-        return records.from_plain(data)
+        msg = records.from_plain(data)
     except ValueError as exc:
         raise ImportRejected("import.bad_message", index=index, field=str(exc)) from None
     except (TypeError, AttributeError, OverflowError):  # a shape records' checks do not name
         raise ImportRejected("import.bad_message", index=index, field="message") from None
+    if version < 2:  # one branch: each message follows the one before it
+        return {**msg, "parent": index - 1 or None, "chosen": True}
+    parent, chosen = data.get("parent"), data.get("chosen", True)
+    if parent is not None and (type(parent) is not int or not 0 < parent < index):  # only an earlier one
+        raise ImportRejected("import.bad_message", index=index, field="parent")
+    if not isinstance(chosen, bool):
+        raise ImportRejected("import.bad_message", index=index, field="chosen")
+    return {**msg, "parent": parent, "chosen": chosen}
 
 
 def _scrub(value: object, secrets: tuple[str, ...]) -> object:

@@ -3,7 +3,7 @@ store, export and pages share. Dependency-free: nothing here loads a provider, a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict
 
 if TYPE_CHECKING:  # named for the type checker only: the module itself imports nothing of the app
     from core.diagnosis import Diagnosis
@@ -34,6 +34,11 @@ class Message(TypedDict):
     max_tokens: int | None  # the budget this reply had
     usage: Usage | None
     diagnosis: Diagnosis | None  # why it failed, if it did
+    # Its place in the conversation's tree (core.conversations.tree), as the store reads it back:
+    parent: NotRequired[str | None]  # the message it answers or follows; None for a first message
+    version: NotRequired[int]  # which version it is among its siblings, from 1
+    versions: NotRequired[int]  # how many versions there are
+    chosen: NotRequired[bool]  # shown rather than its siblings (Store.tree only)
 
 
 class ConversationGone(LookupError):

@@ -48,6 +48,16 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("messages remember their token budget", (
         "ALTER TABLE messages ADD COLUMN max_tokens INTEGER",
     )),
+    # Regenerate and Edit keep what they replace: a message's versions share its parent, one of
+    # them chosen (core.conversations.tree). Each conversation so far is one branch, all chosen:
+    # a message's parent is the one before it (positions ran 0, 1, 2… with no gaps).
+    ("messages form a tree of versions", (
+        "ALTER TABLE messages ADD COLUMN parent_id VARCHAR(36)",
+        "ALTER TABLE messages ADD COLUMN chosen INTEGER NOT NULL DEFAULT 1",
+        """UPDATE messages SET parent_id = (SELECT p.id FROM messages p
+            WHERE p.conversation_id = messages.conversation_id AND p.position = messages.position - 1)""",
+        "CREATE INDEX messages_by_parent ON messages (parent_id)",
+    )),
 )
 
 LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (

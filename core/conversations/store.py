@@ -15,6 +15,7 @@ from core.conversations import records
 from core.conversations.database import Database, connect, server
 from core.conversations.message import ConversationGone, Message
 from core.conversations.migrations import migrate
+from core.conversations.tree import Node, Outline
 from core.untrusted import clean_line
 
 TITLE_CHARS = 48
@@ -23,6 +24,7 @@ COLUMNS = ("role", "content", "reasoning", "status", "finish_reason", "model", "
            "thought", "ttft", "total", "max_tokens", "prompt_tokens", "completion_tokens",
            "reasoning_tokens", "diagnosis")
 MESSAGE_FIELDS = ("id", *COLUMNS, "created_at")  # what a message is read back with
+LEAF = object()  # append's default parent: the last message on screen
 
 
 @dataclass(frozen=True)
@@ -106,36 +108,106 @@ class Store:
             self.db.execute("DELETE FROM conversations WHERE id = :id", {"id": cid})
         return True
 
-    def messages(self, owner: str, cid: str | None, since: int = 0, reasoning: bool = True) -> list[Message]:
-        """A conversation's messages in order from the ``since``-th, as page-ready dicts (see
-        ``core.conversations.records``); with an empty reasoning each unless ``reasoning``."""
-        # Reasoning is most of a long conversation's bytes, and neither the model's history nor the
-        # messages a page does not draw need it. Positions run 0, 1, 2… (appends take the next one,
-        # truncation cuts the tail), so ``since`` is an index into the whole list.
-        fields = "m.*" if reasoning else ", ".join(f"m.{c}" for c in MESSAGE_FIELDS if c != "reasoning")
-        rows = self.db.query(
-            f"SELECT {fields} FROM messages m JOIN conversations c ON c.id = m.conversation_id "
-            "WHERE c.id = :id AND c.owner = :owner AND m.position >= :since ORDER BY m.position",
-            {"id": cid or "", "owner": owner, "since": since})
-        return [_from_row(row) for row in rows]
+    def outline(self, owner: str, cid: str | None) -> Outline:
+        """Every message of the conversation by its place in the tree; empty unless ``owner``'s."""
+        rows = self.db.query("SELECT m.id, m.parent_id, m.chosen, m.position, m.role FROM messages m"
+                             " JOIN conversations c ON c.id = m.conversation_id"
+                             " WHERE c.id = :id AND c.owner = :owner", {"id": cid or "", "owner": owner})
+        return Outline(Node(r["id"], r["parent_id"], bool(r["chosen"]), r["position"], r["role"]) for r in rows)
 
-    def append(self, owner: str, cid: str, msg: Mapping) -> str:
-        """Add a message at the end of a conversation; return its id."""
-        if self.get(owner, cid) is None:
-            raise ConversationGone(cid)
+    def messages(self, owner: str, cid: str | None, since: int = 0, reasoning: bool = True,
+                 outline: Outline | None = None) -> list[Message]:
+        """The branch on screen from its ``since``-th message, as page-ready dicts (see
+        ``core.conversations.records``), each with its ``parent``, ``version`` and ``versions``; with
+        an empty reasoning each unless ``reasoning``. ``outline``: this conversation's, read just now."""
+        # Reasoning is most of a long conversation's bytes, and neither the model's history nor the
+        # messages a page does not draw need it. A message is added after every message above it,
+        # so the branch from ``since`` on lies at or past the position of its first message.
+        outline = outline or self.outline(owner, cid)
+        branch = outline.branch()[since:]
+        if not branch:
+            return []
+        fields = "m.*" if reasoning else ", ".join(f"m.{c}" for c in MESSAGE_FIELDS if c != "reasoning")
+        rows = self.db.query(f"SELECT {fields} FROM messages m WHERE m.conversation_id = :id"
+                             " AND m.position >= :first", {"id": cid, "first": branch[0].position})
+        by_id = {row["id"]: row for row in rows}
+        return [_placed(_from_row(by_id[n.id]), outline, n.id) for n in branch if n.id in by_id]
+
+    def tree(self, owner: str, cid: str | None) -> list[Message]:
+        """Every version of every message, in the order they were added, each with its ``parent``,
+        ``version``, ``versions`` and whether it is ``chosen`` (an export carries the whole tree)."""
+        outline = self.outline(owner, cid)
+        rows = self.db.query("SELECT m.* FROM messages m WHERE m.conversation_id = :id ORDER BY m.position",
+                             {"id": cid or ""}) if outline.nodes else []
+        return [{**_placed(_from_row(row), outline, row["id"]), "chosen": bool(row["chosen"])}
+                for row in rows if row["id"] in outline.by_id]
+
+    def path(self, owner: str, cid: str | None, mid: str) -> list[Message]:
+        """The messages from the first one down to ``mid`` (a branch to copy into a new conversation)."""
+        wanted = [n.id for n in self.outline(owner, cid).path(mid)]
+        by_id = {m["id"]: m for m in self.tree(owner, cid) if m["id"] in wanted}
+        return [by_id[i] for i in wanted if i in by_id]
+
+    def append(self, owner: str, cid: str, msg: Mapping, parent: str | None | object = LEAF,
+               chosen: bool = True) -> str:
+        """Add a message below ``parent`` (by default the last message on screen), as the version
+        shown there unless not ``chosen`` (an import restoring a tree); return its id."""
         mid, now = str(uuid.uuid4()), self.clock()
         values = _to_row(msg)
         names = ", ".join(COLUMNS)
         with self.db.transaction():  # one statement picks the position: no read-then-write race
+            if self.get(owner, cid) is None:
+                raise ConversationGone(cid)
+            parent = self.outline(owner, cid).leaf() if parent is LEAF else parent
+            if chosen:
+                self._unchoose(cid, parent)
             self.db.execute(
-                f"INSERT INTO messages (id, conversation_id, position, {names}, created_at, updated_at) "
-                "VALUES (:id, :cid, (SELECT COALESCE(MAX(position), -1) + 1 FROM messages"
-                f" WHERE conversation_id = :of), {', '.join(':' + c for c in COLUMNS)}, :created, :now)",
+                f"INSERT INTO messages (id, conversation_id, parent_id, chosen, position, {names}, created_at,"
+                " updated_at) VALUES (:id, :cid, :parent, :chosen, (SELECT COALESCE(MAX(position), -1) + 1 FROM"
+                f" messages WHERE conversation_id = :of), {', '.join(':' + c for c in COLUMNS)}, :created, :now)",
                 # :of is :cid again: PostgreSQL types each parameter once, and a comparison makes it
                 # text where the column makes it varchar.
-                {**values, "id": mid, "cid": cid, "of": cid, "created": msg.get("created") or now, "now": now})
+                {**values, "id": mid, "cid": cid, "of": cid, "parent": parent, "chosen": int(chosen),
+                 "created": msg.get("created") or now, "now": now})
             self._touch(cid, now)
         return mid
+
+    def choose(self, owner: str, cid: str, mid: str) -> bool:
+        """Show version ``mid`` instead of its siblings (and, below it, the versions last chosen there)."""
+        node = self.outline(owner, cid).by_id.get(mid)
+        if node is None:
+            return False
+        with self.db.transaction():
+            self._unchoose(cid, node.parent)
+            self.db.execute("UPDATE messages SET chosen = 1 WHERE id = :id", {"id": mid})
+        return True
+
+    def end_branch_at(self, owner: str, cid: str, mid: str) -> bool:
+        """Make ``mid`` the last message on screen; what hung below it stays, as versions to step to."""
+        if mid not in self.outline(owner, cid).by_id:
+            return False
+        self.db.execute("UPDATE messages SET chosen = 0 WHERE parent_id = :id", {"id": mid})
+        return True
+
+    def delete_version(self, owner: str, cid: str, mid: str) -> int:
+        """Delete version ``mid`` and all that hangs below it; the version before it (else after it)
+        is shown in its place. Returns how many messages went."""
+        outline = self.outline(owner, cid)
+        node = outline.by_id.get(mid)
+        if node is None:
+            return 0
+        others = [n for n in outline.siblings(mid) if n.id != mid]
+        earlier = [n for n in others if n.position < node.position]
+        later = [n for n in others if n.position > node.position]
+        instead = (earlier[-1:] or later[:1]) if node.chosen else []
+        gone = outline.below(mid)
+        with self.db.transaction():
+            for gone_id in gone:
+                self.db.execute("DELETE FROM messages WHERE id = :id", {"id": gone_id})
+            for shown in instead:
+                self.db.execute("UPDATE messages SET chosen = 1 WHERE id = :id", {"id": shown.id})
+            self._touch(cid, self.clock())
+        return len(gone)
 
     def update(self, mid: str, msg: Mapping) -> bool:
         """Overwrite a message's fields (a streaming reply is saved this way about once a second);
@@ -152,12 +224,13 @@ class Store:
                                "WHERE status = 'streaming' AND updated_at < :cutoff",
                                {"cutoff": self.clock() - after})
 
-    def truncate(self, owner: str, cid: str, keep: int) -> int:
-        """Delete every message after the first ``keep`` (regenerate, edit); return how many went."""
-        if self.get(owner, cid) is None:
-            return 0
-        return self.db.execute("DELETE FROM messages WHERE conversation_id = :cid AND position >= :keep",
-                               {"cid": cid, "keep": keep})
+    def _unchoose(self, cid: str, parent: str | None) -> None:
+        # A first message has no parent: its versions are the conversation's parentless messages.
+        if parent is None:
+            self.db.execute("UPDATE messages SET chosen = 0 WHERE conversation_id = :cid AND parent_id IS NULL",
+                            {"cid": cid})
+        else:
+            self.db.execute("UPDATE messages SET chosen = 0 WHERE parent_id = :parent", {"parent": parent})
 
     def _touch(self, cid: str, now: float) -> None:
         self.db.execute("UPDATE conversations SET updated_at = :now WHERE id = :id", {"now": now, "id": cid})
@@ -188,6 +261,13 @@ def _from_row(row: Mapping) -> dict:
         msg[name] = row.get(name, "")  # only reasoning is ever left out
     msg["usage"] = records.usage_from_plain(usage)
     msg["diagnosis"] = records.diagnosis_from_plain(json.loads(row["diagnosis"]) if row["diagnosis"] else None)
+    return msg
+
+
+def _placed(msg: dict, outline: Outline, mid: str) -> dict:
+    """``msg`` with its place in the tree: its parent, and which of how many versions it is."""
+    msg["parent"] = outline.by_id[mid].parent
+    msg["version"], msg["versions"] = outline.version(mid)
     return msg
 
 

@@ -1,5 +1,6 @@
 """What the chat page does to a stored conversation: send, regenerate, edit, import, and save a
-reply while it streams. None of them touches the messages before the one they change."""
+reply while it streams. Nothing is deleted: a regenerated reply or an edited question becomes a new
+version beside the one it replaces (``core.conversations.tree``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from core.redact import redact
 from core.untrusted import clean_line
 
 SAVE_INTERVAL = 1.0  # at most this much of a reply is lost if the process dies mid-stream
+TREE_FIELDS = ("parent", "chosen", "version", "versions")  # a message's place, not its content
 
 
 def send(store: Store, owner: str, cid: str | None, text: str, untitled: str) -> str:
@@ -28,22 +30,25 @@ def send(store: Store, owner: str, cid: str | None, text: str, untitled: str) ->
 
 
 def regenerate(store: Store, owner: str, cid: str, messages: Sequence[Mapping]) -> bool:
-    """Drop the last reply so a new one can be asked for the same question."""
+    """End the branch at the last question, so that the reply asked for next is a new version beside
+    the last one (which stays, one step away)."""
     if len(messages) < 2 or messages[-1]["role"] != "assistant" or messages[-2]["role"] != "user":
         return False  # without a question before it there is nothing to ask again
-    store.truncate(owner, cid, len(messages) - 1)
-    return True
+    return store.end_branch_at(owner, cid, messages[-2]["id"])
 
 
-def edit_last(store: Store, owner: str, cid: str, messages: Sequence[Mapping], text: str) -> bool:
-    """Replace the last user message with ``text`` and drop the reply to it."""
-    index = last_user_index(messages)
-    if index is None or not text.strip():
+def edit(store: Store, owner: str, cid: str, question: Mapping, text: str) -> bool:
+    """Add ``text`` as a new version of the user message ``question`` (which stays, with its replies),
+    ending the branch there so that its reply is asked for next."""
+    if not text.strip():
         return False
     with store.transaction():
-        if not store.update(messages[index]["id"], {**messages[index], "content": text}):
-            return False  # changed in another tab meanwhile
-        store.truncate(owner, cid, index + 1)
+        # Only the id is taken from the caller: where the question sits, and that it is one, is the
+        # store's to say (a page's copy may be stale, or the id another owner's or conversation's).
+        stored = store.outline(owner, cid).by_id.get(question.get("id"))
+        if stored is None or stored.role != "user":
+            return False  # deleted in another tab meanwhile, or not a question of this conversation
+        store.append(owner, cid, records.new_message("user", text), parent=stored.parent)
     return True
 
 
@@ -53,21 +58,38 @@ def last_user_index(messages: Sequence[Mapping]) -> int | None:
 
 
 def import_messages(store: Store, owner: str, title: str, messages: Iterable[Mapping]) -> str:
-    """Store an imported conversation as a new one; return its id."""
+    """Store an imported conversation as a new one; return its id. A message's ``parent`` is the
+    number of the message above it (from 1; ``None`` for a first one), ``chosen`` whether it is the
+    version shown: without them each message follows the one before, as a single branch."""
     with store.transaction():  # a failure halfway leaves no half-imported conversation
         # Cleaned before redacting: a hidden character inside a pasted token would hide it from redact.
         cid = store.create(owner, redact(clean_line(title))).id
+        ids: list[str] = []
         for msg in messages:
-            store.append(owner, cid, msg)
+            above = msg.get("parent", len(ids) or None)
+            ids.append(store.append(owner, cid, msg, parent=ids[above - 1] if above else None,
+                                    chosen=msg.get("chosen", True)))
     return cid
 
 
-def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> Callable[[Reply], bool | None]:
-    """Store the reply as streaming at once; return the function that saves its progress.
+def branch(store: Store, owner: str, cid: str, mid: str, title: str) -> str | None:
+    """A new conversation holding the messages from the first one down to ``mid`` (as shown, one
+    branch); its id, or ``None`` when ``mid`` is gone."""
+    path = store.path(owner, cid, mid)
+    if not path:
+        return None
+    return import_messages(store, owner, title, [{k: v for k, v in m.items() if k not in TREE_FIELDS}
+                                                 for m in path])
+
+
+def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> tuple[str, Callable[[Reply], bool | None]]:
+    """Store the reply as streaming at once, below the last message on screen; return its id and the
+    function that saves its progress.
 
     A save that fails (disk full, a lock held too long) is logged and reported by returning
-    False, and one whose row is gone (its conversation deleted, its turn edited elsewhere) by
-    returning None; the reply keeps streaming either way.
+    False, and one whose row is gone (its conversation or its version deleted elsewhere) by
+    returning None; the reply keeps streaming either way. A question edited elsewhere meanwhile
+    leaves it saving into its own version, now one step away.
     """
     mid = store.append(owner, cid, reply.to_message())
 
@@ -75,13 +97,13 @@ def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> Callable[[R
         try:
             if store.update(mid, current.to_message()):
                 return True
-            logs.get().warning("reply %s is gone (its conversation was changed elsewhere)", mid)
+            logs.get().warning("reply %s is gone (its conversation or version was deleted elsewhere)", mid)
             return None
         except DatabaseError as exc:
             logs.get().warning("saving reply %s failed: %s", mid, exc)
         return False
 
-    return save
+    return mid, save
 
 
 def saving(frames: Iterable, reply: Reply, save: Callable[[Reply], None],

@@ -28,8 +28,9 @@ class Job:
 
     def __init__(self, owner: str, cid: str, visitor: str, reply: Reply, events: Iterator,
                  save: Callable[[Reply], bool | None], hangup: Hangup, lock: threading.Condition,
-                 host: str = "", clock: Callable[[], float] = time.monotonic) -> None:
+                 host: str = "", clock: Callable[[], float] = time.monotonic, mid: str | None = None) -> None:
         self.owner, self.cid, self.visitor, self.reply = owner, cid, visitor, reply
+        self.mid = mid  # the stored message it writes
         self.saved: bool | None = True  # False once a save failed; None once its row is gone
         self._events_in, self._save_to_store, self._hangup = events, save, hangup
         self._cond, self._host, self._clock = lock, host, clock

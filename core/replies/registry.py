@@ -150,8 +150,8 @@ class Replies:
         client = session.make_client(endpoint, hangup)
         reply, events = session.start_reply(client, endpoint, messages, options,
                                             retry=replace(retry, sleep=hangup.sleep), lock=lock)
-        save = turns.begin_reply(store, owner, cid, reply)  # on disk before anything is asked
-        return Job(owner, cid, visitor, reply, events, save, hangup, lock, host_of(endpoint.base_url))
+        mid, save = turns.begin_reply(store, owner, cid, reply)  # on disk before anything is asked
+        return Job(owner, cid, visitor, reply, events, save, hangup, lock, host_of(endpoint.base_url), mid=mid)
 
     def _forget(self, job: Job) -> None:
         with self._lock:

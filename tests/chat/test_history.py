@@ -1,6 +1,10 @@
 """The history sent to the model."""
 
+import pytest
+
 from core.chat.history import answers, build_messages, left_out, sent
+from core.conversations import records, turns
+from core.conversations.store import open_store
 
 
 def user(text):
@@ -67,3 +71,41 @@ def test_what_is_sent_is_exactly_what_is_not_left_out():
              assistant("  ", status="stopped"), assistant("z"), user("e"), assistant("w"), user("f")]
     kept = [i for i in range(len(turns)) if i not in left_out(turns)]
     assert [m["content"] for m in build_messages(turns)] == [turns[i]["content"].strip() for i in kept]
+
+
+# On a branch: the model gets the messages on screen, and only those (versions beside them stay out).
+
+
+@pytest.fixture
+def store(database_url):
+    """A store on each engine (SQLite and PostgreSQL)."""
+    store = open_store(database_url)
+    yield store
+    store.db.close()
+
+
+def two_versions_of_the_answer(store):
+    """The question "Capital of France?" answered "Paris." (version 1), then regenerated as "Lyon?" (version 2)."""
+    cid = turns.send(store, "me", None, "Capital of France?", "Untitled")
+    first = store.append("me", cid, records.new_message("assistant", "Paris.", reasoning="Easy."))
+    assert turns.regenerate(store, "me", cid, store.messages("me", cid))
+    store.append("me", cid, records.new_message("assistant", "Lyon?", reasoning="Hmm."))
+    return cid, first
+
+
+def test_the_history_of_a_branch_carries_the_chosen_version_of_an_answer(store):
+    cid, first = two_versions_of_the_answer(store)
+    assert [m["content"] for m in build_messages(store.messages("me", cid))][-1] == "Lyon?"
+    assert store.choose("me", cid, first)
+    turns.send(store, "me", cid, "And of Italy?", "Untitled")
+    history = build_messages(store.messages("me", cid, reasoning=False), "be brief")
+    assert history == [{"role": "system", "content": "be brief"}, user("Capital of France?"),
+                       {"role": "assistant", "content": "Paris."}, user("And of Italy?")]
+    assert "Lyon" not in repr(history)
+
+
+def test_the_history_after_editing_a_question_leaves_the_old_question_and_its_answers_out(store):
+    cid, _ = two_versions_of_the_answer(store)
+    question = store.messages("me", cid)[0]
+    assert turns.edit(store, "me", cid, question, "Capital of Spain?")
+    assert build_messages(store.messages("me", cid)) == [user("Capital of Spain?")]

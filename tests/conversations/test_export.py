@@ -35,10 +35,11 @@ def reply(text, reasoning="Let me think.", **extra):
 
 
 def conversation():
+    """One branch of four messages, each below the one before (as ``Store.tree`` reads them back)."""
     failed = Diagnosis("cut_off", {"host": "api.deepseek.com"}, None, "connection reset", "req-1")
-    return [user("What is 2+2?", id=1), reply("**4**", id=2),
-            user("And in base 3?", id=3),
-            reply("It is `11`", status="interrupted", diagnosis=failed, usage=None, id=4)]
+    return [user("What is 2+2?", id="m1", parent=None), reply("**4**", id="m2", parent="m1"),
+            user("And in base 3?", id="m3", parent="m2"),
+            reply("It is `11`", status="interrupted", diagnosis=failed, usage=None, id="m4", parent="m3")]
 
 
 def document(**fields):
@@ -223,7 +224,9 @@ def test_json_round_trip_keeps_timings_and_usage():
     original = conversation()
     title, messages = from_json(to_json("Sums", original, exported_at=1_700_000_100.0))
     assert title == "Sums"
-    assert messages == [{k: v for k, v in m.items() if k != "id"} for m in original]
+    # Ids stay behind; a parent comes back as the number of the message above it (from 1).
+    assert messages == [{**{k: v for k, v in m.items() if k != "id"}, "parent": index or None, "chosen": True}
+                        for index, m in enumerate(original)]
     assert messages[1]["usage"] == Usage(12, 345, 200)
     assert messages[3]["diagnosis"].detail == "connection reset"
 
@@ -231,8 +234,9 @@ def test_json_round_trip_keeps_timings_and_usage():
 def test_json_document_is_versioned_and_leaves_out_message_ids():
     doc = json.loads(to_json("Sums", conversation(), exported_at=5.5))
     assert (doc["format"], doc["version"], doc["title"], doc["exported_at"]) == \
-        ("r1-chat.conversation", 1, "Sums", 5.5)
+        ("r1-chat.conversation", 2, "Sums", 5.5)
     assert all("id" not in m for m in doc["messages"])
+    assert [(m["parent"], m["chosen"]) for m in doc["messages"]] == [(None, True), (1, True), (2, True), (3, True)]
 
 
 def test_json_keeps_chinese_text_unescaped():
@@ -257,6 +261,62 @@ def test_exports_never_contain_a_token(render):
 def test_a_masked_json_export_still_imports():
     text = to_json("t", [user(f"key: {TOKEN}")], exported_at=1.0, secrets=["content"])
     assert from_json(text)[1][0]["content"] == "key: sk-abcd…3456"
+
+
+# Versions: a v2 document carries the whole tree, each message naming its parent by number
+
+
+def tree_document(*places, **fields):
+    """A v2 document of the four-message conversation, message i placed at ``places[i]``: (parent, chosen)."""
+    messages = [{**records.to_plain(m), "parent": parent, "chosen": chosen}
+                for m, (parent, chosen) in zip(conversation(), places, strict=True)]
+    return document(version=2, messages=messages, **fields)
+
+
+def test_a_version_1_document_imports_as_one_branch():
+    _, messages = from_json(document())
+    assert [(m["parent"], m["chosen"]) for m in messages] == [(None, True), (1, True), (2, True), (3, True)]
+
+
+def test_a_version_1_document_ignores_stray_parents():
+    plain = [{**records.to_plain(m), "parent": "x", "chosen": "no"} for m in conversation()]
+    _, messages = from_json(document(messages=plain))
+    assert [(m["parent"], m["chosen"]) for m in messages] == [(None, True), (1, True), (2, True), (3, True)]
+
+
+def test_a_tree_document_keeps_each_parent_and_choice():
+    # 1 ─┬─ 2 ── 3       4: a second version of the reply 2, the one chosen
+    #     └─ 4
+    text = tree_document((None, True), (1, False), (2, True), (1, True))
+    assert [(m["parent"], m["chosen"]) for m in from_json(text)[1]] == [(None, True), (1, False), (2, True), (1, True)]
+
+
+def test_a_tree_document_without_choices_shows_every_message_chosen():
+    messages = [{**records.to_plain(m), "parent": i or None} for i, m in enumerate(conversation())]
+    assert all(m["chosen"] for m in from_json(document(version=2, messages=messages))[1])
+
+
+@pytest.mark.parametrize("parent", [4, 3, 0, -1, "2", True, False, 1.0, [1], {"n": 1}],
+                         ids=["forward", "itself", "zero", "negative", "string", "true", "false", "float",
+                              "list", "object"])
+def test_a_bad_parent_is_rejected_by_name(parent):
+    error = rejection(tree_document((None, True), (1, True), (parent, True), (3, True)))
+    assert (error.key, error.params) == ("import.bad_message", {"index": 3, "field": "parent"})
+
+
+@pytest.mark.parametrize("chosen", ["yes", 1, 0, None])
+def test_a_choice_that_is_not_true_or_false_is_rejected_by_name(chosen):
+    error = rejection(tree_document((None, True), (1, chosen), (2, True), (3, True)))
+    assert (error.key, error.params) == ("import.bad_message", {"index": 2, "field": "chosen"})
+
+
+def test_a_tree_document_round_trips_through_json():
+    tree = [{**m, "chosen": m["id"] != "m2"} for m in conversation()]
+    tree.append(reply("A second version", id="m5", parent="m1"))
+    _, messages = from_json(to_json("Sums", tree, exported_at=1.0))
+    assert [(m["content"], m["parent"], m["chosen"]) for m in messages] == [
+        ("What is 2+2?", None, True), ("**4**", 1, False), ("And in base 3?", 2, True),
+        ("It is `11`", 3, True), ("A second version", 1, True)]
 
 
 # Import
@@ -291,8 +351,8 @@ def test_import_rejects_a_file_of_another_format(text):
 
 
 def test_import_rejects_a_newer_version_by_name():
-    error = rejection(document(version=2))
-    assert (error.key, error.params) == ("import.newer_version", {"version": 2})
+    error = rejection(document(version=export.VERSION + 1))
+    assert (error.key, error.params) == ("import.newer_version", {"version": export.VERSION + 1})
     assert isinstance(error, ValueError)
 
 
@@ -394,9 +454,9 @@ REJECTED = [
     ("{", "This file is not a conversation export: it could not be read as UTF-8 JSON.",
      "该文件不是对话导出文件：无法按 UTF-8 编码的 JSON 读取。"),
     ("[]", "This JSON file is not a conversation exported by this app.", "该 JSON 文件不是本应用导出的对话。"),
-    (document(version=2),
-     "This file comes from a newer version of the app (format version 2). Update the app to import it.",
-     "该文件来自更新版本的应用（格式版本 2），请先升级应用再导入。"),
+    (document(version=3),
+     "This file comes from a newer version of the app (format version 3). Update the app to import it.",
+     "该文件来自更新版本的应用（格式版本 3），请先升级应用再导入。"),
     (document(messages=[{"role": "system"}]),
      "Message 1 in the file is invalid: its field `role` has a wrong value.",
      "文件中第 1 条消息无效：字段 `role` 的值不正确。"),

@@ -18,9 +18,10 @@ def test_importing_the_value_types_loads_no_other_module_of_the_app():
     assert out.stdout.strip() == "[]"
 
 
-def test_the_typed_shape_names_every_stored_field():
-    assert set(Message.__annotations__) == set(records.FIELDS)
-    assert set(records.new_message("user", "hi")) == set(Message.__annotations__)
+def test_the_typed_shape_names_every_stored_field_and_its_place_in_the_tree():
+    tree = {"parent", "version", "versions", "chosen"}  # what the store adds as it reads a message back
+    assert set(Message.__annotations__) == set(records.FIELDS) | tree
+    assert set(records.new_message("user", "hi")) == set(records.FIELDS)
 
 
 def test_a_gone_conversation_is_a_lookup_error_by_its_own_name():

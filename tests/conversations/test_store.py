@@ -1,4 +1,4 @@
-"""Storage: round trips, ownership, search, truncation and crash recovery."""
+"""Storage: round trips, ownership, search, ending a branch and crash recovery (versions: test_versions)."""
 
 import itertools
 from pathlib import Path
@@ -55,7 +55,7 @@ def test_nobody_sees_another_owners_conversation(store):
     assert not store.rename("bob", conv.id, "mine now") and not store.delete("bob", conv.id)
     with pytest.raises(ConversationGone):
         store.append("bob", conv.id, records.new_message("user", "hi"))
-    assert store.truncate("bob", conv.id, 0) == 0
+    assert not store.end_branch_at("bob", conv.id, store.messages("alice", conv.id)[0]["id"])
     assert store.messages("alice", conv.id)[0]["content"] == "secret plan"
 
 
@@ -87,14 +87,17 @@ def test_rename_and_delete(store):
     assert store.db.query("SELECT COUNT(*) AS n FROM messages")[0]["n"] == 0
 
 
-def test_truncate_keeps_the_messages_before_it(store):
+def test_ending_the_branch_keeps_the_messages_before_it_and_what_followed_as_a_version(store):
     conv = store.create("me", "t")
     for text in ("q1", "a1", "q2", "a2"):
         store.append("me", conv.id, records.new_message("user" if text[0] == "q" else "assistant", text))
-    assert store.truncate("me", conv.id, 3) == 1
+    q2 = store.messages("me", conv.id)[2]["id"]
+    assert store.end_branch_at("me", conv.id, q2)
     assert [m["content"] for m in store.messages("me", conv.id)] == ["q1", "a1", "q2"]
     store.append("me", conv.id, records.new_message("assistant", "a2 again"))
-    assert [m["content"] for m in store.messages("me", conv.id)][-1] == "a2 again"
+    last = store.messages("me", conv.id)[-1]
+    assert (last["content"], last["version"], last["versions"]) == ("a2 again", 2, 2)
+    assert [m["content"] for m in store.tree("me", conv.id)] == ["q1", "a1", "q2", "a2", "a2 again"]
 
 
 def test_update_overwrites_a_streaming_reply(store):
@@ -194,7 +197,7 @@ def test_a_folder_name_with_url_characters_opens_that_folder(tmp_path):
 def test_update_of_a_message_that_is_gone_says_so(store):
     conv = store.create("me", "t")
     mid = store.append("me", conv.id, records.new_message("assistant", "", status="streaming"))
-    store.truncate("me", conv.id, 0)  # edited or regenerated in another tab
+    assert store.delete_version("me", conv.id, mid) == 1  # deleted in another tab
     assert store.update(mid, reply(status="complete")) is False
     assert store.messages("me", conv.id) == []
 
@@ -210,9 +213,11 @@ def test_messages_can_start_later_and_leave_the_reasoning_out(store):
     light = store.messages("me", conv.id, reasoning=False)
     assert [m["reasoning"] for m in light] == [""] * 6  # most of the bytes, never sent back
     assert [{**m, "reasoning": ""} for m in whole] == light  # everything else as it is
-    store.truncate("me", conv.id, 2)
+    store.end_branch_at("me", conv.id, whole[1]["id"])
     store.append("me", conv.id, records.new_message("user", "again"))
-    assert [m["content"] for m in store.messages("me", conv.id, since=2)] == ["again"]  # positions stay 0, 1, 2…
+    # "since" counts the branch on screen, not positions (q1…a2 keep theirs, one step away).
+    assert [m["content"] for m in store.messages("me", conv.id, since=2)] == ["again"]
+    assert [m["content"] for m in store.messages("me", conv.id, since=1, reasoning=False)] == ["a0", "again"]
 
 
 def test_a_streaming_reply_that_stopped_being_saved_is_recovered_by_age(database_url):

@@ -38,6 +38,12 @@ def contents(store, owner, cid):
     return [(m["role"], m["content"]) for m in store.messages(owner, cid)]
 
 
+def last_question(store, owner, cid):
+    """The last user message on screen (what the page's Edit under the last question edits)."""
+    messages = store.messages(owner, cid)
+    return messages[turns.last_user_index(messages)]
+
+
 def alternates(history):
     """User first, then strictly user/assistant/user…, ending with the user's turn."""
     roles = [m["role"] for m in history]
@@ -104,11 +110,16 @@ def test_send_with_a_deleted_conversation_id_starts_a_new_one(store):
     assert fresh != cid and contents(store, "me", fresh) == [("user", "new")]
 
 
-def test_regenerate_drops_only_the_last_reply(store):
+def test_regenerate_ends_the_branch_at_the_question_and_keeps_the_reply_as_a_version(store):
     cid = conversation(store, "me", user("q1"), assistant("a1"), user("q2"), assistant("a2"))
     before = store.messages("me", cid)
     assert turns.regenerate(store, "me", cid, before)
     assert store.messages("me", cid) == before[:3]
+    assert [(m["content"], m["chosen"]) for m in store.tree("me", cid)][-1] == ("a2", False)
+    store.append("me", cid, assistant("a2, again"))
+    shown = store.messages("me", cid)[-1]
+    assert (shown["content"], shown["parent"], shown["version"], shown["versions"]) == (
+        "a2, again", before[2]["id"], 2, 2)
 
 
 def test_regenerate_is_a_no_op_when_the_last_message_is_the_users(store):
@@ -119,34 +130,58 @@ def test_regenerate_is_a_no_op_when_the_last_message_is_the_users(store):
     assert not turns.regenerate(store, "me", cid, [])
 
 
-def test_edit_last_replaces_the_question_and_drops_its_reply(store):
+def test_edit_adds_a_version_of_the_question_and_keeps_the_old_one_with_its_reply(store):
     cid = conversation(store, "me", user("q1"), assistant("a1"), user("q2 with a typo"), assistant("a2"))
     before = store.messages("me", cid)
-    assert turns.edit_last(store, "me", cid, before, "q2 fixed")
+    assert turns.edit(store, "me", cid, before[2], "q2 fixed")
     after = store.messages("me", cid)
     assert after[:2] == before[:2]
-    assert [(m["id"], m["role"], m["content"]) for m in after[2:]] == [(before[2]["id"], "user", "q2 fixed")]
+    assert [(m["role"], m["content"], m["parent"], m["version"], m["versions"]) for m in after[2:]] == [
+        ("user", "q2 fixed", before[1]["id"], 2, 2)]  # the branch ends there: its reply is asked next
+    assert after[2]["id"] != before[2]["id"]
+    assert [m["content"] for m in store.tree("me", cid)] == ["q1", "a1", "q2 with a typo", "a2", "q2 fixed"]
 
 
-def test_edit_last_works_when_no_reply_followed_the_question(store):
+def test_edit_works_when_no_reply_followed_the_question(store):
     cid = conversation(store, "me", user("q1"), assistant("a1"), user("q2"))
-    assert turns.edit_last(store, "me", cid, store.messages("me", cid), "q2 again")
+    assert turns.edit(store, "me", cid, store.messages("me", cid)[2], "q2 again")
     assert contents(store, "me", cid) == [("user", "q1"), ("assistant", "a1"), ("user", "q2 again")]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t\n"])
-def test_edit_last_refuses_blank_text_and_changes_nothing(store, text):
+def test_edit_refuses_blank_text_and_changes_nothing(store, text):
     cid = conversation(store, "me", user("q1"), assistant("a1"))
     before = store.messages("me", cid)
-    assert not turns.edit_last(store, "me", cid, before, text)
-    assert store.messages("me", cid) == before
+    assert not turns.edit(store, "me", cid, before[0], text)
+    assert store.messages("me", cid) == before and len(store.tree("me", cid)) == 2
 
 
-def test_edit_last_without_any_user_message_changes_nothing(store):
-    cid = conversation(store, "me", assistant("a greeting"))
+def test_edit_of_a_reply_changes_nothing(store):
+    cid = conversation(store, "me", user("q"), assistant("a greeting"))
     before = store.messages("me", cid)
-    assert not turns.edit_last(store, "me", cid, before, "hello")
-    assert store.messages("me", cid) == before
+    assert not turns.edit(store, "me", cid, before[1], "hello")
+    assert store.messages("me", cid) == before and len(store.tree("me", cid)) == 2
+
+
+def test_edit_places_the_new_version_where_the_store_has_the_question_not_where_the_caller_says(store):
+    cid = conversation(store, "me", user("q1"), assistant("a1"), user("q2"), assistant("a2"))
+    before = store.messages("me", cid)
+    forged = {**before[2], "parent": None}  # would make it a version of the first question
+    assert turns.edit(store, "me", cid, forged, "q2 again")
+    after = store.messages("me", cid)
+    assert after[:2] == before[:2] and (after[2]["content"], after[2]["parent"]) == ("q2 again", before[1]["id"])
+    assert (before[0]["id"], 1) in [(m["id"], m["versions"]) for m in after]  # the first question has no twin
+
+
+def test_edit_of_a_reply_called_a_question_or_of_another_owners_question_changes_nothing(store):
+    cid = conversation(store, "me", user("q"), assistant("a greeting"))
+    theirs = conversation(store, "them", user("their question"))
+    before = store.messages("me", cid)
+    assert not turns.edit(store, "me", cid, {**before[1], "role": "user"}, "hello")
+    assert not turns.edit(store, "me", cid, store.messages("them", theirs)[0], "hello")
+    assert not turns.edit(store, "me", theirs, store.messages("them", theirs)[0], "hello")
+    assert store.messages("me", cid) == before and len(store.tree("me", cid)) == 2
+    assert contents(store, "them", theirs) == [("user", "their question")]
 
 
 def test_last_user_index():
@@ -170,13 +205,13 @@ def test_history_still_alternates_after_regenerate_and_edit_with_failed_replies_
     history = build_messages(store.messages("me", cid))
     assert alternates(history) and history[-1]["content"] == "q5"
 
-    assert turns.edit_last(store, "me", cid, store.messages("me", cid), "q5, edited")
+    assert turns.edit(store, "me", cid, last_question(store, "me", cid), "q5, edited")
     history = build_messages(store.messages("me", cid), "be brief")
     assert history[0]["role"] == "system" and alternates(history[1:])
     assert history[-1]["content"] == "q5, edited"
 
     store.append("me", cid, assistant("", status="error", diagnosis=Diagnosis("rate_limit")))
-    assert turns.edit_last(store, "me", cid, store.messages("me", cid), "q5, once more")
+    assert turns.edit(store, "me", cid, last_question(store, "me", cid), "q5, once more")
     history = build_messages(store.messages("me", cid))
     assert alternates(history)
     assert [m["content"] for m in history] == ["q1", "a1", "q3", "half an ans", "q5, once more"]
@@ -201,10 +236,10 @@ def test_import_creates_a_new_conversation_with_the_messages_in_order(store):
 def test_begin_reply_stores_it_streaming_and_save_updates_it_in_place(store):
     cid = turns.send(store, "me", None, "question", "Untitled")
     reply = Reply(model="deepseek-r1", started=10.0, route="openai")
-    save = turns.begin_reply(store, "me", cid, reply)
+    mid, save = turns.begin_reply(store, "me", cid, reply)
 
     question, live = store.messages("me", cid)
-    assert question["content"] == "question"
+    assert question["content"] == "question" and live["id"] == mid
     assert (live["role"], live["status"], live["content"], live["model"]) == (
         "assistant", "streaming", "", "deepseek-r1")
 
@@ -311,27 +346,39 @@ def test_by_default_a_streaming_reply_is_saved_at_least_once_a_second():
 def test_a_save_that_fails_is_reported_not_raised():
     store = open_store(MEMORY)
     cid = turns.send(store, "me", None, "q", "Untitled")
-    save = turns.begin_reply(store, "me", cid, Reply(model="m", started=0.0))
+    _, save = turns.begin_reply(store, "me", cid, Reply(model="m", started=0.0))
     store.db.execute("PRAGMA query_only = ON")  # as a full disk or a read-only folder would
     assert save(Reply(model="m", started=0.0)) is False
 
 
 def test_a_reply_whose_row_went_elsewhere_is_reported_not_saved(store):
-    """Another tab edited the question (dropping this reply's row): saving must not claim success."""
+    """Another tab deleted the question's version (and this reply's row): saving must not claim success."""
     cid = turns.send(store, "me", None, "q", "Untitled")
-    save = turns.begin_reply(store, "me", cid, Reply(model="m", started=0.0))
-    assert turns.edit_last(store, "me", cid, store.messages("me", cid), "q, edited")
+    _, save = turns.begin_reply(store, "me", cid, Reply(model="m", started=0.0))
+    assert turns.edit(store, "me", cid, store.messages("me", cid)[0], "q, edited")
+    assert store.delete_version("me", cid, store.tree("me", cid)[0]["id"]) == 2
     assert save(Reply(model="m", started=0.0)) is None
     assert contents(store, "me", cid) == [("user", "q, edited")]
+
+
+def test_a_reply_whose_question_was_edited_elsewhere_goes_on_saving_into_its_own_version(store):
+    cid = turns.send(store, "me", None, "q", "Untitled")
+    mid, save = turns.begin_reply(store, "me", cid, Reply(model="m", started=0.0))
+    assert turns.edit(store, "me", cid, store.messages("me", cid)[0], "q, edited")
+    reply = Reply(model="m", started=0.0)
+    reply.apply(AnswerDelta("kept"), 1.0)
+    assert save(reply) is True
+    assert contents(store, "me", cid) == [("user", "q, edited")]
+    assert {m["id"]: m["content"] for m in store.tree("me", cid)}[mid] == "kept"
 
 
 def test_an_import_that_fails_halfway_leaves_no_conversation(store, monkeypatch):
     real_append, calls = store.append, itertools.count()
 
-    def append_then_fail(owner, cid, msg):
+    def append_then_fail(owner, cid, msg, **where):
         if next(calls) == 2:
             raise OSError("disk full")  # as a failing write would, on the third message
-        return real_append(owner, cid, msg)
+        return real_append(owner, cid, msg, **where)
 
     monkeypatch.setattr(store, "append", append_then_fail)
     with pytest.raises(OSError):
@@ -342,7 +389,7 @@ def test_an_import_that_fails_halfway_leaves_no_conversation(store, monkeypatch)
 def test_editing_a_question_whose_row_is_gone_changes_nothing(store):
     cid = conversation(store, "me", user("q"), assistant("a"))
     stale = store.messages("me", cid)
-    store.truncate("me", cid, 0)  # deleted in another tab
-    assert turns.edit_last(store, "me", cid, stale, "new") is False
-    assert contents(store, "me", cid) == []
+    assert store.delete_version("me", cid, stale[0]["id"]) == 2  # deleted in another tab
+    assert turns.edit(store, "me", cid, stale[0], "new") is False
+    assert contents(store, "me", cid) == [] and store.tree("me", cid) == []
 

@@ -45,6 +45,7 @@ TITLE = f"{MAIN} h3"  # the open conversation's title (st.subheader)
 DIALOG = '[role="dialog"]:not([data-testid="stPopoverBody"])'  # st.dialog, not a popover body
 POPOVER_BODY = '[data-testid="stPopoverBody"]'
 CID = re.compile(r"[?&]c=([0-9a-f-]{8,})")
+VERSION_2_OF_2 = re.compile(r"^\s*2 / 2\s*$")  # the caption between a message's ‹ and ›
 
 
 def key(name: str) -> str:
@@ -206,7 +207,8 @@ def test_stopped_reply_survives_a_refresh_marked_stopped(new_page, upstream, art
     wait_idle(page)
     shoot(page, artifacts / "history_stopped_after_refresh_en.png")
 
-    # Retry: the queue is empty now, so the fake's default echo reply replaces the partial one.
+    # Retry: the queue is empty now, so the fake's default echo reply is a new version shown instead
+    # of the partial one (which stays one ‹ away).
     button(page, "regenerate").click()
     ex(page.locator(ASSISTANT).last).to_contain_text("You said: Tell me something long")
     ex(button(page, "regenerate")).to_have_accessible_name("Regenerate")
@@ -214,6 +216,7 @@ def test_stopped_reply_survives_a_refresh_marked_stopped(new_page, upstream, art
     ex(page.locator(ASSISTANT)).to_have_count(1)
     ex(page.locator(ASSISTANT)).not_to_contain_text("Word000")
     ex(page.locator(ASSISTANT).locator(CAPTION).filter(has_text="Stopped")).to_have_count(0)
+    ex(page.locator(ASSISTANT).locator(CAPTION).filter(has_text=VERSION_2_OF_2)).to_have_count(1)
     ex(page.locator(USER)).to_have_count(1)
     ex(page.locator(USER)).to_contain_text("Tell me something long")
     sent = chat_requests(upstream)
@@ -224,7 +227,7 @@ def test_stopped_reply_survives_a_refresh_marked_stopped(new_page, upstream, art
 # ----- 3. Regenerate and edit -----------------------------------------------------------------
 
 
-def test_regenerate_and_edit_in_the_browser(new_page, upstream):
+def test_regenerate_and_edit_add_versions_in_the_browser(new_page, upstream):
     page = new_page("en-US")
     ex = expect()
     chat(page, "first question")
@@ -239,6 +242,7 @@ def test_regenerate_and_edit_in_the_browser(new_page, upstream):
     wait_idle(page)
     ex(page.locator(ASSISTANT)).to_have_count(2)
     ex(page.locator(ASSISTANT).last).not_to_contain_text("You said: second question")
+    ex(page.locator(ASSISTANT).last.locator(CAPTION).filter(has_text=VERSION_2_OF_2)).to_have_count(1)
     sent = chat_requests(upstream)
     assert len(sent) == 3
     turns = turns_sent(sent[2])
@@ -246,7 +250,8 @@ def test_regenerate_and_edit_in_the_browser(new_page, upstream):
     assert [m["content"] for m in turns][::2] == ["first question", "second question"]
     assert "You said: **first question**" in turns[1]["content"]
 
-    # Edit the last question: it is replaced, its reply is asked for again, the first turn stays.
+    # Edit the last question: a new version of it is shown and answered, the first turn stays, and
+    # the question as it was (with its regenerated reply) is one ‹ away.
     button(page, "edit_last").click()
     box = page.locator(f"{key('edit_text')} textarea")
     ex(box).to_have_value("second question")
@@ -265,6 +270,12 @@ def test_regenerate_and_edit_in_the_browser(new_page, upstream):
     turns = turns_sent(sent[3])
     assert_alternates(turns)
     assert [m["content"] for m in turns][::2] == ["first question", "second question, edited"]
+    edited = page.locator(USER).last
+    ex(edited.locator(CAPTION).filter(has_text=VERSION_2_OF_2)).to_have_count(1)
+    edited.locator(f'[class*="st-key-older_"]{LIVE} button:visible').click()
+    ex(page.locator(USER).locator(QUESTION)).to_have_text(["first question", "second question"])
+    ex(page.locator(ASSISTANT).last).to_contain_text("A regenerated answer.")
+    wait_idle(page)
 
 
 # ----- 4. Export and import -------------------------------------------------------------------

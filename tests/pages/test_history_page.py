@@ -116,7 +116,7 @@ def test_delete_asks_first_and_cancel_keeps_everything(app):
     assert not conversation_buttons(app)
 
 
-def test_regenerate_replaces_only_the_last_reply(app, upstream):
+def test_regenerate_adds_a_version_of_the_last_reply_only(app, upstream):
     send(app, "one")
     send(app, "two")
     before = stored(app)
@@ -125,11 +125,14 @@ def test_regenerate_replaces_only_the_last_reply(app, upstream):
     assert [m["content"] for m in after[:3]] == [m["content"] for m in before[:3]]
     assert [m["role"] for m in after] == ["user", "assistant", "user", "assistant"]
     assert after[3]["id"] != before[3]["id"] and after[3]["status"] == "complete"
+    assert (after[3]["version"], after[3]["versions"]) == (2, 2)
     sent = upstream.requests[-1]["json"]["messages"]
     assert [m["role"] for m in sent] == ["user", "assistant", "user"] and sent[-1]["content"] == "two"
+    app.button(key=f"older_{after[3]['id']}").click().run()  # the first reply is one ‹ away
+    assert stored(app)[3]["id"] == before[3]["id"]
 
 
-def test_edit_resends_the_last_question_and_keeps_the_earlier_turns(app, upstream):
+def test_edit_adds_a_version_of_the_last_question_and_keeps_the_earlier_turns(app, upstream):
     send(app, "one")
     send(app, "tow")
     app.button(key="edit_last").click().run()
@@ -139,7 +142,10 @@ def test_edit_resends_the_last_question_and_keeps_the_earlier_turns(app, upstrea
     messages = stored(app)
     assert [m["content"] for m in messages[:3]][0::2] == ["one", "two, spelled right"]
     assert [m["role"] for m in messages] == ["user", "assistant", "user", "assistant"]
+    assert (messages[2]["version"], messages[2]["versions"]) == (2, 2)
     assert upstream.requests[-1]["json"]["messages"][-1] == {"role": "user", "content": "two, spelled right"}
+    app.button(key=f"older_{messages[2]['id']}").click().run()  # the question as typed is one ‹ away
+    assert [m["content"] for m in stored(app)][0::2] == ["one", "tow"]
 
 
 def copy_data(at) -> list[dict]:
@@ -213,12 +219,13 @@ def test_a_reply_still_streaming_elsewhere_is_shown_as_such(app, tmp_path):
     cid = app.session_state["conversation_id"]
     url = sqlite_url(Path(os.environ["R1_DATA_DIR"]))
     other_tab = Store(connect(url))
-    other_tab.truncate("local", cid, 1)
+    other_tab.end_branch_at("local", cid, other_tab.messages("local", cid)[0]["id"])  # its reply asked again
     other_tab.append("local", cid, records.new_message("assistant", "being writ", status="streaming"))
     other_tab.db.close()
     again = new_app(tmp_path, {"c": cid})
     assert "being writ" in main_text(again) and "Still being written" in main_text(again)
-    assert not [b for b in again.button if b.key in ("regenerate", "edit_last")]  # it would drop that reply
+    assert not [b for b in again.button if b.key == "regenerate"]  # no reply to ask again while it is written
+    assert again.button(key="edit_last").disabled  # an edit would ask again under a reply still being written
 
 
 def message_cid(app) -> str:
