@@ -138,8 +138,7 @@ class Replies:
 
     def _save_unsaved(self) -> None:
         for job in self.unsaved():
-            if job.save_again():
-                logs.get().info("reply in conversation %s saved once the database could be written", job.cid)
+            if job.save_again():  # its save says how many tries it took (core.conversations.turns)
                 with self._lock:
                     self._unsaved.remove(job)
 
