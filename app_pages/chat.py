@@ -7,7 +7,7 @@ one, then follows it, and any click (Stop included) only ends the following.
 import streamlit as st
 
 from core.chat import session as conversation
-from core.conversations import records, turns
+from core.conversations import database, records, turns
 from core.conversations.database import DatabaseError
 from core.conversations.message import ConversationGone
 from core.replies.registry import NoRoom
@@ -41,7 +41,11 @@ not_sent = page_state.give_back()  # a question the last run did not send is in 
 notice_slot, stop_slot = st.bottom.empty(), st.bottom.empty()
 prompt = st.chat_input(t("chat.placeholder"), disabled=not endpoint, key="prompt")
 if store is None:
-    outage.wait(t, keeping, store_error, prompt, not_sent, notice_slot)  # ends the run
+    with st.sidebar:
+        sidebar.draw_unavailable(t, endpoint, default_budget)
+    unsaved = replies.unsaved_in(visitor, state.get("conversation_id"))
+    outage.wait(t, keeping, store_error, prompt, not_sent, notice_slot,
+                unsaved.message() if unsaved else None)  # ends the run
 if prompt and endpoint:
     try:
         replies.check_room(visitor, cid, limits)
@@ -82,6 +86,8 @@ with st.sidebar:
     sidebar.draw_settings(t, endpoint, default_budget)
     sidebar.draw_keeping(t, keeping, context.shown_path(store), store_error, state.place.kind)
     generating.watch(visitor, replies)
+    if database.server(keeping.url):  # a data folder fails on a write, and says so then
+        outage.watch(keeping.url)
 
 if page_state.take_missing():
     st.info(t("chats.not_found"), icon=":material/link_off:")
@@ -90,6 +96,7 @@ if not endpoint:
                icon=":material/key_off:")
     st.page_link("app_pages/setup.py", label=t("chat.open_setup"), icon=":material/key:")
 current = store.get(keeping.owner, cid) if cid else None  # None too if deleted in another tab meanwhile
+page_state.remember_shown(cid, current.title if current else None, messages)  # shown again if the database goes
 if current:
     draw_header(view, current.title, messages, cfg.secrets())
 elif endpoint:
@@ -111,9 +118,11 @@ def follow_here(slot, job, edit_slot) -> None:
 
     with slot.chat_message("assistant"):
         finished = live.follow(t, job, every_second)
+        page_state.remember_reply(finished)
         # Drawn in place rather than by a rerun: redrawing a long reasoning costs the browser seconds.
         if job.saved is False:
             st.warning(t("chats.save_failed"), icon=":material/database_off:")
+            outage.when_saved(job)  # the warning goes once the registry stores the reply
         show_outcome(view, finished, last=True)
         st.caption(records.footer(finished, t))
     stop_slot.empty()

@@ -265,6 +265,28 @@ def show_history(view: View, messages: list[dict], busy: bool):
     return slot
 
 
+def show_read_only(t, messages: list[dict], unsaved: dict | None = None) -> None:
+    """Messages as the page last showed them, without actions (nothing can be read or written now);
+    ``unsaved``: the last reply as it ended, not stored yet, shown with that warning."""
+    if unsaved is not None and messages and messages[-1]["role"] == "assistant":
+        messages = [*messages[:-1], {**messages[-1], **unsaved}]
+    for msg in messages[window_start(messages, max(0, len(messages) - page_state.HISTORY_PAGE)):]:
+        with st.chat_message(msg["role"]):
+            if msg["role"] == "user":
+                st.text(msg["content"])
+                continue
+            if msg["reasoning"]:  # collapsed and unkeyed: no thinking block stays open across the outage
+                with st.expander(records.thinking_label(msg, t), icon=THINKING_ICONS[records.thinking_end(msg)],
+                                 type="compact"):
+                    st.caption(to_streamlit(msg["reasoning"]))
+            if msg["content"]:
+                st.markdown(to_streamlit(msg["content"]))
+            if msg is messages[-1] and unsaved is not None:
+                st.warning(t("chats.save_failed"), icon=":material/database_off:")
+            if msg["status"] != "streaming":  # one still being written has no footer yet
+                st.caption(records.footer(msg, t))
+
+
 def load(store: Store, owner: str, cid: str | None) -> list[dict]:
     """A conversation's messages, each drawn one with its reasoning (the others do without: in a
     long conversation that is most of the bytes, read on every run)."""

@@ -84,6 +84,10 @@ class Replies:
         with self._lock:
             return list(self._unsaved)
 
+    def unsaved_in(self, visitor: str, cid: str | None) -> Job | None:
+        """This visitor's reply in conversation ``cid`` that ended but is not stored yet, if any."""
+        return next((job for job in self.unsaved() if job.visitor == visitor and job.cid == cid), None)
+
     def check_room(self, visitor: str, cid: str | None, limits: Limits) -> None:
         """Raise NoRoom unless a reply could start now in this conversation for this visitor."""
         with self._lock:

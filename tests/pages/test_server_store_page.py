@@ -72,9 +72,11 @@ def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstr
         server.stop()
         at.run()
         assert not at.exception and "the database server cannot be reached" in page_text(at)
+        kept_on_screen(at, "Before the restart")
         at.chat_input[0].set_value("During the restart").run()
         assert not at.exception and len(upstream.requests) == 1
         assert any("Not sent" in e.value for e in at.error)
+        kept_on_screen(at, "Before the restart")
         server.start()
         at.run()
         assert not at.exception and not at.error
@@ -84,6 +86,32 @@ def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstr
         conversation = open_store(url).list("local")[0]
         questions = [m["content"] for m in open_store(url).messages("local", conversation.id) if m["role"] == "user"]
         assert questions == ["Before the restart", "During the restart"]
+
+
+def kept_on_screen(at, question: str) -> None:
+    """The outage view keeps the conversation the page showed (read-only, not read again) and the
+    sidebar: its language switch and settings, and a word on the list instead of its entries."""
+    assert [e.value for e in at.main.text] == [question]
+    assert f"You said: **{question}**" in page_text(at)
+    assert "read-only until it is back" in page_text(at)
+    assert not at.button  # no action: nothing could be stored (the conversation menu, Edit, Regenerate)
+    assert "unavailable while the database is down" in sidebar_text(at)
+    assert at.sidebar.expander and at.sidebar.text_area(key="system_prompt")  # the settings, as ever
+    assert at.sidebar.get("button_group")  # the language switch
+
+
+def test_a_refused_password_or_a_missing_database_is_not_called_a_passing_outage(
+        clean_env, upstream, postgres_server):
+    """Waiting does not mend a wrong password: the page says an administrator must, not 'asks again'."""
+    wrong = postgres_server.replace(postgres.PASSWORD, "not-the-password-0123456789")
+    missing = postgres_server.rsplit("/", 1)[0] + "/no_such_database"
+    for url, why in ((wrong, "the user name or password was refused"),
+                     (missing, "that database does not exist on the server")):
+        at = app_on(clean_env, upstream, url)
+        shown = page_text(at)
+        assert not at.exception and why in shown
+        assert "an administrator must correct `R1_DATABASE_URL`" in shown and "restart the app" in shown
+        assert "asks the database again every" not in shown and "not-the-password-0123456789" not in shown
 
 
 def test_a_server_lost_in_the_middle_of_a_run_is_waited_for_not_shown_as_a_traceback(
@@ -119,3 +147,4 @@ def test_setup_names_a_refused_password_and_says_when_the_database_answers(clean
         at = app_on(clean_env, upstream, url)
         at.switch_page("app_pages/setup.py").run()
         assert not at.exception and "which answers" in page_text(at)
+
