@@ -28,6 +28,15 @@ if store is not None:  # else a server database that cannot be used now: the ope
     cid = page_state.current_conversation(lambda c: store.get(keeping.owner, c) is not None)
 
 
+def not_found() -> str:
+    """Why the conversation in the link is not here; without sign-in, also that it was this browser
+    session's, on one server (a replica that died takes it along), and how to keep them per user."""
+    if keeping.mode != "session":
+        return t("chats.not_found")
+    return t("chats.not_found") + " " + t("chats.not_found_session_signin" if keeping.can_sign_in
+                                          else "chats.not_found_session")
+
+
 def no_room(full: NoRoom) -> str:
     """Why no reply can start now, in words."""
     return t(f"chat.no_room.{full.reason}", n=full.limit)
@@ -90,7 +99,7 @@ with st.sidebar:
         outage.watch(keeping.url)
 
 if page_state.take_missing():
-    st.info(t("chats.not_found"), icon=":material/link_off:")
+    st.info(not_found(), icon=":material/link_off:")
 if not endpoint:
     st.warning(t("chat.not_configured", missing=", ".join(cfg.detection.missing)),
                icon=":material/key_off:")

@@ -148,3 +148,29 @@ def test_setup_names_a_refused_password_and_says_when_the_database_answers(clean
         at.switch_page("app_pages/setup.py").run()
         assert not at.exception and "which answers" in page_text(at)
 
+
+def test_a_lost_session_conversation_says_why_without_sign_in(clean_env, upstream, postgres_server):
+    """Behind a load balancer without sign-in, a conversation is the browser session's on one replica:
+    its link opened elsewhere (the replica died) says so, and that sign-in would keep it per user."""
+    clean_env.setenv("HOSTNAME", "streamlit")  # a shared deployment (Community Cloud): no sign-in
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    clean_env.setenv("R1_DATABASE_URL", postgres_server)
+    for secrets, advice in (({}, "An administrator can turn on sign-in (Streamlit's `[auth]` settings"),
+                            ({"auth": {"redirect_uri": "http://localhost/oauth2callback"}},
+                             "sign in to keep your next conversations per user")):
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.context, at.query_params, at.secrets = {"locale": "en-US"}, {"c": "a1b2c3d4"}, secrets
+        at.run()
+        [info] = [e.value for e in at.info]
+        assert not at.exception and info.startswith("The conversation in the link isn't here")
+        assert "kept only for the browser session, on the server that served it" in info and advice in info
+
+
+def test_a_lost_conversation_of_a_signed_in_user_or_a_local_app_blames_no_session(clean_env, upstream):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.context, at.query_params = {"locale": "en-US"}, {"c": "a1b2c3d4"}
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    [info] = [e.value for e in at.run().info]
+    assert info == "The conversation in the link isn't here: it was deleted, or it belongs to another user or browser session."
