@@ -37,6 +37,14 @@ def not_found() -> str:
                                           else "chats.not_found_session")
 
 
+def with_unsaved(messages: list[dict], reply: dict) -> list[dict]:
+    """The messages with the reply that ended unsaved in place of its stored start: the store holds
+    what was saved before the database went down, this process holds all of it."""
+    if not messages or messages[-1]["role"] != "assistant" or messages[-1]["status"] != "streaming":
+        return messages
+    return [*messages[:-1], {**messages[-1], **reply, "unsaved": True}]
+
+
 def no_room(full: NoRoom) -> str:
     """Why no reply can start now, in words."""
     return t(f"chat.no_room.{full.reason}", n=full.limit)
@@ -70,6 +78,8 @@ if prompt and endpoint:
 
 job, could_not_start, started = replies.find(visitor, cid), None, False
 messages = load(store, keeping.owner, cid)
+if unsaved := replies.unsaved_in(visitor, cid):  # ended while the database was down, not stored yet
+    messages = with_unsaved(messages, unsaved.message())
 moved = page_state.window_moved()  # another conversation, or another part of this one, than last run
 if page_state.is_pending() and endpoint and not job and messages and messages[-1]["role"] == "user":
     page_state.reply_started()  # whatever happens below, a rerun must not ask again by itself
@@ -97,6 +107,8 @@ with st.sidebar:
     generating.watch(visitor, replies)
     if database.server(keeping.url):  # a data folder fails on a write, and says so then
         outage.watch(keeping.url)
+    if unsaved:
+        outage.when_saved(unsaved)  # its warning goes once the registry stores it
 
 if page_state.take_missing():
     st.info(not_found(), icon=":material/link_off:")

@@ -148,6 +148,8 @@ def show_outcome(view: View, msg: dict, last: bool, unsent: str | None = JUST_AS
         st.warning(t("chats.incomplete"), icon=":material/report:")
     if status == "streaming":
         st.caption(t("chats.streaming"))
+    if msg.get("unsaved"):  # ended while the database was down: this process still holds it
+        st.warning(t("chats.save_failed"), icon=":material/database_off:")
     if status == "length":
         st.warning(t("chat.length", n=budget_of(view, msg)),
                    icon=":material/hourglass_bottom:")
@@ -281,6 +283,8 @@ def show_read_only(t, messages: list[dict], unsaved: dict | None = None) -> None
                     st.caption(to_streamlit(msg["reasoning"]))
             if msg["content"]:
                 st.markdown(to_streamlit(msg["content"]))
+            elif msg["status"] == "streaming":  # nothing of it had been saved yet
+                st.caption(t("chats.down.unfinished"))
             if msg is messages[-1] and unsaved is not None:
                 st.warning(t("chats.save_failed"), icon=":material/database_off:")
             if msg["status"] != "streaming":  # one still being written has no footer yet
