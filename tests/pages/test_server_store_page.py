@@ -174,3 +174,30 @@ def test_a_lost_conversation_of_a_signed_in_user_or_a_local_app_blames_no_sessio
     clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
     [info] = [e.value for e in at.run().info]
     assert info == "The conversation in the link isn't here: it was deleted, or it belongs to another user or browser session."
+
+
+def test_what_an_idle_page_asks_every_few_seconds_costs_one_query_per_process(clean_env, upstream, monkeypatch):
+    """An idle chat page looks every 3 s whether its server database still answers (ui.outage.watch,
+    a fragment AppTest cannot run on a timer): its pages share one SELECT 1 per 3 s while it answers,
+    and once it stopped they are told at once, without each waiting to connect."""
+    from core.conversations.database import Database
+
+    pings = []
+    real_ping = Database.ping
+    monkeypatch.setattr(Database, "ping", lambda db: (pings.append(1), real_ping(db))[1])
+    with postgres.server() as server, postgres.fresh_database(server.url) as url:
+        at = app_on(clean_env, upstream, url)
+        at.chat_input[0].set_value("Before the restart").run()
+        pings.clear()
+        assert all(context.database_failure(url) is None for _ in range(10)) and len(pings) <= 1
+        server.stop()
+        monkeypatch.setattr(context.OUTAGES, "retry_after", 0.0)  # as 3 s later
+        down = context.database_failure(url)
+        assert down is not None and context.problem(down) == "unreachable"
+        monkeypatch.setattr(context.OUTAGES, "retry_after", 3.0)
+        tries = len(pings)
+        assert all(context.database_failure(url) is down for _ in range(10)) and len(pings) == tries
+        at.run()  # the fragment's rerun: the outage view, the conversation still on screen
+        assert not at.exception and "the database server cannot be reached" in page_text(at)
+        kept_on_screen(at, "Before the restart")
+        server.start()
