@@ -201,3 +201,20 @@ def test_what_an_idle_page_asks_every_few_seconds_costs_one_query_per_process(cl
         assert not at.exception and "the database server cannot be reached" in page_text(at)
         kept_on_screen(at, "Before the restart")
         server.start()
+
+
+def test_a_database_from_a_newer_app_is_not_called_a_passing_outage(clean_env, upstream, postgres_server):
+    from core.conversations import migrations
+    from core.conversations.database import connect
+
+    with postgres.fresh_database(postgres_server) as url:
+        db = connect(url)
+        migrations.migrate(db)
+        db.execute("INSERT INTO schema_migrations VALUES (99, 'future', 'x', 0)")
+        db.close()
+        app_on(clean_env, upstream, url)  # the environment, for the visitor in Chinese below
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.context = {"locale": "zh-CN"}
+        shown = page_text(at.run())
+        assert not at.exception and "对话数据库由本应用的其他版本写入" in shown
+        assert "需要管理员更正 `R1_DATABASE_URL`" in shown and "每 3 秒重新询问" not in shown
