@@ -7,7 +7,7 @@ one, then follows it, and any click (Stop included) only ends the following.
 import streamlit as st
 
 from core.chat import session as conversation
-from core.conversations import records, turns
+from core.conversations import database, records, turns
 from core.conversations.database import DatabaseError
 from core.conversations.message import ConversationGone
 from core.replies.registry import NoRoom
@@ -28,6 +28,23 @@ if store is not None:  # else a server database that cannot be used now: the ope
     cid = page_state.current_conversation(lambda c: store.get(keeping.owner, c) is not None)
 
 
+def not_found() -> str:
+    """Why the conversation in the link is not here; without sign-in, also that it was this browser
+    session's, on one server (a replica that died takes it along), and how to keep them per user."""
+    if keeping.mode != "session":
+        return t("chats.not_found")
+    return t("chats.not_found") + " " + t("chats.not_found_session_signin" if keeping.can_sign_in
+                                          else "chats.not_found_session")
+
+
+def with_unsaved(messages: list[dict], reply: dict) -> list[dict]:
+    """The messages with the reply that ended unsaved in place of its stored start: the store holds
+    what was saved before the database went down, this process holds all of it."""
+    if not messages or messages[-1]["role"] != "assistant" or messages[-1]["status"] != "streaming":
+        return messages
+    return [*messages[:-1], {**messages[-1], **reply, "unsaved": True}]
+
+
 def no_room(full: NoRoom) -> str:
     """Why no reply can start now, in words."""
     return t(f"chat.no_room.{full.reason}", n=full.limit)
@@ -41,7 +58,11 @@ not_sent = page_state.give_back()  # a question the last run did not send is in 
 notice_slot, stop_slot = st.bottom.empty(), st.bottom.empty()
 prompt = st.chat_input(t("chat.placeholder"), disabled=not endpoint, key="prompt")
 if store is None:
-    outage.wait(t, keeping, store_error, prompt, not_sent, notice_slot)  # ends the run
+    with st.sidebar:
+        sidebar.draw_unavailable(t, endpoint, default_budget)
+    unsaved = replies.unsaved_in(visitor, state.get("conversation_id"))
+    outage.wait(t, keeping, store_error, prompt, not_sent, notice_slot,
+                unsaved.message() if unsaved else None)  # ends the run
 if prompt and endpoint:
     try:
         replies.check_room(visitor, cid, limits)
@@ -57,6 +78,8 @@ if prompt and endpoint:
 
 job, could_not_start, started = replies.find(visitor, cid), None, False
 messages = load(store, keeping.owner, cid)
+if unsaved := replies.unsaved_in(visitor, cid):  # ended while the database was down, not stored yet
+    messages = with_unsaved(messages, unsaved.message())
 moved = page_state.window_moved()  # another conversation, or another part of this one, than last run
 if page_state.is_pending() and endpoint and not job and messages and messages[-1]["role"] == "user":
     page_state.reply_started()  # whatever happens below, a rerun must not ask again by itself
@@ -82,14 +105,19 @@ with st.sidebar:
     sidebar.draw_settings(t, endpoint, default_budget)
     sidebar.draw_keeping(t, keeping, context.shown_path(store), store_error, state.place.kind)
     generating.watch(visitor, replies)
+    if database.server(keeping.url):  # a data folder fails on a write, and says so then
+        outage.watch(keeping.url)
+    if unsaved:
+        outage.when_saved(unsaved)  # its warning goes once the registry stores it
 
 if page_state.take_missing():
-    st.info(t("chats.not_found"), icon=":material/link_off:")
+    st.info(not_found(), icon=":material/link_off:")
 if not endpoint:
     st.warning(t("chat.not_configured", missing=", ".join(cfg.detection.missing)),
                icon=":material/key_off:")
     st.page_link("app_pages/setup.py", label=t("chat.open_setup"), icon=":material/key:")
 current = store.get(keeping.owner, cid) if cid else None  # None too if deleted in another tab meanwhile
+page_state.remember_shown(cid, current.title if current else None, messages)  # shown again if the database goes
 if current:
     draw_header(view, current.title, messages, cfg.secrets())
 elif endpoint:
@@ -111,9 +139,11 @@ def follow_here(slot, job, actions_later) -> None:
 
     with slot.chat_message("assistant"):
         finished = placed(view, live.follow(t, job, every_second), job.mid)
+        page_state.remember_reply(finished)
         # Drawn in place rather than by a rerun: redrawing a long reasoning costs the browser seconds.
         if job.saved is False:
             st.warning(t("chats.save_failed"), icon=":material/database_off:")
+            outage.when_saved(job)  # the warning goes once the registry stores the reply
         show_outcome(view, finished, last=True)
         st.caption(records.footer(finished, t))
     stop_slot.empty()

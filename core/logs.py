@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import socket
 from collections.abc import Iterable
 from pathlib import Path
 
 from core.redact import redact
 
 LOGGER = "r1chat"
-FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Which replica wrote each line: behind a load balancer several app processes (often on several
+# hosts) log the same events, and a shared log or a collector mixes their lines.
+FORMAT = "%(asctime)s %(levelname)s %(name)s [{host} %(process)d]: %(message)s"
+
+
+def line_format(host: str | None = None) -> str:
+    """The log line's format, naming ``host`` (this machine's name by default) and the process id."""
+    host = (host or socket.gethostname() or "?").replace("%", "%%")  # a literal in a %-style format
+    return FORMAT.format(host=host)
 
 
 class RedactingFilter(logging.Filter):
@@ -40,7 +49,7 @@ def setup(log_dir: Path, secrets: Iterable[str] = (), level: int = logging.INFO)
     logger.setLevel(level)
     logger.propagate = False
     logger.addFilter(RedactingFilter(s for s in secrets if s))
-    formatter = logging.Formatter(FORMAT)
+    formatter = logging.Formatter(line_format())
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     try:
         log_dir.mkdir(parents=True, exist_ok=True)

@@ -67,3 +67,28 @@ def test_logger_does_not_propagate_to_root(tmp_path):
             handler.close()
             logger.removeHandler(handler)
         logger.filters.clear()
+
+
+def test_each_line_names_the_replica_that_wrote_it(tmp_path):
+    """Behind a load balancer several processes log the same events: each line says whose it is."""
+    import os
+    import socket
+
+    logger = logs.setup(tmp_path, [])
+    try:
+        logger.warning("the database server cannot be reached")
+        for handler in logger.handlers:
+            handler.flush()
+        [line] = (tmp_path / "app.log").read_text(encoding="utf-8").splitlines()
+        assert f" r1chat [{socket.gethostname()} {os.getpid()}]: the database server" in line
+    finally:
+        for handler in list(logger.handlers):
+            handler.close()
+            logger.removeHandler(handler)
+        logger.filters.clear()
+
+
+def test_a_host_name_with_a_percent_sign_is_kept_literally():
+    record = logging.LogRecord("r1chat", logging.INFO, __file__, 1, "hello", None, None)
+    line = logging.Formatter(logs.line_format("odd%host")).format(record)
+    assert f"[odd%host {record.process}]: hello" in line

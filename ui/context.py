@@ -33,6 +33,8 @@ WHY = {"read_only": "chats.keep.why.read_only", "disk_full": "chats.keep.why.dis
        "version": "chats.keep.why.version", "other": "chats.keep.why.other",
        "unreachable": "chats.keep.why.unreachable", "auth": "chats.keep.why.auth",
        "no_database": "chats.keep.why.no_database", "busy": "chats.keep.why.busy"}
+# A server database failing so is not waited out: someone must change R1_DATABASE_URL or the app.
+LASTING = frozenset({"auth", "no_database", "version"})
 _logged: set[str] = set()  # failures already in the log: a page reruns on every click
 # Databases served from their read-only copy, and what blocked them. Kept until restart, so that
 # making the folder writable mid-run does not hide what was typed into the copy meanwhile.
@@ -178,13 +180,22 @@ def answering(store: Store) -> Store:
 
 
 def database_failure(url: str) -> Exception | None:
-    """Why the server database at ``url`` cannot be used now, or ``None`` once it can (tried at most
-    every few seconds, however many pages ask)."""
-    try:
-        OUTAGES.use(url, lambda: answering(shared_store(url)))
-    except Exception as exc:  # down, a wrong password, a newer schema: the caller names it
-        return exc
-    return None
+    """Why the server database at ``url`` cannot be used now, or ``None`` once it can (asked at most
+    every few seconds, however many pages ask: an answer or a failure is shared that long)."""
+    return OUTAGES.check(url, lambda: answering(shared_store(url)))
+
+
+def problem(exc: Exception) -> str:
+    """Why the database could not be used, as a word (``core.conversations.database.problem``, and
+    ``version`` for a database a newer app wrote)."""
+    return "version" if isinstance(exc, SchemaMismatch) else database.problem(exc)
+
+
+def lasting(url: str) -> bool:
+    """Whether the server database at ``url`` fails in a way only an administrator fixes (a refused
+    password, no such database, a newer schema), not one that passes with time (a restart)."""
+    exc = OUTAGES.failure(url)
+    return exc is not None and problem(exc) in LASTING
 
 
 def database_lost(exc: Exception) -> bool:
@@ -229,7 +240,7 @@ def failure(exc: Exception, url: str, folder: Path) -> tuple[str, dict]:
         instead = "waiting for it" if database.server(url) else "keeping this session's in memory"
         logs.get().warning("conversation database could not be used, %s: %s", instead, cause)
     mismatch = isinstance(exc, SchemaMismatch)
-    why = translator()(WHY["version" if mismatch else database.problem(exc)])
+    why = translator()(WHY[problem(exc)])
     where = mask_url(url) if database.server(url) else shown(folder)
     detail = why if st.session_state.place.shared else f"`{where}`: {why}"
     if database.server(url):

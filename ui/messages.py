@@ -219,6 +219,8 @@ def show_outcome(view: View, msg: dict, last: bool, unsent: str | None = JUST_AS
         st.warning(t("chats.incomplete"), icon=":material/report:")
     if status == "streaming":
         st.caption(t("chats.streaming"))
+    if msg.get("unsaved"):  # ended while the database was down: this process still holds it
+        st.warning(t("chats.save_failed"), icon=":material/database_off:")
     if status == "length":
         st.warning(t("chat.length", n=budget_of(view, msg)),
                    icon=":material/hourglass_bottom:")
@@ -353,12 +355,40 @@ def actions_later(view: View, holder, question: dict) -> None:
 
 
 def placed(view: View, msg: dict, mid: str | None) -> dict:
-    """A reply just followed live as the store now places it: its id and which version it is."""
-    outline = view.store.outline(view.owner, view.cid)
+    """A reply just followed live as the store now places it: its id and which version it is (as it
+    ended, when the database cannot say now: the reply is kept and saved later, ``ui.outage``)."""
+    try:
+        outline = view.store.outline(view.owner, view.cid)
+    except DatabaseError:
+        return msg
     if mid not in outline.by_id:
         return msg
     number, count = outline.version(mid)
     return {**msg, "id": mid, "parent": outline.by_id[mid].parent, "version": number, "versions": count}
+
+
+def show_read_only(t, messages: list[dict], unsaved: dict | None = None) -> None:
+    """Messages as the page last showed them, without actions (nothing can be read or written now);
+    ``unsaved``: the last reply as it ended, not stored yet, shown with that warning."""
+    if unsaved is not None and messages and messages[-1]["role"] == "assistant":
+        messages = [*messages[:-1], {**messages[-1], **unsaved}]
+    for msg in messages[window_start(messages, max(0, len(messages) - page_state.HISTORY_PAGE)):]:
+        with st.chat_message(msg["role"]):
+            if msg["role"] == "user":
+                st.text(msg["content"])
+                continue
+            if msg["reasoning"]:  # collapsed and unkeyed: no thinking block stays open across the outage
+                with st.expander(records.thinking_label(msg, t), icon=THINKING_ICONS[records.thinking_end(msg)],
+                                 type="compact"):
+                    st.caption(to_streamlit(msg["reasoning"]))
+            if msg["content"]:
+                st.markdown(to_streamlit(msg["content"]))
+            elif msg["status"] == "streaming":  # nothing of it had been saved yet
+                st.caption(t("chats.down.unfinished"))
+            if msg is messages[-1] and unsaved is not None:
+                st.warning(t("chats.save_failed"), icon=":material/database_off:")
+            if msg["status"] != "streaming":  # one still being written has no footer yet
+                st.caption(records.footer(msg, t))
 
 
 def load(store: Store, owner: str, cid: str | None) -> list[dict]:

@@ -1,6 +1,6 @@
 """The chat page while its server database cannot be used (down, restarting, refusing the password):
-the problem named with its fix, a message sent meanwhile given back, and the page whole again by
-itself once the database answers.
+the problem named with its fix, the conversation on screen kept (read-only), a message sent meanwhile
+given back, and the page whole again by itself once the database answers.
 
 Nothing is swapped for a database in memory, as a data folder that cannot be used is: a team's
 conversations are only out of reach for a while, and what is typed waits in the input.
@@ -10,28 +10,45 @@ from typing import NoReturn
 
 import streamlit as st
 
+from core.chat.mathtext import to_streamlit
 from core.conversations.outages import RETRY_AFTER
 from core.conversations.visibility import Keeping
+from core.replies.job import Job
 from ui import context, page_state
+from ui.messages import show_read_only
 
 ICON = ":material/database_off:"
+SAVED_EVERY = 1.0  # seconds between looks at a reply that ended unsaved (in memory: no query)
 
 
 def wait(t, keeping: Keeping, error: tuple[str, dict], prompt: str | None,
-         not_sent: tuple[str, str] | None, notice_slot) -> NoReturn:
+         not_sent: tuple[str, str] | None, notice_slot, unsaved: dict | None = None) -> NoReturn:
     """Say why conversations cannot be used now, give a message sent meanwhile back into the input,
-    and rerun the page once the database answers again; this ends the run."""
+    show the conversation as it was, and rerun the page once the database answers; this ends the run.
+    ``unsaved``: the open conversation's reply that ended while the database was down, as it ended."""
     if prompt:  # nothing can be stored, so nothing is asked: the question goes back, with why
         page_state.not_sent(prompt, t("chats.down.not_sent"), ICON)
         st.rerun()
     if not_sent:
         notice_slot.error(not_sent[0], icon=not_sent[1])
-    st.title(t("chat.title"))
-    key, params = error
-    st.error(t(key, **params), icon=ICON)
-    st.caption(t("chats.down.retrying", seconds=round(RETRY_AFTER)))
+    title, messages = page_state.last_shown()  # what the page showed, not read again: it cannot be
+    st.title(to_streamlit(title) if title else t("chat.title"))
+    say_why(t, keeping.url, error)
+    if messages:
+        st.caption(t("chats.down.shown"))
+        show_read_only(t, messages, unsaved)
     look_again(keeping.url)
     st.stop()
+
+
+def say_why(t, url: str, error: tuple[str, dict]) -> None:
+    """The problem and its fix; and whether it may pass by itself or needs an administrator."""
+    key, params = error
+    st.error(t(key, **params), icon=ICON)
+    if context.lasting(url):  # a wrong password does not heal: nobody should wait for it
+        st.caption(t("chats.down.lasting"))
+    else:
+        st.caption(t("chats.down.retrying", seconds=round(RETRY_AFTER)))
 
 
 def look_again(url: str) -> None:
@@ -40,6 +57,33 @@ def look_again(url: str) -> None:
     @st.fragment(run_every=RETRY_AFTER)
     def look() -> None:
         if context.database_failure(url) is None:
+            st.rerun(scope="app")
+
+    look()
+
+
+def watch(url: str) -> None:
+    """On a page that uses the server database at ``url``, notice by itself within a few seconds that
+    it stopped answering, and draw the outage view then (without it, only a click would)."""
+
+    # Every few seconds, not every second: while the database answers, the pages of this process share
+    # one trivial query per RETRY_AFTER between them (context.database_failure); while it is down, the
+    # failure is remembered as long, so no page waits out a connect timeout on each look.
+    @st.fragment(run_every=RETRY_AFTER)
+    def look() -> None:
+        if context.database_failure(url) is not None:
+            st.rerun(scope="app")
+
+    look()
+
+
+def when_saved(job: Job) -> None:
+    """While a reply that ended unsaved waits for the registry to store it, look every second; once it
+    is stored, draw the page again from the database (its "could not be saved yet" warning goes)."""
+
+    @st.fragment(run_every=SAVED_EVERY)
+    def look() -> None:
+        if job.saved is not False:  # stored (True), or its row is gone (None): nothing to warn about
             st.rerun(scope="app")
 
     look()

@@ -7,8 +7,9 @@ question waits for its reply on this run), ``editing`` (the last question's edit
 a conversation that is gone), ``unsent``/``unsent_fresh``/``unsent_in`` (a question that could not
 be stored, and why; whether the next run is the one right after; the conversation it was for) and
 ``prompt`` (the chat input, written only to give such a question back), ``history_top`` and
-``drawn_window`` (where the drawn messages begin, now and as the last run drew them) and ``generating`` (the conversations this session last saw
-generating a reply, to tell when one finishes). Widgets call these
+``drawn_window`` (where the drawn messages begin, now and as the last run drew them), ``generating`` (the conversations this session last saw
+generating a reply, to tell when one finishes) and ``on_screen`` (the conversation as the last run
+showed it, shown read-only while the server database cannot be read). Widgets call these
 functions as callbacks; nothing else assigns them.
 """
 
@@ -182,3 +183,23 @@ def close_dialogs() -> None:
     """Close the edit box and the rename/delete dialogs: they belong to the conversation left."""
     for name in CONVERSATION_DIALOGS:
         st.session_state[name] = False
+
+
+def remember_shown(cid: str | None, title: str | None, messages: list[dict]) -> None:
+    """The conversation this run shows: while the database is down the page shows it again from here."""
+    st.session_state.on_screen = (cid, title, messages)
+
+
+def remember_reply(message: dict) -> None:
+    """The reply followed on this run as it ended: the last message shown is that, not its start."""
+    cid, title, messages = st.session_state.get("on_screen", (None, None, []))
+    if messages and messages[-1]["role"] == "assistant":
+        st.session_state.on_screen = (cid, title, [*messages[:-1], {**messages[-1], **message}])
+
+
+def last_shown() -> tuple[str | None, list[dict]]:
+    """The open conversation's title and messages as the page last showed them (none if another)."""
+    cid, title, messages = st.session_state.get("on_screen", (None, None, []))
+    if cid is None or cid != st.session_state.get("conversation_id"):
+        return None, []
+    return title, messages

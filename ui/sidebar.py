@@ -88,6 +88,12 @@ def draw_keeping(t, keeping: Keeping, shown_path: str, error: tuple[str, dict] |
             st.button(t("chats.sign_in"), icon=":material/login:", on_click=st.login)
 
 
+def draw_unavailable(t, endpoint, default_budget: int) -> None:
+    """The sidebar while the server database cannot be read: no list to show, the settings as ever."""
+    st.caption(t("chats.down.list"))
+    draw_settings(t, endpoint, default_budget)
+
+
 def draw_settings(t, endpoint, default_budget: int) -> None:
     """System prompt, token budget and temperature for the next replies.
 

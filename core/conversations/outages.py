@@ -26,6 +26,7 @@ class Outages:
         self._lock = threading.Lock()
         self._failed: dict[str, tuple[float, Exception]] = {}
         self._trying: set[str] = set()
+        self._answered: dict[str, float] = {}  # when each URL last answered
 
     def __repr__(self) -> str:
         return f"Outages(down={len(self._failed)})"
@@ -48,12 +49,29 @@ class Outages:
                 self._trying.discard(url)
         with self._lock:
             self._failed.pop(url, None)
+            self._answered[url] = self._clock()
         return result
+
+    def check(self, url: str, attempt: Callable[[], object]) -> Exception | None:
+        """Why ``url`` cannot be used now, or ``None``; ``attempt()`` is tried only when nobody learnt
+        either in the last ``retry_after`` seconds (an answer, like a failure, holds that long)."""
+        # Every open page asks this every few seconds to notice an outage by itself: the pages of a
+        # process then share one trivial query per few seconds between them, not one each.
+        with self._lock:
+            answered = self._answered.get(url)
+            if answered is not None and self._clock() - answered < self.retry_after:
+                return None
+        try:
+            self.use(url, attempt)
+        except Exception as exc:  # the caller names it (down, a refused password, a newer schema)
+            return exc
+        return None
 
     def record(self, url: str, exc: Exception) -> None:
         """Remember that ``url`` failed now with ``exc`` (also a failure met in the middle of a run)."""
         with self._lock:
             self._failed[url] = (self._clock(), exc)
+            self._answered.pop(url, None)  # a failure met mid-run is news to the next check
 
     def failure(self, url: str) -> Exception | None:
         """The failure ``url`` last met, while it counts as down; else ``None``."""

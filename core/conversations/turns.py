@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from core import logs
 from core.chat.reply import Reply
 from core.conversations import records
-from core.conversations.database import DatabaseError
+from core.conversations.database import DatabaseError, problem
 from core.conversations.store import Store, title_from
 from core.redact import redact
 from core.untrusted import clean_line
@@ -82,28 +82,65 @@ def branch(store: Store, owner: str, cid: str, mid: str, title: str) -> str | No
                                                  for m in path])
 
 
-def begin_reply(store: Store, owner: str, cid: str, reply: Reply) -> tuple[str, Callable[[Reply], bool | None]]:
+def begin_reply(store: Store, owner: str, cid: str, reply: Reply, clock: Callable[[], float] = time.monotonic
+                ) -> tuple[str, Callable[[Reply], bool | None]]:
     """Store the reply as streaming at once, below the last message on screen; return its id and the
     function that saves its progress.
 
-    A save that fails (disk full, a lock held too long) is logged and reported by returning
+    A save that fails (disk full, a lock held too long, a database server down) is logged and reported by returning
     False, and one whose row is gone (its conversation or its version deleted elsewhere) by
     returning None; the reply keeps streaming either way. A question edited elsewhere meanwhile
     leaves it saving into its own version, now one step away.
     """
     mid = store.append(owner, cid, reply.to_message())
+    failures = SaveFailures(mid, clock)
 
     def save(current: Reply) -> bool | None:
         try:
             if store.update(mid, current.to_message()):
+                failures.saved()
                 return True
             logs.get().warning("reply %s is gone (its conversation or version was deleted elsewhere)", mid)
             return None
         except DatabaseError as exc:
-            logs.get().warning("saving reply %s failed: %s", mid, exc)
+            failures.failed(exc)
         return False
 
     return mid, save
+
+
+class SaveFailures:
+    """The log of one reply's failing saves: the first with its reason, then one line every
+    ``QUIET_FOR`` seconds at most, then how many tries the save took once it succeeds."""
+
+    # A reply saves every second while it streams and every 2 s once it ended (core.replies): during
+    # an outage a line per try would bury everything else in the log, and say nothing new.
+    QUIET_FOR = 30.0
+
+    def __init__(self, mid: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.mid, self._clock = mid, clock
+        self.tries, self._said_at = 0, None
+
+    def failed(self, exc: Exception) -> None:
+        """One more save failed; say so when it is the first, or when the log has been quiet long enough."""
+        self.tries += 1
+        now = self._clock()
+        if self._said_at is not None and now - self._said_at < self.QUIET_FOR:
+            return
+        self._said_at = now
+        reason = redact(str(getattr(exc, "orig", None) or exc)).strip().splitlines()
+        reason = reason[0] if reason else type(exc).__name__  # the driver's first line, not SQLAlchemy's SQL
+        if self.tries == 1:
+            logs.get().warning("saving reply %s failed (%s): %s; trying again", self.mid, problem(exc), reason)
+        else:
+            logs.get().warning("saving reply %s still failing after %d tries (%s)", self.mid, self.tries,
+                               problem(exc))
+
+    def saved(self) -> None:
+        """A save succeeded: after failures, say how many tries it took, once."""
+        if self.tries:
+            logs.get().info("reply %s saved after %d tries", self.mid, self.tries + 1)
+        self.tries, self._said_at = 0, None
 
 
 def saving(frames: Iterable, reply: Reply, save: Callable[[Reply], None],

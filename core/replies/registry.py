@@ -84,6 +84,10 @@ class Replies:
         with self._lock:
             return list(self._unsaved)
 
+    def unsaved_in(self, visitor: str, cid: str | None) -> Job | None:
+        """This visitor's reply in conversation ``cid`` that ended but is not stored yet, if any."""
+        return next((job for job in self.unsaved() if job.visitor == visitor and job.cid == cid), None)
+
     def check_room(self, visitor: str, cid: str | None, limits: Limits) -> None:
         """Raise NoRoom unless a reply could start now in this conversation for this visitor."""
         with self._lock:
@@ -138,8 +142,7 @@ class Replies:
 
     def _save_unsaved(self) -> None:
         for job in self.unsaved():
-            if job.save_again():
-                logs.get().info("reply in conversation %s saved once the database could be written", job.cid)
+            if job.save_again():  # its save says how many tries it took (core.conversations.turns)
                 with self._lock:
                     self._unsaved.remove(job)
 

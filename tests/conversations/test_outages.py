@@ -80,3 +80,26 @@ def test_a_failure_met_mid_run_counts_as_one_and_the_repr_names_no_url():
     with pytest.raises(ConnectionResetError):
         outages.use(URL, lambda: "not yet")
     assert "secret" not in repr(outages)
+
+
+def test_check_asks_at_most_once_per_retry_after_however_many_pages_check():
+    """Idle pages look every few seconds: while the database answers, they share one query."""
+    clock, calls = Clock(), []
+    outages = Outages(retry_after=3.0, clock=clock)
+    for _ in range(10):
+        assert outages.check(URL, lambda: calls.append(1)) is None
+    assert len(calls) == 1
+    clock.now += 3.0
+    assert outages.check(URL, lambda: calls.append(1)) is None and len(calls) == 2
+
+
+def test_check_names_a_failure_and_one_met_mid_run_is_seen_at_once():
+    clock, refused = Clock(), ConnectionRefusedError("down")
+    outages = Outages(retry_after=3.0, clock=clock)
+    assert outages.check(URL, lambda: None) is None
+    outages.record(URL, refused)  # a page run lost the server a moment after it answered
+    assert outages.check(URL, lambda: None) is refused
+    clock.now += 3.0
+    assert outages.check(URL, fail(refused)) is refused
+    clock.now += 3.0
+    assert outages.check(URL, lambda: None) is None and outages.failure(URL) is None

@@ -2,6 +2,7 @@
 reply while it streams."""
 
 import itertools
+import logging
 
 import pytest
 
@@ -393,3 +394,44 @@ def test_editing_a_question_whose_row_is_gone_changes_nothing(store):
     assert turns.edit(store, "me", cid, stale[0], "new") is False
     assert contents(store, "me", cid) == [] and store.tree("me", cid) == []
 
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_a_reply_failing_to_save_every_second_logs_its_reason_once_then_rarely():
+    """During an outage a reply saves every second or two: the log gets its reason once, then a line
+    every 30 s at most, then how many tries the save took."""
+    from sqlalchemy.exc import OperationalError
+
+    store, clock = open_store(MEMORY), Clock()
+    cid = turns.send(store, "me", None, "q", "Untitled")
+    _, save = turns.begin_reply(store, "me", cid, Reply(model="m", started=0.0), clock=clock)
+    real_update = store.update
+    store.update = lambda *a: (_ for _ in ()).throw(
+        OperationalError("UPDATE messages …", {}, OSError("connection refused\nIs the server running?")))
+    logger, lines, handler = turns.logs.get(), [], logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    saved_level = logger.level
+    logger.setLevel(logging.INFO)  # whatever level an earlier test left it at
+    logger.addHandler(handler)
+    try:
+        for second in range(65):
+            clock.now = float(second)
+            assert save(Reply(model="m", started=0.0)) is False
+        store.update = real_update
+        assert save(Reply(model="m", started=0.0)) is True
+        assert save(Reply(model="m", started=0.0)) is True
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved_level)
+    assert len(lines) == 4, lines  # the first failure, at 30 s, at 60 s, and the success
+    assert "failed (other): connection refused; trying again" in lines[0]
+    assert "Is the server running" not in "\n".join(lines) and "UPDATE" not in "\n".join(lines)
+    assert "still failing after 31 tries" in lines[1] and "after 61 tries" in lines[2]
+    assert lines[3].endswith("saved after 66 tries")

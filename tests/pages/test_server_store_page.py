@@ -72,9 +72,11 @@ def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstr
         server.stop()
         at.run()
         assert not at.exception and "the database server cannot be reached" in page_text(at)
+        kept_on_screen(at, "Before the restart")
         at.chat_input[0].set_value("During the restart").run()
         assert not at.exception and len(upstream.requests) == 1
         assert any("Not sent" in e.value for e in at.error)
+        kept_on_screen(at, "Before the restart")
         server.start()
         at.run()
         assert not at.exception and not at.error
@@ -84,6 +86,32 @@ def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstr
         conversation = open_store(url).list("local")[0]
         questions = [m["content"] for m in open_store(url).messages("local", conversation.id) if m["role"] == "user"]
         assert questions == ["Before the restart", "During the restart"]
+
+
+def kept_on_screen(at, question: str) -> None:
+    """The outage view keeps the conversation the page showed (read-only, not read again) and the
+    sidebar: its language switch and settings, and a word on the list instead of its entries."""
+    assert [e.value for e in at.main.text] == [question]
+    assert f"You said: **{question}**" in page_text(at)
+    assert "read-only until it is back" in page_text(at)
+    assert not at.button  # no action: nothing could be stored (the conversation menu, Edit, Regenerate)
+    assert "unavailable while the database is down" in sidebar_text(at)
+    assert at.sidebar.expander and at.sidebar.text_area(key="system_prompt")  # the settings, as ever
+    assert at.sidebar.get("button_group")  # the language switch
+
+
+def test_a_refused_password_or_a_missing_database_is_not_called_a_passing_outage(
+        clean_env, upstream, postgres_server):
+    """Waiting does not mend a wrong password: the page says an administrator must, not 'asks again'."""
+    wrong = postgres_server.replace(postgres.PASSWORD, "not-the-password-0123456789")
+    missing = postgres_server.rsplit("/", 1)[0] + "/no_such_database"
+    for url, why in ((wrong, "the user name or password was refused"),
+                     (missing, "that database does not exist on the server")):
+        at = app_on(clean_env, upstream, url)
+        shown = page_text(at)
+        assert not at.exception and why in shown
+        assert "an administrator must correct `R1_DATABASE_URL`" in shown and "restart the app" in shown
+        assert "asks the database again every" not in shown and "not-the-password-0123456789" not in shown
 
 
 def test_a_server_lost_in_the_middle_of_a_run_is_waited_for_not_shown_as_a_traceback(
@@ -120,3 +148,74 @@ def test_setup_names_a_refused_password_and_says_when_the_database_answers(clean
         at = app_on(clean_env, upstream, url)
         at.switch_page("app_pages/setup.py").run()
         assert not at.exception and "which answers" in page_text(at) and at.success
+
+
+def test_a_lost_session_conversation_says_why_without_sign_in(clean_env, upstream, postgres_server):
+    """Behind a load balancer without sign-in, a conversation is the browser session's on one replica:
+    its link opened elsewhere (the replica died) says so, and that sign-in would keep it per user."""
+    clean_env.setenv("HOSTNAME", "streamlit")  # a shared deployment (Community Cloud): no sign-in
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    clean_env.setenv("R1_DATABASE_URL", postgres_server)
+    for secrets, advice in (({}, "An administrator can turn on sign-in (Streamlit's `[auth]` settings"),
+                            ({"auth": {"redirect_uri": "http://localhost/oauth2callback"}},
+                             "sign in to keep your next conversations per user")):
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.context, at.query_params, at.secrets = {"locale": "en-US"}, {"c": "a1b2c3d4"}, secrets
+        at.run()
+        [info] = [e.value for e in at.info]
+        assert not at.exception and info.startswith("The conversation in the link isn't here")
+        assert "kept only for the browser session, on the server that served it" in info and advice in info
+
+
+def test_a_lost_conversation_of_a_signed_in_user_or_a_local_app_blames_no_session(clean_env, upstream):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.context, at.query_params = {"locale": "en-US"}, {"c": "a1b2c3d4"}
+    clean_env.setenv("COZE_WORKLOAD_IDENTITY_API_KEY", "wi-sandbox-token-0123456789abcdefghij")
+    clean_env.setenv("COZE_INTEGRATION_MODEL_BASE_URL", upstream.base_url)
+    [info] = [e.value for e in at.run().info]
+    assert info == "The conversation in the link isn't here: it was deleted, or it belongs to another user or browser session."
+
+
+def test_what_an_idle_page_asks_every_few_seconds_costs_one_query_per_process(clean_env, upstream, monkeypatch):
+    """An idle chat page looks every 3 s whether its server database still answers (ui.outage.watch,
+    a fragment AppTest cannot run on a timer): its pages share one SELECT 1 per 3 s while it answers,
+    and once it stopped they are told at once, without each waiting to connect."""
+    from core.conversations.database import Database
+
+    pings = []
+    real_ping = Database.ping
+    monkeypatch.setattr(Database, "ping", lambda db: (pings.append(1), real_ping(db))[1])
+    with postgres.server() as server, postgres.fresh_database(server.url) as url:
+        at = app_on(clean_env, upstream, url)
+        at.chat_input[0].set_value("Before the restart").run()
+        pings.clear()
+        assert all(context.database_failure(url) is None for _ in range(10)) and len(pings) <= 1
+        server.stop()
+        monkeypatch.setattr(context.OUTAGES, "retry_after", 0.0)  # as 3 s later
+        down = context.database_failure(url)
+        assert down is not None and context.problem(down) == "unreachable"
+        monkeypatch.setattr(context.OUTAGES, "retry_after", 3.0)
+        tries = len(pings)
+        assert all(context.database_failure(url) is down for _ in range(10)) and len(pings) == tries
+        at.run()  # the fragment's rerun: the outage view, the conversation still on screen
+        assert not at.exception and "the database server cannot be reached" in page_text(at)
+        kept_on_screen(at, "Before the restart")
+        server.start()
+
+
+def test_a_database_from_a_newer_app_is_not_called_a_passing_outage(clean_env, upstream, postgres_server):
+    from core.conversations import migrations
+    from core.conversations.database import connect
+
+    with postgres.fresh_database(postgres_server) as url:
+        db = connect(url)
+        migrations.migrate(db)
+        db.execute("INSERT INTO schema_migrations VALUES (99, 'future', 'x', 0)")
+        db.close()
+        app_on(clean_env, upstream, url)  # the environment, for the visitor in Chinese below
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.context = {"locale": "zh-CN"}
+        shown = page_text(at.run())
+        assert not at.exception and "对话数据库由本应用的其他版本写入" in shown
+        assert "需要管理员更正 `R1_DATABASE_URL`" in shown and "每 3 秒重新询问" not in shown
