@@ -78,7 +78,9 @@ def draw_keeping(t, keeping: Keeping, shown_path: str, error: tuple[str, dict] |
     elif keeping.mode == "local":
         st.caption(t("chats.keep.server" if database.server(keeping.url) else "chats.keep.local", path=shown_path))
     elif keeping.mode == "account":
-        ephemeral = " " + t("chats.keep.ephemeral") if place_kind == "community-cloud" else ""
+        # Community Cloud wipes its own disk, not a database server's.
+        wiped = place_kind == "community-cloud" and not database.server(keeping.url)
+        ephemeral = " " + t("chats.keep.ephemeral") if wiped else ""
         st.caption(t("chats.keep.account", account=keeping.account) + ephemeral)
         st.button(t("chats.sign_out"), icon=":material/logout:", on_click=st.logout, type="tertiary")
     else:

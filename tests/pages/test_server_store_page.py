@@ -219,3 +219,18 @@ def test_a_database_from_a_newer_app_is_not_called_a_passing_outage(clean_env, u
         shown = page_text(at.run())
         assert not at.exception and "对话数据库由本应用的其他版本写入" in shown
         assert "需要管理员更正 `R1_DATABASE_URL`" in shown and "每 3 秒重新询问" not in shown
+
+
+
+def test_a_signed_in_visitor_on_community_cloud_is_not_told_a_database_server_is_wiped(clean_env, upstream,
+                                                                                     postgres_server):
+    clean_env.setenv("HOSTNAME", "streamlit")  # Community Cloud: conversations kept per signed-in user
+    with postgres.fresh_database(postgres_server) as url:
+        app_on(clean_env, upstream, url)  # the environment
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.context, at.secrets["auth"] = {"locale": "en-US"}, {"redirect_uri": "http://localhost/oauth2callback"}
+        at.user = {"is_logged_in": True, "email": "alice@example.com"}
+        at.run().chat_input[0].set_value("Hello from the team").run()
+        shown = sidebar_text(at)
+        assert not at.exception and "saved to your account" in shown and "wiped" not in shown
+        assert "127.0.0.1" not in shown and postgres.PASSWORD not in shown
