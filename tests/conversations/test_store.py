@@ -1,6 +1,5 @@
 """Storage: round trips, ownership, search, ending a branch and crash recovery (versions: test_versions)."""
 
-import itertools
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,6 @@ from core.conversations.store import open_store, title_from
 from core.diagnosis import Diagnosis
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def store(database_url):
-    """A store on each engine (SQLite and PostgreSQL), with a clock that ticks once a call."""
-    ticks = itertools.count(1000)
-    store = open_store(database_url, clock=lambda: float(next(ticks)))
-    yield store
-    store.db.close()
 
 
 def reply(**extra):

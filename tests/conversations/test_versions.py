@@ -1,25 +1,13 @@
 """Versions in the store, on SQLite and PostgreSQL: regenerate and edit keep what they replace; choose,
 delete a version, the path to a message, search, branching, the JSON tree, and owners kept apart."""
 
-import itertools
 import json
-
-import pytest
 
 from core.chat.events import Usage
 from core.conversations import export, records, turns
 from core.conversations.store import open_store
 
 OWNER = "me"
-
-
-@pytest.fixture
-def store(database_url):
-    """A store on each engine, with a clock that ticks once a call."""
-    ticks = itertools.count(1000)
-    store = open_store(database_url, clock=lambda: float(next(ticks)))
-    yield store
-    store.db.close()
 
 
 def say(store, cid, role, text, **extra):
