@@ -33,8 +33,8 @@ def not_found() -> str:
     session's, on one server (a replica that died takes it along), and how to keep them per user."""
     if keeping.mode != "session":
         return t("chats.not_found")
-    return t("chats.not_found") + " " + t("chats.not_found_session_signin" if keeping.can_sign_in
-                                          else "chats.not_found_session")
+    # The likely cause first: a visitor whose replica went away never clicked a link.
+    return t("chats.not_found_session_signin" if keeping.can_sign_in else "chats.not_found_session")
 
 
 def with_unsaved(messages: list[dict], reply: dict) -> list[dict]:

@@ -17,6 +17,11 @@ PATTERNS = (
 URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]*:)(\S+)(?=@)")
 # ...?password=secret in a URL's query, or password=secret in a libpq "key=value" string.
 PASSWORD_PARAM = re.compile(r"(?i)((?:^|[?&;\s])(?:ssl)?password=)([^&#\s]+)")
+# The same in prose, where the URL is followed by a comma, a bracket or words (CJK ones too): those
+# are not the password's. A known password is replaced whole before (redact's ``secrets``).
+# Case-blind for the name only: under IGNORECASE the range beyond ASCII would take in "s" and "k"
+# (their case folds, "ſ" and the Kelvin sign, lie there).
+PROSE_PASSWORD_PARAM = re.compile(r"((?:^|[?&;\s])(?i:ssl)?(?i:password)=)([^&#\s,;)\]'\"`\u0080-\uffff]+)")
 # A password gets no fingerprint: unlike a token's random ends, its ends are the user's own words.
 HIDDEN = "•" * 8
 
@@ -37,7 +42,8 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
         text = text.replace(secret, mask(secret))
     for pattern in PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + mask(m.group(2)), text)
-    return mask_url(text)
+    text = URL_PASSWORD.sub(lambda m: m.group(1) + HIDDEN, text)
+    return PROSE_PASSWORD_PARAM.sub(lambda m: m.group(1) + HIDDEN, text)
 
 
 def mask_url(url: str | None) -> str:

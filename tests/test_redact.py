@@ -118,3 +118,12 @@ def test_redacting_twice_changes_nothing_more():
 def test_a_urls_password_is_masked(text, shown):
     assert redact(text) == shown
     assert mask_url(text) == shown
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("The database (postgresql://u@db/chats?password=pw, from `environ`) failed",
+     "The database (postgresql://u@db/chats?password=••••••••, from `environ`) failed"),
+    ("数据库（postgresql://u@db/chats?password=pw，来自 `进程环境变量`）", "数据库（postgresql://u@db/chats?password=••••••••，来自 `进程环境变量`）"),
+])
+def test_a_password_parameter_in_prose_is_hidden_without_the_words_after_it(text, shown):
+    assert redact(text, ["pw"]) == shown and redact(text) == shown

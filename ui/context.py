@@ -22,6 +22,7 @@ from core.conversations.store import Store, open_store
 from core.redact import mask_url, redact
 from core.replies.registry import Limits, Replies
 from core.setup import config
+from core.setup.settings import UNENCODED, Resolved
 
 APP_DIR = Path(__file__).resolve().parents[1]
 SAVED_LIMIT = 1_000_000  # counting a read-only file's conversations: all of them
@@ -150,6 +151,8 @@ def chats() -> tuple[Store | None, visibility.Keeping, tuple[str, dict] | None]:
                                 database_url=server)
     if keeping.url == MEMORY:
         return session_store(), keeping, None
+    if bad_url := unusable_url(state.config.values["R1_DATABASE_URL"]):
+        return None, keeping, bad_url
     if database.server(keeping.url):
         return server_store(keeping, folder)
     try:
@@ -161,6 +164,19 @@ def chats() -> tuple[Store | None, visibility.Keeping, tuple[str, dict] | None]:
     except Exception as exc:  # unwritable folder, a database from a newer app: say so, keep chatting
         error = failure(exc, keeping.url, folder)
     return session_store(), visibility.Keeping("session", keeping.owner, MEMORY), error
+
+
+def unusable_url(setting: Resolved) -> tuple[str, dict] | None:
+    """Why ``R1_DATABASE_URL`` is set but names no database a driver can use, as (message key, its
+    parameters); ``None`` when it is unset or fine. Such a URL is not taken for "unset": a team's
+    replicas would each keep conversations in a file of their own, apart, and nobody would know."""
+    if setting.value is None or setting.problem is None:
+        return None
+    if setting.problem not in _logged:
+        _logged.add(setting.problem)
+        logs.get().warning("R1_DATABASE_URL is not usable (%s): no conversation is kept until it is fixed",
+                           setting.problem)
+    return "chats.keep.unencoded_server" if setting.problem == UNENCODED else "chats.keep.bad_url_server", {}
 
 
 def server_store(keeping: visibility.Keeping, folder: Path) -> tuple[Store | None, visibility.Keeping,
@@ -244,7 +260,9 @@ def failure(exc: Exception, url: str, folder: Path) -> tuple[str, dict]:
     where = mask_url(url) if database.server(url) else shown(folder)
     detail = why if st.session_state.place.shared else f"`{where}`: {why}"
     if database.server(url):
-        return ("chats.keep.mismatch_server" if mismatch else "chats.keep.failed_server"), {"error": detail}
+        key = "chats.keep.mismatch_server" if mismatch else (
+            "chats.keep.refused_server" if database.problem(exc) in LASTING else "chats.keep.failed_server")
+        return key, {"error": detail}
     return ("chats.keep.mismatch" if mismatch else "chats.keep.failed"), {"error": detail}
 
 

@@ -11,6 +11,7 @@ from typing import NoReturn
 import streamlit as st
 
 from core.chat.mathtext import to_streamlit
+from core.conversations import database
 from core.conversations.outages import RETRY_AFTER
 from core.conversations.visibility import Keeping
 from core.replies.job import Job
@@ -37,7 +38,8 @@ def wait(t, keeping: Keeping, error: tuple[str, dict], prompt: str | None,
     if messages:
         st.caption(t("chats.down.shown"))
         show_read_only(t, messages, unsaved)
-    look_again(keeping.url)
+    if database.server(keeping.url):  # else R1_DATABASE_URL names no server: nothing to ask again
+        look_again(keeping.url)
     st.stop()
 
 
@@ -45,7 +47,7 @@ def say_why(t, url: str, error: tuple[str, dict]) -> None:
     """The problem and its fix; and whether it may pass by itself or needs an administrator."""
     key, params = error
     st.error(t(key, **params), icon=ICON)
-    if context.lasting(url):  # a wrong password does not heal: nobody should wait for it
+    if context.lasting(url) or not database.server(url):  # a wrong password does not heal: nobody should wait for it
         st.caption(t("chats.down.lasting"))
     else:
         st.caption(t("chats.down.retrying", seconds=round(RETRY_AFTER)))

@@ -53,12 +53,12 @@ WORD = re.compile(r"Word\d{3}")  # the slow answer's words: none of them is in i
 NOTICED_WITHIN_MS = 10_000  # an idle page looks every 3 s; a healthy answer counts for 3 s: about 6 s
 WORDS = {
     "en-US": {"down": "The conversation database cannot be used now",
-              "list": "Your conversations are unavailable while the database is down",
+              "list": "Your conversations are unavailable while the conversation database cannot be used",
               "why": "the database server cannot be reached", "fix": "R1_DATABASE_URL",
               "retrying": "This page asks the database again every 3 s",
               "not_sent": "Not sent: the conversation database cannot be used now",
               "question": "Why is the sky blue?", "follow_up": "And why are sunsets red?"},
-    "zh-CN": {"down": "暂时无法使用对话数据库", "list": "数据库停止工作期间，无法查看你的对话列表", "why": "无法连接数据库服务器", "fix": "R1_DATABASE_URL",
+    "zh-CN": {"down": "暂时无法使用对话数据库", "list": "对话数据库无法使用期间，无法查看你的对话列表", "why": "无法连接数据库服务器", "fix": "R1_DATABASE_URL",
               "retrying": "本页面每 3 秒重新询问一次数据库",
               "not_sent": "未发送：暂时无法使用对话数据库",
               "question": "天空为什么是蓝色的？", "follow_up": "那日落为什么是红色的？"},

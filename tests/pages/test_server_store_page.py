@@ -8,6 +8,7 @@ import socket
 from pathlib import Path
 
 import postgres
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.conversations.store import open_store
@@ -95,7 +96,7 @@ def kept_on_screen(at, question: str) -> None:
     assert f"You said: **{question}**" in page_text(at)
     assert "read-only until it is back" in page_text(at)
     assert not at.button  # no action: nothing could be stored (the conversation menu, Edit, Regenerate)
-    assert "unavailable while the database is down" in sidebar_text(at)
+    assert "unavailable while the conversation database cannot be used" in sidebar_text(at)
     assert at.sidebar.expander and at.sidebar.text_area(key="system_prompt")  # the settings, as ever
     assert at.sidebar.get("button_group")  # the language switch
 
@@ -110,7 +111,9 @@ def test_a_refused_password_or_a_missing_database_is_not_called_a_passing_outage
         at = app_on(clean_env, upstream, url)
         shown = page_text(at)
         assert not at.exception and why in shown
-        assert "an administrator must correct `R1_DATABASE_URL`" in shown and "restart the app" in shown
+        assert "The conversation database refuses this app" in shown and "cannot be used now" not in shown
+        assert "an administrator must fix what is named above" in shown and "restart the app" in shown
+        assert "that the database server is running" not in shown  # it is: no advice that contradicts
         assert "asks the database again every" not in shown and "not-the-password-0123456789" not in shown
 
 
@@ -159,12 +162,12 @@ def test_a_lost_session_conversation_says_why_without_sign_in(clean_env, upstrea
     clean_env.setenv("R1_DATABASE_URL", postgres_server)
     for secrets, advice in (({}, "An administrator can turn on sign-in (Streamlit's `[auth]` settings"),
                             ({"auth": {"redirect_uri": "http://localhost/oauth2callback"}},
-                             "sign in to keep your next conversations per user")):
+                             "Sign in to keep your next conversations per user")):
         at = AppTest.from_file(APP, default_timeout=30)
         at.context, at.query_params, at.secrets = {"locale": "en-US"}, {"c": "a1b2c3d4"}, secrets
         at.run()
         [info] = [e.value for e in at.info]
-        assert not at.exception and info.startswith("The conversation in the link isn't here")
+        assert not at.exception and info.startswith("The conversation that was open is not on this server")
         assert "kept only for the browser session, on the server that served it" in info and advice in info
 
 
@@ -218,7 +221,7 @@ def test_a_database_from_a_newer_app_is_not_called_a_passing_outage(clean_env, u
         at.context = {"locale": "zh-CN"}
         shown = page_text(at.run())
         assert not at.exception and "对话数据库由本应用的其他版本写入" in shown
-        assert "需要管理员更正 `R1_DATABASE_URL`" in shown and "每 3 秒重新询问" not in shown
+        assert "需要管理员修正上面指出的问题" in shown and "每 3 秒重新询问" not in shown
 
 
 
@@ -234,3 +237,20 @@ def test_a_signed_in_visitor_on_community_cloud_is_not_told_a_database_server_is
         shown = sidebar_text(at)
         assert not at.exception and "saved to your account" in shown and "wiped" not in shown
         assert "127.0.0.1" not in shown and postgres.PASSWORD not in shown
+
+
+@pytest.mark.parametrize("url, why", [
+    ("postgresql://app:p@ss/w0rd@127.0.0.1:5432/chats", "holds an `@` or `/` that is not percent-encoded"),
+    ("db.example:5432/chats", "is not a `postgresql://` URL"),
+])
+def test_a_database_url_no_driver_can_use_keeps_nothing_here_instead(clean_env, upstream, tmp_path, url, why):
+    """Set but unusable, R1_DATABASE_URL is not taken for unset: each replica would keep conversations
+    in a file of its own, apart from the team's, and nobody would know."""
+    at = app_on(clean_env, upstream, url)
+    shown = page_text(at)
+    assert not at.exception and why in shown and "p@ss/w0rd" not in shown
+    assert "Waiting will not fix this" in shown and "asks the database again every" not in shown
+    at.chat_input[0].set_value("Hello").run()
+    assert not at.exception and not upstream.requests  # nothing stored, so nothing asked
+    assert any("Not sent" in e.value and "back in the input" in e.value for e in at.error)
+    assert not list((tmp_path / "data").glob("chats.db*"))  # clean_env's data folder: no SQLite file
