@@ -13,7 +13,7 @@ from core.conversations.message import ConversationGone
 from core.replies.registry import NoRoom
 from ui import context, generating, live, outage, page_state, sidebar
 from ui.conversation_menu import draw_header
-from ui.messages import View, load, placed, show_history, show_outcome, watch
+from ui.messages import View, load, placed, show_history, show_outcome, watch, watch_turns
 
 WAITING = ":material/hourglass_top:"  # the icon of a question refused because no reply can start now
 
@@ -152,6 +152,14 @@ def follow_here(slot, job, actions_later) -> None:
     every_second()  # this reply is done: no toast for it, its mark goes
     if actions_later is not None:
         actions_later()
+    if now := store.get(keeping.owner, cid):  # idle from here on, with this reply's turn counted
+        watch_elsewhere(now.updated)
+
+
+def watch_elsewhere(seen: float) -> None:
+    """On a server database, redraw the idle conversation once another replica adds a turn to it."""
+    if database.server(keeping.url):
+        watch_turns(view, seen)
 
 
 # While the page follows a live reply, Streamlit keeps showing (faded) what the previous run drew that
@@ -168,6 +176,8 @@ with live.cleared().container() if live_reply and moved else st.container():
                       on_click=page_state.ask_again)
     if messages and messages[-1]["status"] == "streaming" and not live_reply:
         watch(view, messages[-1])  # written by another server process: poll the store
+    elif current and not live_reply:
+        watch_elsewhere(current.updated)
     if live_reply:
         # Afresh too: in the place of an earlier reply, a chat message would keep that reply's actions.
         follow_here(live.cleared(), live_reply, actions_later)

@@ -17,6 +17,8 @@ from core.diagnosis import words
 from ui import context, page_state, scroll
 from ui.live import cleared
 
+TURNS_EVERY = 3.0  # seconds between looks for turns another replica added to the open conversation
+
 # Copy answer in one click. Streamlit has no clipboard API and st.code's own copy icon uses only
 # navigator.clipboard, which browsers offer in a secure context alone (https, localhost): on
 # http://<LAN address> it silently copies nothing. So a small component copies with
@@ -409,6 +411,24 @@ def window_start(messages: list[dict], top: int) -> int:
     if start and messages[start]["role"] == "assistant" and messages[start - 1]["role"] == "user":
         start -= 1  # a reply without its question above reads as an orphan
     return start
+
+
+def watch_turns(view: View, seen: float) -> None:
+    """While the conversation on screen is idle, look every few seconds whether another process (a
+    replica) added to it, and redraw the page when it did: a question sent there, with its reply."""
+
+    # Every few seconds, not every second: one read of the conversation's row per open page, the
+    # price of seeing a teammate's turn (or one's own from another tab) without a click.
+    @st.fragment(run_every=TURNS_EVERY)
+    def look() -> None:
+        try:
+            now = view.store.get(view.owner, view.cid)
+        except DatabaseError as exc:  # the server went away: the page waits for it (ui.outage)
+            context.rerun_if_lost(exc)
+        if now is None or now.updated != seen:
+            st.rerun(scope="app")
+
+    look()
 
 
 def watch(view: View, msg: dict) -> None:

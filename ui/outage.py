@@ -32,6 +32,8 @@ def wait(t, keeping: Keeping, error: tuple[str, dict], prompt: str | None,
         st.rerun()
     if not_sent:
         notice_slot.error(not_sent[0], icon=not_sent[1])
+    else:  # pinned above the input: at the foot of a long conversation the error above is out of sight
+        notice_slot.warning(t("chats.down.pinned"), icon=ICON)
     title, messages = page_state.last_shown()  # what the page showed, not read again: it cannot be
     st.title(to_streamlit(title) if title else t("chat.title"))
     say_why(t, keeping.url, error)

@@ -108,6 +108,10 @@ def test_a_conversation_started_on_one_replica_goes_on_on_the_other(replicas, op
     answered(page_b, words["follow_up"])
     shoot(page_b, artifacts / f"replicas_continued_on_b_{locale}.png")
 
+    # A, left open and idle, shows B's turn by itself (it looks every 3 s): no click, no reload.
+    ex(page_a.locator(MESSAGE)).to_have_count(4, timeout=12_000)
+    answered(page_a, words["follow_up"])
+
     page_a.reload(wait_until="domcontentloaded")  # the same conversation, read back from the store
     ex(page_a.locator(CHAT_INPUT)).to_be_visible()
     assert cid_of(page_a) == cid

@@ -73,6 +73,7 @@ def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstr
         server.stop()
         at.run()
         assert not at.exception and "the database server cannot be reached" in page_text(at)
+        assert any("why: at the top of the page" in e.value for e in at.warning)  # pinned above the input
         kept_on_screen(at, "Before the restart")
         at.chat_input[0].set_value("During the restart").run()
         assert not at.exception and len(upstream.requests) == 1
