@@ -152,7 +152,9 @@ def follow_here(slot, job, actions_later) -> None:
     every_second()  # this reply is done: no toast for it, its mark goes
     if actions_later is not None:
         actions_later()
-    if now := store.get(keeping.owner, cid):  # idle from here on, with this reply's turn counted
+    # Idle from here on, with this reply's turn counted. Not while it waits to be saved: the database
+    # is away, and when_saved redraws the page once it is back.
+    if job.saved is not False and (now := store.get(keeping.owner, cid)):
         watch_elsewhere(now.updated)
 
 

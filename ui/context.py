@@ -253,7 +253,8 @@ def failure(exc: Exception, url: str, folder: Path) -> tuple[str, dict]:
     the technical cause goes to the log (once per process), not to the page."""
     if (cause := redact(f"{url}: {exc!r}")) not in _logged:  # a server URL's password stays out
         _logged.add(cause)
-        instead = "waiting for it" if database.server(url) else "keeping this session's in memory"
+        instead = ("keeping this session's in memory" if not database.server(url)
+                   else "until R1_DATABASE_URL is fixed" if database.problem(exc) in LASTING else "waiting for it")
         logs.get().warning("conversation database could not be used, %s: %s", instead, cause)
     mismatch = isinstance(exc, SchemaMismatch)
     why = translator()(WHY[problem(exc)])

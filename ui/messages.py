@@ -389,6 +389,8 @@ def show_read_only(t, messages: list[dict], unsaved: dict | None = None) -> None
                 st.caption(t("chats.down.unfinished"))
             if msg is messages[-1] and unsaved is not None:
                 st.warning(t("chats.save_failed"), icon=":material/database_off:")
+                if msg["content"]:  # the warning says to copy it: the one action kept here
+                    copy_button(t, msg)
             if msg["status"] != "streaming":  # one still being written has no footer yet
                 st.caption(records.footer(msg, t))
 

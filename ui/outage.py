@@ -33,7 +33,8 @@ def wait(t, keeping: Keeping, error: tuple[str, dict], prompt: str | None,
     if not_sent:
         notice_slot.error(not_sent[0], icon=not_sent[1])
     else:  # pinned above the input: at the foot of a long conversation the error above is out of sight
-        notice_slot.warning(t("chats.down.pinned"), icon=ICON)
+        notice_slot.warning(t("chats.down.pinned_lasting" if lasting(keeping.url) else "chats.down.pinned"),
+                            icon=ICON)
     title, messages = page_state.last_shown()  # what the page showed, not read again: it cannot be
     st.title(to_streamlit(title) if title else t("chat.title"))
     say_why(t, keeping.url, error)
@@ -49,10 +50,16 @@ def say_why(t, url: str, error: tuple[str, dict]) -> None:
     """The problem and its fix; and whether it may pass by itself or needs an administrator."""
     key, params = error
     st.error(t(key, **params), icon=ICON)
-    if context.lasting(url) or not database.server(url):  # a wrong password does not heal: nobody should wait for it
+    if lasting(url):  # a wrong password does not heal: nobody should wait for it
         st.caption(t("chats.down.lasting"))
     else:
         st.caption(t("chats.down.retrying", seconds=round(RETRY_AFTER)))
+
+
+def lasting(url: str) -> bool:
+    """Whether waiting will not mend it: a refused password, no such database, a newer schema, or a
+    ``R1_DATABASE_URL`` that names no server at all (``url`` is then the data folder's)."""
+    return context.lasting(url) or not database.server(url)
 
 
 def look_again(url: str) -> None:

@@ -252,6 +252,8 @@ def reply_ends_while_down(page, gate, shot_path) -> None:
     # By itself, the page tells the database is down, and keeps the reply as it ended, still unsaved.
     outage_shown(page, WORDS["en-US"], timeout=NOTICED_WITHIN_MS)
     expect()(page.locator(ASSISTANT).last.locator(ALERT)).to_contain_text(SAVE_FAILED)
+    # The warning says to copy it: its Copy button stays in the read-only view.
+    expect()(page.locator(ASSISTANT).last.locator('[class*="st-key-copy_"] button')).to_be_visible()
     assert answer_words(page) == ANSWER.split()
     shoot(page, shot_path)
 

@@ -251,6 +251,7 @@ def test_a_database_url_no_driver_can_use_keeps_nothing_here_instead(clean_env, 
     shown = page_text(at)
     assert not at.exception and why in shown and "p@ss/w0rd" not in shown
     assert "Waiting will not fix this" in shown and "asks the database again every" not in shown
+    assert any("until an administrator fixes" in e.value for e in at.warning)  # pinned above the input
     at.chat_input[0].set_value("Hello").run()
     assert not at.exception and not upstream.requests  # nothing stored, so nothing asked
     assert any("Not sent" in e.value and "back in the input" in e.value for e in at.error)

@@ -488,15 +488,15 @@ def test_no_finding_ever_carries_a_full_token(dirs):
 
 
 @pytest.mark.parametrize("url, kind", [
-    ("postgresql://app:p@ss/w0rd@db.example/chats", "database_unencoded"),
-    ("postgresql://app:p@ss@db.example/chats", "database_unencoded"),
+    ("postgresql://app:s3cr@t/w0rd@db.example/chats", "database_unencoded"),
+    ("postgresql://app:s3cr@t@db.example/chats", "database_unencoded"),
     ("db.example:5432/chats", "bad_database"),
 ])
 def test_a_database_url_that_cannot_be_used_as_written_is_an_error_with_its_fix(tmp_path, url, kind):
     found = of(scan(tmp_path, environ={"R1_DATABASE_URL": url}), kind)
     message, fix = checks.explain(found[0], i18n.translator("en"))
     assert found[0].severity == "error" and "SQLite" in message
-    assert ("%40" in fix) == (kind == "database_unencoded") and "p@ss" not in message + fix
+    assert ("%40" in fix) == (kind == "database_unencoded") and "s3cr" not in message + fix
 
 
 def test_a_database_that_fails_is_named_by_host_and_database_in_our_own_words(tmp_path):
