@@ -26,9 +26,11 @@ def draw_header(view: View, title: str, messages: list[dict], secrets: list[str]
     t = view.t
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.subheader(to_streamlit(title), anchor=False, width="stretch")  # "$5 and $10" stays text
-        st.button("", icon=":material/edit:", help=t("chats.rename"), type="tertiary", key="rename_open",
+        # Their words are the labels, for screen readers; ICON_ONLY_STYLE (ui.messages) hides them from sight.
+        st.button(t("chats.rename"), icon=":material/edit:", help=t("chats.rename"), type="tertiary", key="rename_open",
                   on_click=page_state.open_dialog, args=("renaming",))
-        with st.popover("", icon=":material/download:", help=t("chats.export"), type="tertiary"):
+        with st.popover(t("chats.export"), icon=":material/download:", help=t("chats.export"), type="tertiary",
+                        key="export_open"):
             thinking = st.toggle(t("chats.include_thinking"), key="export_thinking")
             # Built when clicked, from the store: a reply that finished after this was drawn is in it.
             fresh = functools.partial(view.store.messages, view.owner, view.cid)
@@ -39,7 +41,7 @@ def draw_header(view: View, title: str, messages: list[dict], secrets: list[str]
             st.download_button(t("chats.export_json"), lambda: export.to_json(
                 title, whole(), time.time(), secrets=secrets), file_name(title, "json"),
                 "application/json", icon=":material/data_object:", on_click="ignore", width="stretch")
-        st.button("", icon=":material/delete:", help=t("chats.delete"), type="tertiary", key="delete_open",
+        st.button(t("chats.delete"), icon=":material/delete:", help=t("chats.delete"), type="tertiary", key="delete_open",
                   on_click=page_state.open_dialog, args=("deleting",))
     show_dialog("renaming", t("chats.rename_title"), rename_dialog, view, title)
     show_dialog("deleting", t("chats.delete_title"), delete_dialog, view, title, len(messages))

@@ -71,7 +71,7 @@ COPY_BUTTON = st.components.v2.component("copy_answer", html=COPY_HTML, css=COPY
 
 # A screen reader reads an icon-only button by its icon's name ("chevron_left icon"). These buttons
 # carry their words as the label, kept for it and hidden from sight (the tooltip shows them).
-ICON_ONLY = ("older_", "newer_", "drop_")
+ICON_ONLY = ("older_", "newer_", "drop_", "rename_open", "export_open", "delete_open")
 ICON_ONLY_STYLE = (
     "<span class='r1-icon-only'></span>\n<style>\n"
     "[data-testid='stElementContainer']:has(.r1-icon-only) {display: none}\n"

@@ -418,6 +418,11 @@ def test_rename_delete_and_search(new_page, artifacts):
     bananas = cid_of(page)
     ex(page.locator(f"{CONV} button")).to_have_text(["Tell me about bananas", "Tell me about apples"])
 
+    # The title's icon buttons are read by their words, not their icons' names, and stay icon-sized.
+    for name, words in (("rename_open", "Rename"), ("export_open", "Export"), ("delete_open", "Delete")):
+        ex(button(page, name)).to_have_accessible_name(words)
+        assert button(page, name).bounding_box()["width"] < 48, name
+
     # Rename the open one through its dialog.
     button(page, "rename_open").click()
     dialog = page.locator(DIALOG)
