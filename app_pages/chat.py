@@ -152,10 +152,11 @@ def follow_here(slot, job, actions_later) -> None:
     every_second()  # this reply is done: no toast for it, its mark goes
     if actions_later is not None:
         actions_later()
-    # Idle from here on, with this reply's turn counted. Not while it waits to be saved: the database
-    # is away, and when_saved redraws the page once it is back.
-    if job.saved is not False and (now := store.get(keeping.owner, cid)):
-        watch_elsewhere(now.updated)
+    # Idle from here on; ``current`` was read after this reply's row was added, so its turn is counted
+    # (saves of its progress leave the conversation's row alone). Not while it waits to be saved: the
+    # database is away, and when_saved redraws the page once it is back.
+    if job.saved is not False and current:
+        watch_elsewhere(current.updated)
 
 
 def watch_elsewhere(seen: float) -> None:

@@ -42,14 +42,12 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
         text = text.replace(secret, mask(secret))
     for pattern in PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + mask(m.group(2)), text)
-    text = URL_PASSWORD.sub(lambda m: m.group(1) + HIDDEN, text)
-    return PROSE_PASSWORD_PARAM.sub(lambda m: m.group(1) + HIDDEN, text)
+    return _hide(PROSE_PASSWORD_PARAM, _hide(URL_PASSWORD, text))
 
 
 def mask_url(url: str | None) -> str:
     """A URL with its password hidden, in the ``user:password@`` part or a ``password=`` parameter."""
-    hidden = URL_PASSWORD.sub(lambda m: m.group(1) + HIDDEN, url or "")
-    return PASSWORD_PARAM.sub(lambda m: m.group(1) + HIDDEN, hidden)
+    return _hide(PASSWORD_PARAM, _hide(URL_PASSWORD, url or ""))
 
 
 def mask_server(url: str | None) -> str:
@@ -57,3 +55,8 @@ def mask_server(url: str | None) -> str:
     user and database name its operator chose."""
     scheme, found, _ = (url or "").partition("://")
     return f"{scheme}://{HIDDEN}" if found else HIDDEN
+
+
+def _hide(pattern: re.Pattern, text: str) -> str:
+    """``text`` with each ``pattern`` match's second group, a password, replaced by ``HIDDEN``."""
+    return pattern.sub(lambda m: m.group(1) + HIDDEN, text)

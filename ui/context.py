@@ -251,18 +251,19 @@ def read_only_notice(store: Store, owner: str, copied_at: float, blocked: Path) 
 def failure(exc: Exception, url: str, folder: Path) -> tuple[str, dict]:
     """The sidebar's warning for a data folder that could not be used, the problem named in words;
     the technical cause goes to the log (once per process), not to the page."""
+    refused = database.problem(exc) in LASTING  # a newer schema is named apart, as a mismatch
     if (cause := redact(f"{url}: {exc!r}")) not in _logged:  # a server URL's password stays out
         _logged.add(cause)
         instead = ("keeping this session's in memory" if not database.server(url)
-                   else "until R1_DATABASE_URL is fixed" if database.problem(exc) in LASTING else "waiting for it")
+                   else "until R1_DATABASE_URL is fixed" if refused else "waiting for it")
         logs.get().warning("conversation database could not be used, %s: %s", instead, cause)
     mismatch = isinstance(exc, SchemaMismatch)
     why = translator()(WHY[problem(exc)])
     where = mask_url(url) if database.server(url) else shown(folder)
     detail = why if st.session_state.place.shared else f"`{where}`: {why}"
     if database.server(url):
-        key = "chats.keep.mismatch_server" if mismatch else (
-            "chats.keep.refused_server" if database.problem(exc) in LASTING else "chats.keep.failed_server")
+        key = ("chats.keep.mismatch_server" if mismatch else
+               "chats.keep.refused_server" if refused else "chats.keep.failed_server")
         return key, {"error": detail}
     return ("chats.keep.mismatch" if mismatch else "chats.keep.failed"), {"error": detail}
 
