@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import i18n
 from core.conversations.database import DatabaseError
-from ui import context
+from ui import context, outage
 
 # An emoji icon, not a Material one: the browser would fetch that from a font CDN.
 st.set_page_config(page_title="DeepSeek-R1 Chat", page_icon="🐋")
@@ -37,5 +37,7 @@ def home() -> None:
 page = st.navigation([st.Page(home, title=t("nav.chat"), default=True, visibility="hidden"), chat, setup])
 try:
     page.run()
+except outage.Drawn:  # the chat page drew its outage view: the run ends there, normally
+    pass
 except DatabaseError as exc:  # the server database went away during this run: the next one waits for it
     context.rerun_if_lost(exc)

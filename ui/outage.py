@@ -22,11 +22,22 @@ ICON = ":material/database_off:"
 SAVED_EVERY = 1.0  # seconds between looks at a reply that ended unsaved (in memory: no query)
 
 
+class Drawn(Exception):  # noqa: N818 -- not an error: the page's run ends here, and the router knows it
+    """The outage view is drawn; the page's run ends here (the router catches this).
+
+    Not ``st.stop()``: Streamlit forgets the fragments of the run before only when a run ends
+    normally. After a stop, a watcher of the earlier, longer page whose timer fired meanwhile (a
+    reply's "saved yet?" look) still runs, draws into a place this shorter page no longer has, and
+    the browser blanks the whole page ("Bad delta path index").
+    """
+
+
 def wait(t, keeping: Keeping, error: tuple[str, dict], prompt: str | None,
          not_sent: tuple[str, str] | None, notice_slot, unsaved: dict | None = None) -> NoReturn:
     """Say why conversations cannot be used now, give a message sent meanwhile back into the input,
-    show the conversation as it was, and rerun the page once the database answers; this ends the run.
-    ``unsaved``: the open conversation's reply that ended while the database was down, as it ended."""
+    show the conversation as it was, and rerun the page once the database answers; this ends the run
+    (by raising ``Drawn``). ``unsaved``: the open conversation's reply that ended while the database
+    was down, as it ended."""
     if prompt:  # nothing can be stored, so nothing is asked: the question goes back, with why
         page_state.not_sent(prompt, t("chats.down.not_sent"), ICON)
         st.rerun()
@@ -43,7 +54,7 @@ def wait(t, keeping: Keeping, error: tuple[str, dict], prompt: str | None,
         show_read_only(t, messages, unsaved)
     if database.server(keeping.url):  # else R1_DATABASE_URL names no server: nothing to ask again
         look_again(keeping.url)
-    st.stop()
+    raise Drawn
 
 
 def say_why(t, url: str, error: tuple[str, dict]) -> None:

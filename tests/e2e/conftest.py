@@ -7,6 +7,7 @@ is missing the e2e tests skip — unless CI=true, where a missing browser is a f
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -130,7 +131,26 @@ CHAT_READY = '[data-testid="stChatInputTextArea"]'
 HEADING_READY = '[data-testid="stMain"] h1'
 
 
-def _pages(browser, url: str, ready: str):
+def _report_errors(page) -> None:
+    """Print the page's uncaught script errors (shown with a failed test's output): a frontend that
+    crashed ("Bad delta path index") leaves only a blank page to look at."""
+    page.on("pageerror", lambda error: print(f"page error at {page.url}: {error}"))
+
+
+def _shoot_if_failed(request, contexts) -> None:
+    """After a failed test, keep what each of its pages showed last (artifacts/failed_<test>_<n>.png)."""
+    report = getattr(request.node, "rep_call", None)
+    if report is None or not report.failed:
+        return
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    for n, page in enumerate(p for context in contexts for p in context.pages):
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"failed_{name}_{n}.png"), full_page=True)
+        except Exception as exc:  # noqa: BLE001 -- a page that cannot be shot must not hide the failure
+            print(f"no screenshot of page {n}: {exc!r}")
+
+
+def _pages(request, browser, url: str, ready: str):
     """Yield ``open_page(locale)``: each call a fresh browser context (own Streamlit session) on
     ``url``, returned once ``ready`` is drawn; every context is closed afterwards."""
     contexts = []
@@ -141,19 +161,21 @@ def _pages(browser, url: str, ready: str):
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
+        _report_errors(page)
         page.goto(url, wait_until="domcontentloaded")
         page.locator(ready).first.wait_for(state="visible")
         return page
 
     yield open_page
+    _shoot_if_failed(request, contexts)
     for context in contexts:
         context.close()
 
 
 @pytest.fixture
-def new_page(browser, app_server):
+def new_page(request, browser, app_server):
     """``new_page(locale)``: a fresh browser context (own cookies, own Streamlit session) on the app."""
-    yield from _pages(browser, app_server, CHAT_READY)
+    yield from _pages(request, browser, app_server, CHAT_READY)
 
 
 # ----- First run: a private copy of the app with no route configured --------------------------
@@ -262,9 +284,9 @@ def first_run_server(request, app_copy, tmp_path):
 
 
 @pytest.fixture
-def new_setup_page(browser, first_run_server):
+def new_setup_page(request, browser, first_run_server):
     """``new_setup_page(locale)``: a fresh browser context on the first-run app, once its page is drawn."""
-    yield from _pages(browser, first_run_server, HEADING_READY)
+    yield from _pages(request, browser, first_run_server, HEADING_READY)
 
 
 # ----- The Coze bot route: the app copy pointed at a fake Coze Open API v3 ---------------------
@@ -293,9 +315,9 @@ def coze_server(request, coze, app_copy, tmp_path):
 
 
 @pytest.fixture
-def new_coze_page(browser, coze_server):
+def new_coze_page(request, browser, coze_server):
     """``new_coze_page(locale)``: a fresh browser context on the Coze-bot app, once its page is drawn."""
-    yield from _pages(browser, coze_server, CHAT_READY)
+    yield from _pages(request, browser, coze_server, CHAT_READY)
 
 
 # ----- A server that can be restarted: same port, same data folder, same fake upstream ---------
@@ -340,9 +362,9 @@ def restartable_server(request, upstream, tmp_path):
 
 
 @pytest.fixture
-def new_restartable_page(browser, restartable_server):
+def new_restartable_page(request, browser, restartable_server):
     """``new_restartable_page(locale)``: a fresh browser context on the restartable server's app."""
-    yield from _pages(browser, restartable_server.url, CHAT_READY)
+    yield from _pages(request, browser, restartable_server.url, CHAT_READY)
 
 
 # ----- The app copy with chosen variables, one server per call ----------------------------------
@@ -370,7 +392,7 @@ def copy_server(request, app_copy, tmp_path):
 
 
 @pytest.fixture
-def open_page(browser):
+def open_page(request, browser):
     """``open_page(url, locale, **context_options)``: a fresh browser context on ``url``, once its
     main area has drawn a heading or the chat input; every context is closed afterwards."""
     contexts = []
@@ -381,11 +403,13 @@ def open_page(browser):
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
+        _report_errors(page)
         page.goto(url, wait_until="domcontentloaded")
         page.locator(f"{HEADING_READY}, {CHAT_READY}").first.wait_for(state="visible")
         return page
 
     yield open_
+    _shoot_if_failed(request, contexts)
     for context in contexts:
         context.close()
 

@@ -70,9 +70,11 @@ def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstr
     with postgres.server() as server, postgres.fresh_database(server.url) as url:
         at = app_on(clean_env, upstream, url)
         at.chat_input[0].set_value("Before the restart").run()
+        watching = watchers(at)
         server.stop()
         at.run()
         assert not at.exception and "the database server cannot be reached" in page_text(at)
+        assert watchers(at).isdisjoint(watching), "the conversation's watchers outlived the outage view's run"
         assert any("why: at the top of the page" in e.value for e in at.warning)  # pinned above the input
         kept_on_screen(at, "Before the restart")
         at.chat_input[0].set_value("During the restart").run()
@@ -88,6 +90,13 @@ def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstr
         conversation = open_store(url).list("local")[0]
         questions = [m["content"] for m in open_store(url).messages("local", conversation.id) if m["role"] == "user"]
         assert questions == ["Before the restart", "During the restart"]
+
+
+def watchers(at) -> set[str]:
+    """The ids of the fragments Streamlit would still run for this session (a timer of theirs that
+    fires in the browser). Those of a run before a shorter page must be gone once it is drawn: run,
+    they would draw where that page has nothing, and the browser blanks the whole page."""
+    return set(at._fragment_storage._fragments)  # AppTest keeps the session's storage across runs
 
 
 def kept_on_screen(at, question: str) -> None:
