@@ -36,12 +36,22 @@ WHY = {"read_only": "chats.keep.why.read_only", "disk_full": "chats.keep.why.dis
        "no_database": "chats.keep.why.no_database", "busy": "chats.keep.why.busy"}
 # A server database failing so is not waited out: someone must change R1_DATABASE_URL or the app.
 LASTING = frozenset({"auth", "no_database", "version"})
-_logged: set[str] = set()  # failures already in the log: a page reruns on every click
+_logged: set[str] = set()  # settings problems already in the log: a page reruns on every click
+_down: dict[str, str] = {}  # each database's failure as last logged, until it answers again
 # Databases served from their read-only copy, and what blocked them. Kept until restart, so that
 # making the folder writable mid-run does not hide what was typed into the copy meanwhile.
 _copied: dict[str, Path] = {}
+
+
+def back(url: str) -> None:
+    """Log that the server database at ``url`` answers again, when its outage was logged: the next
+    outage is then logged too, and the log tells when each began and ended."""
+    if _down.pop(url, None) is not None:
+        logs.get().info("conversation database answers again: %s", mask_url(url))
+
+
 # Server databases that failed lately: while one is down, page runs do not each wait to connect.
-OUTAGES = Outages()
+OUTAGES = Outages(on_back=back)
 
 
 def read_secrets() -> dict:
@@ -250,17 +260,18 @@ def read_only_notice(store: Store, owner: str, copied_at: float, blocked: Path) 
 
 def failure(exc: Exception, url: str, folder: Path) -> tuple[str, dict]:
     """The sidebar's warning for a data folder that could not be used, the problem named in words;
-    the technical cause goes to the log (once per process), not to the page."""
+    the technical cause goes to the log (once per outage and cause), not to the page."""
     refused = database.problem(exc) in LASTING  # a newer schema is named apart, as a mismatch
-    if (cause := redact(f"{url}: {exc!r}")) not in _logged:  # a server URL's password stays out
-        _logged.add(cause)
+    if (cause := redact(f"{url}: {exc!r}")) != _down.get(url):  # a server URL's password stays out
+        _down[url] = cause
         instead = ("keeping this session's in memory" if not database.server(url)
                    else "until R1_DATABASE_URL is fixed" if refused else "waiting for it")
         logs.get().warning("conversation database could not be used, %s: %s", instead, cause)
     mismatch = isinstance(exc, SchemaMismatch)
-    why = translator()(WHY[problem(exc)])
+    t = translator()
+    why = t(WHY[problem(exc)])
     where = mask_url(url) if database.server(url) else shown(folder)
-    detail = why if st.session_state.place.shared else f"`{where}`: {why}"
+    detail = why if st.session_state.place.shared else t("chats.keep.where", where=where, why=why)
     if database.server(url):
         key = ("chats.keep.mismatch_server" if mismatch else
                "chats.keep.refused_server" if refused else "chats.keep.failed_server")

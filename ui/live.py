@@ -73,8 +73,10 @@ class LiveReply:
 
     def __init__(self, t, job: Job) -> None:
         self.t, self.reply, self.job = t, job.reply, job
-        self.notice, self.think, self.answer_slot, self.beat = st.empty(), st.empty(), st.empty(), st.empty()
+        self.notice, self.think, self.answer_slot = st.empty(), st.empty(), st.empty()
+        self.saving, self.beat = st.empty(), st.empty()
         self.status = self.reasoning = None
+        self.unsaved = False  # the "not being saved" warning is on show
         self.answer = Growing(self.answer_slot.container(), "markdown")
         self.label: str | None = None  # the thinking block's title as drawn
         self.retrying = False  # a retry's countdown is on show
@@ -86,6 +88,7 @@ class LiveReply:
         if frame.answer_reset:
             self.answer = Growing(self.answer_slot.container(), "markdown")
         self.answer.add(frame.answer_blocks, frame.answer_tail)
+        self.show_saving()
         self.beat.empty()  # touches Streamlit even in a quiet moment, so a click elsewhere is heard now
 
     def show_reasoning(self, frame: Frame) -> None:
@@ -120,9 +123,21 @@ class LiveReply:
         elif not self.retrying:
             self.notice.caption(self.t("chat.waiting", s=int(time.monotonic() - self.reply.started)))
 
+    def show_saving(self) -> None:
+        """While its saves fail (the database is down), say the reply goes on and is kept here; the
+        page cannot notice the outage otherwise until the reply ends. Gone once a save succeeds."""
+        unsaved = self.job.saved is False
+        if unsaved != self.unsaved:
+            self.unsaved = unsaved
+            if unsaved:
+                self.saving.warning(self.t("chats.saving_paused"), icon=":material/database_off:")
+            else:
+                self.saving.empty()
+
     def finish(self) -> None:
         """How the thinking ended: its time, or that it was stopped or cut mid-thought."""
         self.notice.empty()
+        self.saving.empty()  # the page says it once the reply has ended, if it is still unsaved
         if self.status is not None:
             message = self.job.message()  # a thought cut short is not marked done
             state = "complete" if records.thinking_end(message) == "finished" else "error"

@@ -385,7 +385,7 @@ def show_read_only(t, messages: list[dict], unsaved: dict | None = None) -> None
                     st.caption(to_streamlit(msg["reasoning"]))
             if msg["content"]:
                 st.markdown(to_streamlit(msg["content"]))
-            elif msg["status"] == "streaming":  # nothing of it had been saved yet
+            if msg["status"] == "streaming":  # what there is of it is not all of it: say so
                 st.caption(t("chats.down.unfinished"))
             if msg is messages[-1] and unsaved is not None:
                 st.warning(t("chats.save_failed"), icon=":material/database_off:")

@@ -19,10 +19,12 @@ T = TypeVar("T")
 
 
 class Outages:
-    """The last failure of each database URL that failed lately, and which are being tried now."""
+    """The last failure of each database URL that failed lately, and which are being tried now;
+    ``on_back(url)`` is called once when a URL that failed answers again."""
 
-    def __init__(self, retry_after: float = RETRY_AFTER, clock: Callable[[], float] = time.monotonic):
-        self.retry_after, self._clock = retry_after, clock
+    def __init__(self, retry_after: float = RETRY_AFTER, clock: Callable[[], float] = time.monotonic,
+                 on_back: Callable[[str], None] = lambda url: None):
+        self.retry_after, self._clock, self._on_back = retry_after, clock, on_back
         self._lock = threading.Lock()
         self._failed: dict[str, tuple[float, Exception]] = {}
         self._trying: set[str] = set()
@@ -48,8 +50,10 @@ class Outages:
             with self._lock:
                 self._trying.discard(url)
         with self._lock:
-            self._failed.pop(url, None)
+            was_down = self._failed.pop(url, None) is not None
             self._answered[url] = self._clock()
+        if was_down:  # once per outage: whoever said it was down can now say it is back
+            self._on_back(url)
         return result
 
     def check(self, url: str, attempt: Callable[[], object]) -> Exception | None:

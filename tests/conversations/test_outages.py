@@ -103,3 +103,17 @@ def test_check_names_a_failure_and_one_met_mid_run_is_seen_at_once():
     assert outages.check(URL, fail(refused)) is refused
     clock.now += 3.0
     assert outages.check(URL, lambda: None) is None and outages.failure(URL) is None
+
+
+def test_a_database_that_answers_again_is_announced_once_per_outage():
+    clock, back = Clock(), []
+    outages = Outages(retry_after=3.0, clock=clock, on_back=back.append)
+    outages.use(URL, lambda: "store")
+    assert back == []  # never down: nothing to announce
+    for _ in range(2):  # two outages, each followed by an answer and a few more uses
+        with pytest.raises(ConnectionRefusedError):
+            outages.use(URL, fail(ConnectionRefusedError("down")))
+        clock.now += 3.0
+        for _ in range(3):
+            outages.use(URL, lambda: "store")
+    assert back == [URL, URL]

@@ -200,6 +200,7 @@ ANSWER = " ".join(f"Word{i:03d}" for i in range(60))
 REASONING = "Let me weigh this carefully. "
 QUESTION = "Count slowly, please."
 SAVE_FAILED = "This reply could not be saved to the conversation database yet"
+NOT_SAVING = "so this reply is not being saved. It goes on here"
 
 
 def answer_words(page) -> list[str]:
@@ -226,10 +227,10 @@ def stored_whole(cluster) -> None:
     assert stored == [("complete", ANSWER)], "the reply was not stored whole"
 
 
-def thinking_on_a(replica_url: str, open_page, upstream):
-    """Ask A for a slow answer that is held while R1 thinks; return A's page and the gate that lets
-    the answer come."""
-    script = reply(REASONING * 2, ANSWER, delay=0.05)
+def thinking_on_a(replica_url: str, open_page, upstream, delay: float = 0.05):
+    """Ask A for a slow answer (``delay`` s a word) that is held while R1 thinks; return A's page and
+    the gate that lets the answer come."""
+    script = reply(REASONING * 2, ANSWER, delay=delay)
     gate = hold_answer(script)
     upstream.push(script)
     page = open_page(replica_url, "en-US")
@@ -290,12 +291,17 @@ def test_a_reply_that_ends_while_the_database_restarts_is_kept_whole(database_se
 
 
 def test_the_could_not_be_saved_warning_goes_by_itself_once_the_reply_is_saved(database_server, replicas,
-                                                                                open_page, upstream):
-    """Nobody clicks: once the registry stored the reply, the page says nothing more about it."""
-    page, gate = thinking_on_a(replicas(1, database_server.url)[0], open_page, upstream)
+                                                                                open_page, upstream, artifacts):
+    """While the reply streams, the page says it is not being saved; once it ended, that it could not
+    be saved yet; nobody clicks: once the registry stored it, the page says nothing more about it."""
+    page, gate = thinking_on_a(replicas(1, database_server.url)[0], open_page, upstream, delay=0.25)
     with database_down(database_server):
-        gate.set()
-        expect()(page.locator(ASSISTANT).last.locator(ALERT)).to_contain_text(SAVE_FAILED)
+        gate.set()  # 15 s of answer: its progress saves fail meanwhile
+        expect()(page.locator(ASSISTANT).last.locator(ALERT)).to_contain_text(NOT_SAVING)
+        expect()(page.locator(STOP)).to_be_visible()  # said while it streams, not only once it ended
+        shoot(page, artifacts / "restart_not_saving_en-US.png")
+        expect()(page.locator(ASSISTANT).last.locator(ALERT)).to_contain_text(SAVE_FAILED, timeout=30_000)
+        expect()(page.locator(ASSISTANT).last.locator(ALERT)).to_have_count(1)  # the live warning went
     stored_whole(database_server)
     expect()(page.locator(ALERT).filter(has_text=SAVE_FAILED)).to_have_count(0, timeout=BACK_WITHIN_MS)
     whole_reply(page)

@@ -4,6 +4,7 @@ meanwhile is given back, and the page is whole again once the server answers."""
 
 from __future__ import annotations
 
+import logging
 import socket
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import postgres
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core import logs
 from core.conversations.store import open_store
 from ui import context
 
@@ -65,7 +67,21 @@ def test_a_server_it_cannot_reach_is_named_and_a_message_sent_meanwhile_is_given
     assert any("Not sent" in e.value and "back in the input" in e.value for e in at.error)
 
 
-def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstream, monkeypatch):
+@pytest.fixture
+def log_lines():
+    """The app logger's messages during the test (AppTest runs the app in this process)."""
+    logger, lines = logs.get(), []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    saved = logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    yield lines
+    logger.removeHandler(handler)
+    logger.setLevel(saved)
+
+
+def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstream, monkeypatch, log_lines):
     monkeypatch.setattr(context.OUTAGES, "retry_after", 0.0)  # the page's fragment asks every 3 s
     with postgres.server() as server, postgres.fresh_database(server.url) as url:
         at = app_on(clean_env, upstream, url)
@@ -90,6 +106,35 @@ def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstr
         conversation = open_store(url).list("local")[0]
         questions = [m["content"] for m in open_store(url).messages("local", conversation.id) if m["role"] == "user"]
         assert questions == ["Before the restart", "During the restart"]
+        server.stop()  # a second outage is logged as the first was: the log tells when each began and ended
+        at.run()
+        assert "the database server cannot be reached" in page_text(at)
+        server.start()  # for the database's teardown
+    said = [line.split(":")[0] for line in log_lines if "conversation database" in line]
+    assert said == ["conversation database could not be used, waiting for it",
+                    "conversation database answers again",
+                    "conversation database could not be used, waiting for it"]
+    assert not any(postgres.PASSWORD in line for line in log_lines)
+
+
+def test_a_reply_being_written_elsewhere_is_shown_as_unfinished_while_the_database_is_down(clean_env, upstream):
+    """Its text so far stays on screen, and the page says the rest comes once the database is back:
+    cut off mid-word, it would otherwise pass for the whole answer."""
+    with postgres.server() as server, postgres.fresh_database(server.url) as url:
+        at = app_on(clean_env, upstream, url)
+        at.chat_input[0].set_value("Tell me a long story").run()
+        store = open_store(url)
+        cid = store.list("local")[0].id
+        reply = [m for m in store.messages("local", cid) if m["role"] == "assistant"][0]
+        store.update(reply["id"], {**reply, "status": "streaming", "content": "Once upon a ti"})  # as another replica writes it
+        store.db.close()
+        at.run()
+        server.stop()
+        at.run()
+        shown = page_text(at)
+        assert "Once upon a ti" in shown
+        assert "Was still being written when the database stopped answering: the rest shows once it is back" in shown
+        server.start()  # for the database's teardown
 
 
 def watchers(at) -> set[str]:
