@@ -58,6 +58,7 @@ not_sent = page_state.give_back()  # a question the last run did not send is in 
 notice_slot, stop_slot = st.bottom.empty(), st.bottom.empty()
 prompt = st.chat_input(t("chat.placeholder"), disabled=not endpoint, key="prompt")
 if store is None:
+    page_state.keep_in_link()
     with st.sidebar:
         sidebar.draw_unavailable(t, endpoint, default_budget)
     unsaved = replies.unsaved_in(visitor, state.get("conversation_id"))

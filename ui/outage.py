@@ -47,7 +47,10 @@ def wait(t, keeping: Keeping, error: tuple[str, dict], prompt: str | None,
         notice_slot.warning(t("chats.down.pinned_lasting" if lasting(keeping.url) else "chats.down.pinned"),
                             icon=ICON)
     title, messages = page_state.last_shown()  # what the page showed, not read again: it cannot be
-    st.title(to_streamlit(title) if title else t("chat.title"))
+    if title:  # as the conversation's own header draws it, so that the page does not jump
+        st.subheader(to_streamlit(title), anchor=False)
+    else:
+        st.title(t("chat.title"))
     say_why(t, keeping.url, error)
     if messages:
         st.caption(t("chats.down.shown"))

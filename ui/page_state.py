@@ -46,6 +46,13 @@ def current_conversation(exists) -> str | None:
     return state.conversation_id
 
 
+def keep_in_link() -> None:
+    """While conversations cannot be read, keep the open one's id in the URL all the same: a switch
+    from another page drops it, and a refresh then would not find the conversation once they can."""
+    if cid := st.session_state.get("conversation_id"):
+        st.query_params["c"] = cid
+
+
 def take_missing() -> bool:
     """Whether a link named a conversation that is gone (said once, then forgotten)."""
     return bool(st.session_state.pop("missing_conversation", False))

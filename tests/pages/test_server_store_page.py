@@ -93,6 +93,10 @@ def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstr
         assert watchers(at).isdisjoint(watching), "the conversation's watchers outlived the outage view's run"
         assert any("why: at the top of the page" in e.value for e in at.warning)  # pinned above the input
         kept_on_screen(at, "Before the restart")
+        cid = at.session_state.conversation_id
+        at.query_params.pop("c")  # as the browser drops it on a switch from Setup and back
+        at.run()
+        assert at.query_params["c"] in (cid, [cid]), "a refresh now would not find the conversation once it can"
         at.chat_input[0].set_value("During the restart").run()
         assert not at.exception and len(upstream.requests) == 1
         assert any("Not sent" in e.value for e in at.error)
