@@ -1,8 +1,9 @@
-"""Shared fixtures: the fake upstream, a clean environment, and the app's path."""
+"""Shared fixtures: the fake upstream, a clean environment, the app's log lines, and the app's path."""
 
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from pathlib import Path
 
@@ -14,9 +15,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fake_upstream import FakeUpstream  # noqa: E402
 
+from core import logs  # noqa: E402
+
 APP_ENV = ("COZE_WORKLOAD_IDENTITY_API_KEY", "COZE_INTEGRATION_MODEL_BASE_URL", "COZE_API_TOKEN",
            "OPENAI_API_KEY", "OPENAI_BASE_URL", "R1_MODEL", "R1_ROUTE", "R1_MAX_TOKENS",
            "R1_READ_TIMEOUT", "R1_MAX_REPLIES", "R1_MAX_REPLIES_PER_VISITOR", "R1_LOG_DIR", "R1_DATA_DIR", "R1_CONFIG_DIR")
+
+
+@pytest.fixture
+def log_lines():
+    """The app logger's messages during the test, whatever an earlier test configured."""
+    logger, lines = logs.get(), []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    saved = logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    yield lines
+    logger.removeHandler(handler)
+    logger.setLevel(saved)
 
 
 @pytest.fixture

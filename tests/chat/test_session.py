@@ -1,12 +1,10 @@
 """core.chat.session: the chat page's one call, against the fake upstream; client caching, budgets, log lines."""
 
 import itertools
-import logging
 
 import pytest
 from fake_upstream import error, reply
 
-from core import logs
 from core.chat.endpoint import Endpoint
 from core.chat.events import AnswerDelta, Finished, Interrupted, ReasoningDelta
 from core.chat.frames import frames
@@ -40,20 +38,6 @@ def talk(up, options=None, **overrides):
     ep = endpoint(up.base_url, **overrides)
     result, events = start_reply(make_client(ep), ep, TURNS, options or Options())
     return result, list(frames(events))
-
-
-@pytest.fixture
-def log_lines():
-    """The app logger's messages during the test, whatever an earlier test configured."""
-    logger, lines = logs.get(), []
-    handler = logging.Handler()
-    handler.emit = lambda record: lines.append(record.getMessage())
-    saved = logger.level
-    logger.setLevel(logging.INFO)
-    logger.addHandler(handler)
-    yield lines
-    logger.removeHandler(handler)
-    logger.setLevel(saved)
 
 
 def test_a_reply_streams_to_completion_through_its_frames(upstream):

@@ -4,7 +4,6 @@ meanwhile is given back, and the page is whole again once the server answers."""
 
 from __future__ import annotations
 
-import logging
 import socket
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import postgres
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import logs
 from core.conversations.store import open_store
 from ui import context
 
@@ -65,20 +63,6 @@ def test_a_server_it_cannot_reach_is_named_and_a_message_sent_meanwhile_is_given
     at.chat_input[0].set_value("Still here?").run()
     assert not at.exception and not upstream.requests  # nothing stored, so nothing asked
     assert any("Not sent" in e.value and "back in the input" in e.value for e in at.error)
-
-
-@pytest.fixture
-def log_lines():
-    """The app logger's messages during the test (AppTest runs the app in this process)."""
-    logger, lines = logs.get(), []
-    handler = logging.Handler()
-    handler.emit = lambda record: lines.append(record.getMessage())
-    saved = logger.level
-    logger.setLevel(logging.INFO)
-    logger.addHandler(handler)
-    yield lines
-    logger.removeHandler(handler)
-    logger.setLevel(saved)
 
 
 def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstream, monkeypatch, log_lines):
