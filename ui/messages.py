@@ -206,32 +206,37 @@ def tree_actions(view: View, msg: dict, locked: bool) -> None:
                   on_click=page_state.open_dialog, args=("deleting_version", mid))
 
 
+def show_ending(t, msg: dict, budget: int) -> None:
+    """How a reply that ended short ended, in words: stopped, cut off, out of tokens (``budget``), or
+    the provider's fault with its fix."""
+    status, diag = msg["status"], msg.get("diagnosis")
+    if status == "stopped":
+        st.caption(t("chat.stopped"))
+    if status == "incomplete":
+        st.warning(t("chats.incomplete"), icon=":material/report:")
+    if status == "length":
+        st.warning(t("chat.length", n=budget), icon=":material/hourglass_bottom:")
+    if diag is not None:
+        title = t("chat.incomplete") if status == "interrupted" else None
+        st.error(words(diag, t), title=title, icon=":material/error:")
+        if diag.fix_in_setup:
+            st.page_link("app_pages/setup.py", label=t("chat.open_setup"), icon=":material/key:")
+
+
 def show_outcome(view: View, msg: dict, last: bool, unsent: str | None = JUST_ASKED, locked: bool = False) -> None:
     """Status notes and errors that tell how the reply ended, and whether the model will remember it.
 
     ``unsent`` is the note's key when history leaves this reply out; a reply that just streamed
     answers the question before it, so history's own test of an answer decides for it.
     """
-    t, status, diag = view.t, msg["status"], msg.get("diagnosis")
+    t, status = view.t, msg["status"]
     if unsent is JUST_ASKED:
         unsent = None if history.answers(msg) else "chats.not_sent_question"
-    if status == "stopped":
-        st.caption(t("chat.stopped"))
-    if status == "incomplete":
-        st.warning(t("chats.incomplete"), icon=":material/report:")
     if status == "streaming":
         st.caption(t("chats.streaming"))
     if msg.get("unsaved"):  # ended while the database was down: this process still holds it
         st.warning(t("chats.save_failed"), icon=":material/database_off:")
-    if status == "length":
-        st.warning(t("chat.length", n=budget_of(view, msg)),
-                   icon=":material/hourglass_bottom:")
-    if diag is not None:
-        body = words(diag, t)
-        title = t("chat.incomplete") if status == "interrupted" else None
-        st.error(body, title=title, icon=":material/error:")
-        if diag.fix_in_setup:
-            st.page_link("app_pages/setup.py", label=t("chat.open_setup"), icon=":material/key:")
+    show_ending(t, msg, budget_of(view, msg))
     if status != "streaming":
         if unsent:
             st.caption(t(unsent))
@@ -374,6 +379,7 @@ def show_read_only(t, messages: list[dict], unsaved: dict | None = None) -> None
     ``unsaved``: the last reply as it ended, not stored yet, shown with that warning."""
     if unsaved is not None and messages and messages[-1]["role"] == "assistant":
         messages = [*messages[:-1], {**messages[-1], **unsaved}]
+    default_budget = st.session_state.config.values["R1_MAX_TOKENS"].typed  # older rows did not record theirs
     for msg in messages[window_start(messages, max(0, len(messages) - page_state.HISTORY_PAGE)):]:
         with st.chat_message(msg["role"]):
             if msg["role"] == "user":
@@ -391,6 +397,7 @@ def show_read_only(t, messages: list[dict], unsaved: dict | None = None) -> None
                 st.warning(t("chats.save_failed"), icon=":material/database_off:")
                 if msg["content"]:  # the warning says to copy it: the one action kept here
                     copy_button(t, msg)
+            show_ending(t, msg, msg.get("max_tokens") or st.session_state.get("max_tokens", default_budget))
             if msg["status"] != "streaming":  # one still being written has no footer yet
                 st.caption(records.footer(msg, t))
 

@@ -105,23 +105,28 @@ def test_the_page_comes_back_by_itself_when_the_server_restarts(clean_env, upstr
     assert not any(postgres.PASSWORD in line for line in log_lines)
 
 
-def test_a_reply_being_written_elsewhere_is_shown_as_unfinished_while_the_database_is_down(clean_env, upstream):
-    """Its text so far stays on screen, and the page says the rest comes once the database is back:
-    cut off mid-word, it would otherwise pass for the whole answer."""
+@pytest.mark.parametrize("status, said", [
+    ("streaming", "Was still being written when the database stopped answering: the rest shows once it is back"),
+    ("stopped", "Stopped — the partial reply is kept."),
+])
+def test_a_partial_reply_says_so_while_the_database_is_down(clean_env, upstream, status, said):
+    """Its text so far stays on screen with why it is partial (still being written elsewhere: the
+    rest comes once the database is back; or stopped): cut off mid-word, it would otherwise pass
+    for the whole answer."""
     with postgres.server() as server, postgres.fresh_database(server.url) as url:
         at = app_on(clean_env, upstream, url)
         at.chat_input[0].set_value("Tell me a long story").run()
         store = open_store(url)
         cid = store.list("local")[0].id
         reply = [m for m in store.messages("local", cid) if m["role"] == "assistant"][0]
-        store.update(reply["id"], {**reply, "status": "streaming", "content": "Once upon a ti"})  # as another replica writes it
+        store.update(reply["id"], {**reply, "status": status, "content": "Once upon a ti"})  # as another replica writes it
         store.db.close()
         at.run()
         server.stop()
         at.run()
         shown = page_text(at)
         assert "Once upon a ti" in shown
-        assert "Was still being written when the database stopped answering: the rest shows once it is back" in shown
+        assert said in shown
         server.start()  # for the database's teardown
 
 
