@@ -40,9 +40,9 @@ def not_found() -> str:
 def with_unsaved(messages: list[dict], reply: dict) -> list[dict]:
     """The messages with the reply that ended unsaved in place of its stored start: the store holds
     what was saved before the database went down, this process holds all of it."""
-    if not messages or messages[-1]["role"] != "assistant" or messages[-1]["status"] != "streaming":
+    if not messages or messages[-1]["status"] != "streaming":
         return messages
-    return [*messages[:-1], {**messages[-1], **reply, "unsaved": True}]
+    return records.with_last_reply(messages, {**reply, "unsaved": True})
 
 
 def no_room(full: NoRoom) -> str:

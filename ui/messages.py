@@ -377,8 +377,8 @@ def placed(view: View, msg: dict, mid: str | None) -> dict:
 def show_read_only(t, messages: list[dict], unsaved: dict | None = None) -> None:
     """Messages as the page last showed them, without actions (nothing can be read or written now);
     ``unsaved``: the last reply as it ended, not stored yet, shown with that warning."""
-    if unsaved is not None and messages and messages[-1]["role"] == "assistant":
-        messages = [*messages[:-1], {**messages[-1], **unsaved}]
+    if unsaved is not None:
+        messages = records.with_last_reply(messages, unsaved)
     default_budget = st.session_state.config.values["R1_MAX_TOKENS"].typed  # older rows did not record theirs
     for msg in messages[window_start(messages, max(0, len(messages) - page_state.HISTORY_PAGE)):]:
         with st.chat_message(msg["role"]):

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.conversations import records
+
 HISTORY_PAGE = 8  # messages drawn when a conversation opens: its newest turns, quickly
 OLDER_PAGE = 24  # messages each "Show older" adds above: more at a time, for a reader going back
 DIALOGS = ("editing", "renaming", "deleting", "deleting_version", "importing")
@@ -200,8 +202,7 @@ def remember_shown(cid: str | None, title: str | None, messages: list[dict]) -> 
 def remember_reply(message: dict) -> None:
     """The reply followed on this run as it ended: the last message shown is that, not its start."""
     cid, title, messages = st.session_state.get("on_screen", (None, None, []))
-    if messages and messages[-1]["role"] == "assistant":
-        st.session_state.on_screen = (cid, title, [*messages[:-1], {**messages[-1], **message}])
+    st.session_state.on_screen = (cid, title, records.with_last_reply(messages, message))
 
 
 def last_shown() -> tuple[str | None, list[dict]]:

@@ -114,6 +114,14 @@ def thinking_label(msg: Mapping, t) -> str:
     return t({"streaming": "chat.still_thinking", "stopped": "chat.thought_stopped"}.get(end, "chat.thought_cut"))
 
 
+def with_last_reply(messages: list[dict], reply: Mapping) -> list[dict]:
+    """``messages`` with the last one, a reply, brought up to ``reply`` (as its live job holds it);
+    the same list when the last message is not a reply."""
+    if not messages or messages[-1]["role"] != "assistant":
+        return messages
+    return [*messages[:-1], {**messages[-1], **reply}]
+
+
 def to_plain(msg: Mapping) -> dict:
     """A message as JSON-safe data, without its database id."""
     plain = {name: msg.get(name) for name in FIELDS}

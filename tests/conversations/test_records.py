@@ -157,3 +157,12 @@ def test_thinking_label_tells_a_duration_only_when_thinking_finished(fields, lab
 ])
 def test_thinking_end_tells_how_the_thinking_ended(status, content, end):
     assert records.thinking_end({"reasoning": "r", "status": status, "content": content}) == end
+
+
+def test_with_last_reply_brings_only_a_last_reply_up_to_date():
+    question = {"role": "user", "content": "Why?", "status": "complete"}
+    start = {"role": "assistant", "content": "Beca", "status": "streaming", "id": "m2"}
+    ended = {"content": "Because.", "status": "complete"}
+    assert records.with_last_reply([question, start], ended) == [question, {**start, **ended}]
+    assert records.with_last_reply([question], ended) == [question]
+    assert records.with_last_reply([], ended) == []
